@@ -1,0 +1,50 @@
+# A newcomer needs two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo setup serve test lint format assets
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+## setup: install, migrate, load reference and demo data (safe to run again)
+setup: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+## demo: setup, then serve on http://127.0.0.1:$(PORT)
+demo: setup serve
+
+serve: $(VENV)/.installed
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## test: the whole test suite (SQLite unless DATABASE_URL is set)
+test: $(VENV)/.installed
+	$(BIN)/pytest
+
+## lint: ruff, formatting, types, and migrations in step with the models
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## assets: rebuild static/govuk from the govuk-frontend npm package (needs npm)
+assets:
+	rm -rf node_modules/.assets && mkdir -p node_modules/.assets
+	cd node_modules/.assets && npm init -y >/dev/null && npm install --silent govuk-frontend@5 sass@1
+	node_modules/.assets/node_modules/.bin/sass --style=compressed --no-source-map \
+		--quiet-deps --silence-deprecation=import \
+		--load-path=node_modules/.assets/node_modules assets/govuk.scss static/govuk/govuk-frontend.min.css
+	cp node_modules/.assets/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/

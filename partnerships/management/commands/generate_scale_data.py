@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from partnerships.scale import generate_scale_data
+
+
+class Command(BaseCommand):
+    help = "Generate synthetic partnerships at any scale, for benchmarks."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--partnerships", type=int, default=100)
+        parser.add_argument(
+            "--years", type=int, default=1, help="Years of history to spread over."
+        )
+        parser.add_argument(
+            "--region",
+            default=None,
+            help="Put every partnership in this region (code).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["partnerships"] < 1 or options["years"] < 1:
+            raise CommandError("--partnerships and --years must be at least 1.")
+        started = time.perf_counter()
+        try:
+            created = generate_scale_data(
+                partnerships=options["partnerships"],
+                years=options["years"],
+                region_code=options["region"],
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{created} synthetic partnerships created in "
+                f"{time.perf_counter() - started:.1f} s."
+            )
+        )

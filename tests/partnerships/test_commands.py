@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.management import CommandError, call_command
+
+from partnerships.models import (
+    LSP,
+    LearningPartnership,
+    LLSCRelationship,
+    LocalLSC,
+    LSPRelationship,
+    MemberOrganisation,
+    Profile,
+    Role,
+)
+from partnerships.selectors import partnerships_for_user
+
+ANNEX_1 = [
+    "Hull", "Doncaster", "Wolverhampton", "Solihull", "Lincs and Rutland",
+    "Greater Nottingham", "Kent", "Slough", "Cambridgeshire", "Hertfordshire",
+    "Manchester", "Halton", "Cross River", "London South", "County Durham",
+    "Tees Valley", "Gloucestershire", "Leicestershire and Leicester City", "Bedford",
+    "West Sussex",
+]  # fmt: skip
+
+TRUE_REGIONS = {
+    "Hull": "YH", "Doncaster": "YH", "Wolverhampton": "WM", "Solihull": "WM",
+    "Lincs and Rutland": "EM", "Greater Nottingham": "EM", "Kent": "SE",
+    "Slough": "SE", "Cambridgeshire": "EE", "Hertfordshire": "EE", "Manchester": "NW",
+    "Halton": "NW", "Cross River": "LON", "London South": "LON", "County Durham": "NE",
+    "Tees Valley": "NE", "Gloucestershire": "SW",
+    "Leicestershire and Leicester City": "EM", "Bedford": "EE", "West Sussex": "SE",
+}  # fmt: skip
+
+DEMO_MODELS = [
+    LocalLSC, LSP, LearningPartnership, LLSCRelationship, LSPRelationship,
+    MemberOrganisation, Profile, get_user_model(),
+]  # fmt: skip
+
+
+def _snapshot() -> str:
+    return "".join(
+        serializers.serialize("json", model.objects.order_by("pk"))
+        for model in DEMO_MODELS
+    )
+
+
+def _load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_creates_the_annex_1_partnerships_in_their_regions() -> None:
+    output = _load_demo()
+
+    partnerships = {p.name: p.region.code for p in LearningPartnership.objects.all()}
+    assert sorted(partnerships) == sorted(ANNEX_1)
+    assert partnerships == TRUE_REGIONS
+    assert "learning-2003" in output
+    for username in ("manager", "officer", "go", "admin"):
+        assert username in output
+
+
+@pytest.mark.django_db
+def test_load_demo_has_the_cases_the_product_must_show() -> None:
+    _load_demo()
+
+    models = set(LearningPartnership.objects.values_list("structure_model", flat=True))
+    assert {"unitary", "shire", "multi_borough"} <= models
+    assert LSP.objects.filter(nrf_funded=True).exists()
+    assert LSP.objects.filter(nrf_funded=False).exists()
+    shared = [llsc for llsc in LocalLSC.objects.all() if llsc.partnerships.count() > 1]
+    assert shared, "at least one local LSC covers several partnerships"
+    assert LLSCRelationship.objects.filter(is_coterminous=True).exists()
+    assert MemberOrganisation.objects.filter(partnership__name="Hull").count() >= 10
+
+
+@pytest.mark.django_db
+def test_load_demo_users_have_the_documented_roles_and_scopes() -> None:
+    _load_demo()
+    User = get_user_model()
+    hull = LearningPartnership.objects.get(name="Hull")
+
+    manager = User.objects.get(username="manager")
+    assert manager.check_password("learning-2003")
+    assert list(partnerships_for_user(manager)) == [hull]
+    officer = User.objects.get(username="officer")
+    assert officer.profile.role == Role.LLSC_OFFICER
+    assert hull in partnerships_for_user(officer)
+    go = User.objects.get(username="go")
+    assert {p.name for p in partnerships_for_user(go)} == {"Hull", "Doncaster"}
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff
+    assert partnerships_for_user(admin).count() == 20
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_changes_nothing() -> None:
+    _load_demo()
+    first = _snapshot()
+
+    _load_demo()
+
+    assert _snapshot() == first
+
+
+@pytest.mark.django_db
+def test_generate_scale_data_creates_the_requested_number_and_is_repeatable() -> None:
+    out = io.StringIO()
+    call_command("generate_scale_data", partnerships=30, years=3, stdout=out)
+
+    synthetic = LearningPartnership.objects.filter(name__startswith="Synthetic")
+    assert synthetic.count() == 30
+    assert "30 synthetic partnerships created" in out.getvalue()
+    assert MemberOrganisation.objects.filter(partnership__in=synthetic).count() == 360
+    assert LLSCRelationship.objects.filter(partnership__in=synthetic).count() == 30
+    assert LSPRelationship.objects.filter(partnership__in=synthetic).count() >= 30
+
+    call_command("generate_scale_data", partnerships=40, years=3, stdout=io.StringIO())
+    assert synthetic.count() == 40
+
+
+@pytest.mark.django_db
+def test_generate_scale_data_in_one_region() -> None:
+    call_command(
+        "generate_scale_data",
+        partnerships=12,
+        years=1,
+        region="YH",
+        stdout=io.StringIO(),
+    )
+
+    regions = set(
+        LearningPartnership.objects.filter(name__startswith="Synthetic").values_list(
+            "region__code", flat=True
+        )
+    )
+    assert regions == {"YH"}
+
+
+@pytest.mark.django_db
+def test_generate_scale_data_refuses_bad_arguments() -> None:
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("generate_scale_data", partnerships=0, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No region"):
+        call_command(
+            "generate_scale_data", partnerships=1, region="XX", stdout=io.StringIO()
+        )
+    assert not LearningPartnership.objects.exists()

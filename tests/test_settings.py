@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings.production"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_its_variables(missing: str) -> None:
+    env = {
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "lp.example.org",
+        "DATABASE_URL": "postgres://u:p@localhost/lp",
+    }
+    del env[missing]
+
+    result = _import_production(env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def test_production_starts_with_its_variables() -> None:
+    result = _import_production(
+        {
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "lp.example.org",
+            "DATABASE_URL": "postgres://u:p@localhost/lp",
+        }
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_url_unset_means_sqlite_in_the_project_folder() -> None:
+    code = (
+        "import config.settings.local as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    engine, name = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert Path(name) == ROOT / "db.sqlite3"
