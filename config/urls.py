@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from partnerships.backends import admin_site_permission
+
 from . import forms, views
 
 admin.site.site_header = "Learning Partnerships self-assessment"
 admin.site.site_title = "Learning Partnerships administration"
+admin.site.has_permission = admin_site_permission  # type: ignore[method-assign]
 
 auth_patterns = [
     path(

@@ -27,12 +27,33 @@ class GovukDateField(DateInputField):
 
     def compress(self, data_list: Any) -> datetime.date | None:
         day, month, year = data_list
-        if not (day and month and year):
+        if not (day or month or year):
             return None
+        if not (day and month and year):
+            raise ValidationError(
+                "Enter a full date, with the day, the month and the year",
+                code="incomplete",
+            )
         try:
             return datetime.date(day=int(day), month=int(month), year=int(year))
         except (ValueError, OverflowError) as error:
             raise ValidationError("Enter a real date", code="invalid") from error
+
+
+class GovukModelForm(forms.ModelForm):
+    """A model form whose fields, once they fail their own validation, are not
+    also judged by the model's rules: one true error per field, not two."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError(
+                {
+                    name: field_errors
+                    for name, field_errors in errors.error_dict.items()
+                    if name not in self.errors
+                }
+            )
+        super()._update_errors(errors)  # type: ignore[misc]
 
 
 def _helper(*fields: Any, submit: str = "Save") -> FormHelper:
@@ -43,7 +64,7 @@ def _helper(*fields: Any, submit: str = "Save") -> FormHelper:
     return helper
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(GovukModelForm):
     established_on = GovukDateField(
         label="Date established", required=False, help_text="For example, 27 3 1999"
     )
@@ -116,7 +137,7 @@ class PartnershipForm(forms.ModelForm):
         )
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(GovukModelForm):
     class Meta:
         model = MemberOrganisation
         fields = ["name", "sector", "is_board_member"]
@@ -154,7 +175,7 @@ class MemberForm(forms.ModelForm):
         return name
 
 
-class LLSCRelationshipForm(forms.ModelForm):
+class LLSCRelationshipForm(GovukModelForm):
     agreement_date = GovukDateField(
         label="Date signed",
         required=False,
@@ -213,7 +234,7 @@ class LLSCRelationshipForm(forms.ModelForm):
         return llsc
 
 
-class LSPRelationshipForm(forms.ModelForm):
+class LSPRelationshipForm(GovukModelForm):
     class Meta:
         model = LSPRelationship
         fields = [
@@ -268,6 +289,22 @@ class LSPRelationshipForm(forms.ModelForm):
 
 class PartnershipFilterForm(forms.Form):
     """The list page's filters. Bad values are reported, never a server error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Rendered by hand in the list template; the helper feeds the error summary.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.fields["q"].widget = forms.SearchInput(attrs={"class": "govuk-input"})
+        for name in ("region", "llsc", "structure_model"):
+            self.fields[name].widget.attrs["class"] = "govuk-select"
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            widget = self.fields[name].widget
+            widget.attrs["class"] += f" {widget.attrs['class']}--error"
+            widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
     q = forms.CharField(label="Search by name", required=False, max_length=120)
     region = forms.ModelChoiceField(

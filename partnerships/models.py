@@ -265,15 +265,24 @@ class LLSCRelationship(models.Model):
             )
         if self.agreement_date and self.agreement_date > datetime.date.today():
             errors["agreement_date"] = "The date signed must be today or in the past"
-        if self.is_coterminous and self.partnership_id:
-            others = LLSCRelationship.objects.filter(partnership_id=self.partnership_id)
-            if self.pk:
-                others = others.exclude(pk=self.pk)
-            if others.exists():
-                errors["is_coterminous"] = (
-                    "A partnership linked to more than one local LSC cannot be "
-                    "coterminous with any of them"
+        others = LLSCRelationship.objects.filter(partnership_id=self.partnership_id)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        if self.partnership_id and not self.is_coterminous:
+            coterminous = (
+                others.filter(is_coterminous=True).select_related("llsc").first()
+            )
+            if coterminous is not None:
+                errors["llsc"] = (
+                    "The partnership is recorded as coterminous with "
+                    f"{coterminous.llsc}, so it cannot be linked to another local "
+                    "LSC. Change that link first"
                 )
+        if self.is_coterminous and self.partnership_id and others.exists():
+            errors["is_coterminous"] = (
+                "A partnership linked to more than one local LSC cannot be "
+                "coterminous with any of them"
+            )
         if errors:
             raise ValidationError(errors)
 

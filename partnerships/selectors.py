@@ -37,8 +37,10 @@ def role_of(user: AnyUser) -> Role | None:
 
 
 def _profile_of(user: AnyUser) -> Profile | None:
+    if not user.is_authenticated:
+        return None
     try:
-        return user.profile  # type: ignore[union-attr]
+        return user.profile  # type: ignore[union-attr,attr-defined]
     except Profile.DoesNotExist:
         return None
 
@@ -51,6 +53,8 @@ def partnerships_for_user(user: AnyUser) -> QuerySet[LearningPartnership]:
     """
     partnerships = LearningPartnership.objects.all()
     role = role_of(user)
+    if role is None:
+        return partnerships.none()
     if role == Role.NATIONAL_ADMIN:
         return partnerships
     if role == Role.MANAGER:

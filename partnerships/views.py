@@ -29,6 +29,11 @@ PAGE_SIZE = 25
 EDIT_PERMISSION = "partnerships.change_learningpartnership"
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POSTed data, even when empty, so an empty POST is validated too."""
+    return request.POST if request.method == "POST" else None
+
+
 def _get_partnership_for_user(
     request: HttpRequest, pk: int, *, edit: bool = False
 ) -> LearningPartnership:
@@ -89,7 +94,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _get_partnership_for_user(request, pk, edit=True)
-    form = PartnershipForm(request.POST or None, instance=partnership)
+    form = PartnershipForm(_posted(request), instance=partnership)
     if request.method == "POST" and form.is_valid():
         services.partnership_update(partnership=partnership, **form.cleaned_data)
         messages.success(request, "Partnership details saved.")
@@ -116,7 +121,7 @@ def _child_form_page(
     saved_message: str,
 ) -> HttpResponse:
     """Shared flow of the add/change pages of members and relationships."""
-    form = form_class(request.POST or None, instance=instance, partnership=partnership)
+    form = form_class(_posted(request), instance=instance, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         save(form.cleaned_data)
         messages.success(request, saved_message)

@@ -146,3 +146,25 @@ def test_home_shows_what_each_role_can_do(
         assert text in response.text
     for text in hidden:
         assert text not in response.text
+
+
+def test_national_admin_role_opens_django_admin(client_as) -> None:
+    client = client_as("admin")
+
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/partnerships/learningpartnership/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["manager_a", "officer_a", "go_a", "no_role"])
+def test_other_roles_cannot_open_django_admin_even_as_staff(
+    client_as, cast, name
+) -> None:
+    user = cast[name]
+    user.is_staff = True
+    user.save()
+
+    response = client_as(name).get("/admin/partnerships/learningpartnership/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

@@ -1,0 +1,236 @@
+"""The fixed cast every test uses.
+
+Partnership A is in Yorkshire and the Humber, linked to local LSC A; partnership
+B is in the North East, linked to the other local LSC. Each has one member,
+one LLSC relationship and one LSP relationship. The people:
+
+- manager_a, manager_b: partnership managers of A and of B
+- officer_a, officer_elsewhere: LLSC officers of local LSC A and of the other LSC
+- go_a, go_elsewhere: GO officers of Yorkshire and the Humber and of the North East
+- admin: national administrator by Profile role alone (staff, not superuser)
+- no_role: signed in, but no Profile at all
+- anonymous: not signed in
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from partnerships.models import (
+    LearningPartnership,
+    LLSCRelationship,
+    LocalLSC,
+    LSPRelationship,
+    MemberOrganisation,
+    Region,
+    Role,
+)
+
+from .factories import (
+    LearningPartnershipFactory,
+    LLSCRelationshipFactory,
+    LocalLSCFactory,
+    LSPRelationshipFactory,
+    MemberOrganisationFactory,
+    ProfileFactory,
+    UserFactory,
+)
+
+CAST = [
+    "manager_a",
+    "manager_b",
+    "officer_a",
+    "officer_elsewhere",
+    "go_a",
+    "go_elsewhere",
+    "admin",
+    "no_role",
+    "anonymous",
+]
+
+
+@pytest.fixture
+def region_a(db: None) -> Region:
+    return Region.objects.get(code="YH")
+
+
+@pytest.fixture
+def region_other(db: None) -> Region:
+    return Region.objects.get(code="NE")
+
+
+@pytest.fixture
+def llsc_a(region_a: Region) -> LocalLSC:
+    return LocalLSCFactory(name="West Yorkshire", region=region_a)
+
+
+@pytest.fixture
+def llsc_other(region_other: Region) -> LocalLSC:
+    return LocalLSCFactory(name="Tyne and Wear", region=region_other)
+
+
+@pytest.fixture
+def partnership_a(region_a: Region, llsc_a: LocalLSC) -> LearningPartnership:
+    partnership = LearningPartnershipFactory(name="Alpha Learning", region=region_a)
+    LLSCRelationshipFactory(partnership=partnership, llsc=llsc_a)
+    return partnership
+
+
+@pytest.fixture
+def partnership_b(region_other: Region, llsc_other: LocalLSC) -> LearningPartnership:
+    partnership = LearningPartnershipFactory(
+        name="Bravo Learning",
+        region=region_other,
+        structure_model=LearningPartnership.StructureModel.SHIRE,
+    )
+    LLSCRelationshipFactory(partnership=partnership, llsc=llsc_other)
+    return partnership
+
+
+@pytest.fixture
+def llsc_relationship_a(partnership_a: LearningPartnership) -> LLSCRelationship:
+    return partnership_a.llsc_relationships.get()
+
+
+@pytest.fixture
+def llsc_relationship_b(partnership_b: LearningPartnership) -> LLSCRelationship:
+    return partnership_b.llsc_relationships.get()
+
+
+@pytest.fixture
+def lsp_relationship_a(partnership_a: LearningPartnership) -> LSPRelationship:
+    return LSPRelationshipFactory(
+        partnership=partnership_a, lsp__name="Leeds Initiative"
+    )
+
+
+@pytest.fixture
+def lsp_relationship_b(partnership_b: LearningPartnership) -> LSPRelationship:
+    return LSPRelationshipFactory(
+        partnership=partnership_b, lsp__name="Newcastle Partnership"
+    )
+
+
+@pytest.fixture
+def member_a(partnership_a: LearningPartnership) -> MemberOrganisation:
+    return MemberOrganisationFactory(partnership=partnership_a, name="Leeds College")
+
+
+@pytest.fixture
+def member_b(partnership_b: LearningPartnership) -> MemberOrganisation:
+    return MemberOrganisationFactory(partnership=partnership_b, name="Tyneside College")
+
+
+@pytest.fixture
+def manager_a(partnership_a: LearningPartnership):
+    user = ProfileFactory(user__username="manager_a", role=Role.MANAGER).user
+    partnership_a.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def manager_b(partnership_b: LearningPartnership):
+    user = ProfileFactory(user__username="manager_b", role=Role.MANAGER).user
+    partnership_b.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def officer_a(llsc_a: LocalLSC):
+    return ProfileFactory(
+        user__username="officer_a", role=Role.LLSC_OFFICER, llsc=llsc_a
+    ).user
+
+
+@pytest.fixture
+def officer_elsewhere(llsc_other: LocalLSC):
+    return ProfileFactory(
+        user__username="officer_elsewhere", role=Role.LLSC_OFFICER, llsc=llsc_other
+    ).user
+
+
+@pytest.fixture
+def go_a(region_a: Region):
+    return ProfileFactory(
+        user__username="go_a", role=Role.GO_OFFICER, region=region_a
+    ).user
+
+
+@pytest.fixture
+def go_elsewhere(region_other: Region):
+    return ProfileFactory(
+        user__username="go_elsewhere", role=Role.GO_OFFICER, region=region_other
+    ).user
+
+
+@pytest.fixture
+def admin(db: None):
+    return ProfileFactory(
+        user__username="admin",
+        user__is_staff=True,
+        user__is_superuser=False,
+        role=Role.NATIONAL_ADMIN,
+    ).user
+
+
+@pytest.fixture
+def no_role(db: None):
+    return UserFactory(username="no_role")
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    """The test client, not signed in."""
+    return Client()
+
+
+@pytest.fixture
+def cast(
+    manager_a,
+    manager_b,
+    officer_a,
+    officer_elsewhere,
+    go_a,
+    go_elsewhere,
+    admin,
+    no_role,
+    member_a: MemberOrganisation,
+    member_b: MemberOrganisation,
+    lsp_relationship_a: LSPRelationship,
+    lsp_relationship_b: LSPRelationship,
+) -> dict:
+    """Every member of the cast by name; anonymous is Django's AnonymousUser.
+
+    Requesting the cast also creates each partnership's member and LSP
+    relationship, so the partnerships are fully furnished.
+    """
+    return {
+        "manager_a": manager_a,
+        "manager_b": manager_b,
+        "officer_a": officer_a,
+        "officer_elsewhere": officer_elsewhere,
+        "go_a": go_a,
+        "go_elsewhere": go_elsewhere,
+        "admin": admin,
+        "no_role": no_role,
+        "anonymous": AnonymousUser(),
+    }
+
+
+@pytest.fixture
+def client_as(client: Client, cast: dict) -> Callable[[str], Client]:
+    """The test client signed in as the named member of the cast."""
+
+    def sign_in(name: str) -> Client:
+        user = cast[name]
+        if user.is_authenticated:
+            client.force_login(
+                user, backend="django.contrib.auth.backends.ModelBackend"
+            )
+        return client
+
+    return sign_in

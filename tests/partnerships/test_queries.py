@@ -1,0 +1,125 @@
+"""Query counts: each page costs the same with ten times the data."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import (
+    LearningPartnershipFactory,
+    LLSCRelationshipFactory,
+    LocalLSCFactory,
+    LSPRelationshipFactory,
+    MemberOrganisationFactory,
+)
+
+SIZES = [3, 30]
+
+
+def add_partnerships(count: int, llsc) -> None:
+    """More partnerships, each linked to the LLSC with two members and an LSP."""
+    for partnership in LearningPartnershipFactory.create_batch(count):
+        LLSCRelationshipFactory(partnership=partnership, llsc=llsc)
+        MemberOrganisationFactory.create_batch(2, partnership=partnership)
+        LSPRelationshipFactory(partnership=partnership)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_list_as_admin(client_as, llsc_a, django_assert_num_queries, size):
+    client = client_as("admin")
+    add_partnerships(size - 2, llsc_a)  # A and B are already there
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile (the role, for scoping and the header)
+    # 4. count the partnerships, for the paginator
+    # 5. the regions, for the region filter
+    # 6. the local LSCs, for the LLSC filter
+    # 7. this page of partnerships, with region and member count
+    # 8. their local LSCs (prefetched)
+    with django_assert_num_queries(8):
+        response = client.get("/partnerships/")
+    assert response.context["page"].paginator.count == size
+    assert len(response.context["page"].object_list) == min(size, 25)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_list_as_officer(client_as, llsc_a, django_assert_num_queries, size):
+    client = client_as("officer_a")
+    add_partnerships(size - 1, llsc_a)  # A is already there
+    # The same 8 queries as for the administrator: the LLSC scoping is a
+    # subquery inside the count and the page query, not a query of its own.
+    with django_assert_num_queries(8):
+        response = client.get("/partnerships/")
+    assert response.context["page"].paginator.count == size
+    assert len(response.context["page"].object_list) == min(size, 25)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_profile_as_manager(
+    client_as, partnership_a, llsc_a, django_assert_num_queries, size
+):
+    client = client_as("manager_a")
+    # A already has one LLSC, one LSP and one member (from the cast).
+    for llsc in LocalLSCFactory.create_batch(size - 1):
+        LLSCRelationshipFactory(partnership=partnership_a, llsc=llsc)
+    LSPRelationshipFactory.create_batch(size - 1, partnership=partnership_a)
+    MemberOrganisationFactory.create_batch(size - 1, partnership=partnership_a)
+    add_partnerships(size, llsc_a)  # others, which must not be read
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile
+    # 4. the partnership, scoped to the manager
+    # 5. its members
+    # 6. its LLSC relationships, with each LLSC and its region
+    # 7. its LSP relationships, with each LSP
+    # 8. the users who manage it
+    # 9. whether the user manages it (for the change links)
+    # 10. its region
+    with django_assert_num_queries(10):
+        response = client.get(partnership_a.get_absolute_url())
+    assert len(response.context["members"]) == size
+    assert len(response.context["llsc_relationships"]) == size
+    assert len(response.context["lsp_relationships"]) == size
+    assert response.context["can_edit"] is True
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_home_as_admin(client_as, llsc_a, django_assert_num_queries, size):
+    client = client_as("admin")
+    add_partnerships(size - 2, llsc_a)
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile
+    # 4. the counts of partnerships (total and active, in one query)
+    # 5. the first ten partnerships
+    # 6. their local LSCs (prefetched)
+    with django_assert_num_queries(6):
+        response = client.get("/")
+    assert response.context["counts"]["total"] == size
+    assert len(response.context["partnerships"]) == min(size, 10)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("page", "queries"),
+    [
+        # session, user, profile, partnership, may-edit check, regions
+        ("edit", 6),
+        # session, user, profile, partnership, may-edit check, LLSCs with regions
+        ("llscs/add", 6),
+        # session, user, profile, partnership, may-edit check, LSPs
+        ("lsps/add", 6),
+        # session, user, profile, partnership, may-edit check
+        ("members/add", 5),
+    ],
+)
+def test_form_pages_as_manager(
+    client_as, partnership_a, django_assert_num_queries, size, page, queries
+):
+    client = client_as("manager_a")
+    # Ten times the choices in every select.
+    LocalLSCFactory.create_batch(size)
+    LSPRelationshipFactory.create_batch(size)
+    add_partnerships(size, LocalLSCFactory())
+    with django_assert_num_queries(queries):
+        response = client.get(f"/partnerships/{partnership_a.pk}/{page}/")
+    assert response.status_code == 200
