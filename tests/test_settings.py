@@ -72,3 +72,27 @@ def test_database_url_unset_means_sqlite_in_the_project_folder() -> None:
     engine, name = result.stdout.split()
     assert engine == "django.db.backends.sqlite3"
     assert Path(name) == ROOT / "db.sqlite3"
+
+
+def test_static_files_collect_under_the_production_storage(tmp_path: Path) -> None:
+    """The manifest storage refuses a stylesheet that names a missing file."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "lp.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "govuk/govuk-frontend.min.css" in manifest
