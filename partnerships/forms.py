@@ -56,6 +56,19 @@ class GovukModelForm(forms.ModelForm):
         super()._update_errors(errors)  # type: ignore[misc]
 
 
+def _unlinked(form: forms.ModelForm, field: str, message: str) -> Any:
+    """The chosen organisation, unless the partnership is already linked to it."""
+    value = form.cleaned_data[field]
+    links = type(form.instance)._default_manager.filter(
+        partnership=form.instance.partnership, **{field: value}
+    )
+    if form.instance.pk:
+        links = links.exclude(pk=form.instance.pk)
+    if links.exists():
+        raise ValidationError(message)
+    return value
+
+
 def _helper(*fields: Any, submit: str = "Save") -> FormHelper:
     helper = FormHelper()
     helper.label_size = Size.SMALL
@@ -223,15 +236,9 @@ class LLSCRelationshipForm(GovukModelForm):
         )
 
     def clean_llsc(self) -> LocalLSC:
-        llsc: LocalLSC = self.cleaned_data["llsc"]
-        existing = LLSCRelationship.objects.filter(
-            partnership=self.instance.partnership, llsc=llsc
+        return _unlinked(
+            self, "llsc", "The partnership is already linked to this local LSC"
         )
-        if self.instance.pk:
-            existing = existing.exclude(pk=self.instance.pk)
-        if existing.exists():
-            raise ValidationError("The partnership is already linked to this local LSC")
-        return llsc
 
 
 class LSPRelationshipForm(GovukModelForm):
@@ -276,15 +283,7 @@ class LSPRelationshipForm(GovukModelForm):
         )
 
     def clean_lsp(self) -> LSP:
-        lsp: LSP = self.cleaned_data["lsp"]
-        existing = LSPRelationship.objects.filter(
-            partnership=self.instance.partnership, lsp=lsp
-        )
-        if self.instance.pk:
-            existing = existing.exclude(pk=self.instance.pk)
-        if existing.exists():
-            raise ValidationError("The partnership is already linked to this LSP")
-        return lsp
+        return _unlinked(self, "lsp", "The partnership is already linked to this LSP")
 
 
 class PartnershipFilterForm(forms.Form):

@@ -4,6 +4,7 @@ members and relationships."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -47,13 +48,12 @@ def _get_partnership_for_user(
     return partnership
 
 
-def _get_child_for_user(
-    request: HttpRequest, queryset: QuerySet[Any], partnership_pk: int, pk: int
+def _get_part_for_user(
+    request: HttpRequest, part: PartnershipPart, partnership_pk: int, pk: int
 ) -> Any:
     """A member or relationship of a partnership the user may edit, or 404/403."""
     partnership = _get_partnership_for_user(request, partnership_pk, edit=True)
-    child = get_object_or_404(queryset, partnership=partnership, pk=pk)
-    return child
+    return get_object_or_404(part.scope(request.user), partnership=partnership, pk=pk)
 
 
 def partnership_list(request: HttpRequest) -> HttpResponse:
@@ -110,22 +110,81 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _child_form_page(
+@dataclass(frozen=True)
+class PartnershipPart:
+    """A kind of row that belongs to a partnership and is edited from its profile:
+    a member organisation, an LLSC relationship or an LSP relationship."""
+
+    scope: Callable[[Any], QuerySet[Any]]
+    form_class: Callable[..., ModelForm]
+    save: Callable[[LearningPartnership, Any, dict[str, Any]], Model]
+    delete: Callable[[Any], None]
+    add_title: str
+    change_title: Callable[[Any], str]
+    remove_title: Callable[[Any], str]
+    noun: str
+
+
+PARTS = {
+    "member": PartnershipPart(
+        scope=selectors.members_for_user,
+        form_class=MemberForm,
+        save=lambda partnership, member, data: services.member_save(
+            partnership=partnership, member=member, **data
+        ),
+        delete=lambda member: services.member_delete(member=member),
+        add_title="Add a member organisation",
+        change_title=lambda member: f"Change {member.name}",
+        remove_title=lambda member: f"Remove {member.name} from the partnership?",
+        noun="Member organisation",
+    ),
+    "llsc": PartnershipPart(
+        scope=selectors.llsc_relationships_for_user,
+        form_class=LLSCRelationshipForm,
+        save=lambda partnership, relationship, data: services.llsc_relationship_save(
+            partnership=partnership, relationship=relationship, **data
+        ),
+        delete=lambda relationship: services.llsc_relationship_delete(
+            relationship=relationship
+        ),
+        add_title="Link to a local LSC",
+        change_title=lambda relationship: (
+            f"Change the relationship with {relationship.llsc}"
+        ),
+        remove_title=lambda relationship: f"Remove the link to {relationship.llsc}?",
+        noun="Local LSC relationship",
+    ),
+    "lsp": PartnershipPart(
+        scope=selectors.lsp_relationships_for_user,
+        form_class=LSPRelationshipForm,
+        save=lambda partnership, relationship, data: services.lsp_relationship_save(
+            partnership=partnership, relationship=relationship, **data
+        ),
+        delete=lambda relationship: services.lsp_relationship_delete(
+            relationship=relationship
+        ),
+        add_title="Link to an LSP",
+        change_title=lambda relationship: (
+            f"Change the relationship with {relationship.lsp}"
+        ),
+        remove_title=lambda relationship: f"Remove the link to {relationship.lsp}?",
+        noun="LSP relationship",
+    ),
+}
+
+
+def _part_form_page(
     request: HttpRequest,
-    *,
+    part: PartnershipPart,
     partnership: LearningPartnership,
-    form_class: Callable[..., ModelForm],
     instance: Model | None,
-    save: Any,
-    title: str,
-    saved_message: str,
 ) -> HttpResponse:
-    """Shared flow of the add/change pages of members and relationships."""
-    form = form_class(_posted(request), instance=instance, partnership=partnership)
+    form = part.form_class(_posted(request), instance=instance, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        save(form.cleaned_data)
-        messages.success(request, saved_message)
+        part.save(partnership, instance, form.cleaned_data)
+        messages.success(request, f"{part.noun} {'saved' if instance else 'added'}.")
         return redirect(partnership)
+    title = part.change_title(instance) if instance else part.add_title
     return render(
         request,
         "partnerships/form.html",
@@ -133,181 +192,37 @@ def _child_form_page(
     )
 
 
-def _child_delete_page(
-    request: HttpRequest,
-    *,
-    partnership: LearningPartnership,
-    child: Model,
-    delete: Any,
-    title: str,
-    deleted_message: str,
+@require_http_methods(["GET", "POST"])
+def part_add(request: HttpRequest, pk: int, *, part: str) -> HttpResponse:
+    partnership = _get_partnership_for_user(request, pk, edit=True)
+    return _part_form_page(request, PARTS[part], partnership, None)
+
+
+@require_http_methods(["GET", "POST"])
+def part_edit(
+    request: HttpRequest, pk: int, part_pk: int, *, part: str
 ) -> HttpResponse:
-    """Shared confirm-then-delete flow for members and relationships."""
+    instance = _get_part_for_user(request, PARTS[part], pk, part_pk)
+    return _part_form_page(request, PARTS[part], instance.partnership, instance)
+
+
+@require_http_methods(["GET", "POST"])
+def part_delete(
+    request: HttpRequest, pk: int, part_pk: int, *, part: str
+) -> HttpResponse:
+    kind = PARTS[part]
+    instance = _get_part_for_user(request, kind, pk, part_pk)
+    partnership = instance.partnership
     if request.method == "POST":
-        delete()
-        messages.success(request, deleted_message)
+        kind.delete(instance)
+        messages.success(request, f"{kind.noun} removed.")
         return redirect(partnership)
     return render(
         request,
         "partnerships/confirm_delete.html",
-        {"partnership": partnership, "object": child, "title": title},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _get_partnership_for_user(request, pk, edit=True)
-    return _child_form_page(
-        request,
-        partnership=partnership,
-        form_class=MemberForm,
-        instance=None,
-        save=lambda data: services.member_save(partnership=partnership, **data),
-        title="Add a member organisation",
-        saved_message="Member organisation added.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    member = _get_child_for_user(
-        request, selectors.members_for_user(request.user), pk, member_pk
-    )
-    return _child_form_page(
-        request,
-        partnership=member.partnership,
-        form_class=MemberForm,
-        instance=member,
-        save=lambda data: services.member_save(
-            partnership=member.partnership, member=member, **data
-        ),
-        title=f"Change {member.name}",
-        saved_message="Member organisation saved.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def member_delete(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    member = _get_child_for_user(
-        request, selectors.members_for_user(request.user), pk, member_pk
-    )
-    return _child_delete_page(
-        request,
-        partnership=member.partnership,
-        child=member,
-        delete=lambda: services.member_delete(member=member),
-        title=f"Remove {member.name} from the partnership?",
-        deleted_message=f"{member.name} removed.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def llsc_relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _get_partnership_for_user(request, pk, edit=True)
-    return _child_form_page(
-        request,
-        partnership=partnership,
-        form_class=LLSCRelationshipForm,
-        instance=None,
-        save=lambda data: services.llsc_relationship_save(
-            partnership=partnership, **data
-        ),
-        title="Link to a local LSC",
-        saved_message="Local LSC relationship added.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def llsc_relationship_edit(
-    request: HttpRequest, pk: int, relationship_pk: int
-) -> HttpResponse:
-    relationship = _get_child_for_user(
-        request,
-        selectors.llsc_relationships_for_user(request.user),
-        pk,
-        relationship_pk,
-    )
-    return _child_form_page(
-        request,
-        partnership=relationship.partnership,
-        form_class=LLSCRelationshipForm,
-        instance=relationship,
-        save=lambda data: services.llsc_relationship_save(
-            partnership=relationship.partnership, relationship=relationship, **data
-        ),
-        title=f"Change the relationship with {relationship.llsc}",
-        saved_message="Local LSC relationship saved.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def llsc_relationship_delete(
-    request: HttpRequest, pk: int, relationship_pk: int
-) -> HttpResponse:
-    relationship = _get_child_for_user(
-        request,
-        selectors.llsc_relationships_for_user(request.user),
-        pk,
-        relationship_pk,
-    )
-    return _child_delete_page(
-        request,
-        partnership=relationship.partnership,
-        child=relationship,
-        delete=lambda: services.llsc_relationship_delete(relationship=relationship),
-        title=f"Remove the link to {relationship.llsc}?",
-        deleted_message=f"Link to {relationship.llsc} removed.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def lsp_relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership = _get_partnership_for_user(request, pk, edit=True)
-    return _child_form_page(
-        request,
-        partnership=partnership,
-        form_class=LSPRelationshipForm,
-        instance=None,
-        save=lambda data: services.lsp_relationship_save(
-            partnership=partnership, **data
-        ),
-        title="Link to an LSP",
-        saved_message="LSP relationship added.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def lsp_relationship_edit(
-    request: HttpRequest, pk: int, relationship_pk: int
-) -> HttpResponse:
-    relationship = _get_child_for_user(
-        request, selectors.lsp_relationships_for_user(request.user), pk, relationship_pk
-    )
-    return _child_form_page(
-        request,
-        partnership=relationship.partnership,
-        form_class=LSPRelationshipForm,
-        instance=relationship,
-        save=lambda data: services.lsp_relationship_save(
-            partnership=relationship.partnership, relationship=relationship, **data
-        ),
-        title=f"Change the relationship with {relationship.lsp}",
-        saved_message="LSP relationship saved.",
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def lsp_relationship_delete(
-    request: HttpRequest, pk: int, relationship_pk: int
-) -> HttpResponse:
-    relationship = _get_child_for_user(
-        request, selectors.lsp_relationships_for_user(request.user), pk, relationship_pk
-    )
-    return _child_delete_page(
-        request,
-        partnership=relationship.partnership,
-        child=relationship,
-        delete=lambda: services.lsp_relationship_delete(relationship=relationship),
-        title=f"Remove the link to {relationship.lsp}?",
-        deleted_message=f"Link to {relationship.lsp} removed.",
+        {
+            "partnership": partnership,
+            "object": instance,
+            "title": kind.remove_title(instance),
+        },
     )

@@ -739,7 +739,7 @@ def test_invalid_post_shows_errors_and_changes_nothing(
     assert "govuk-error-summary" in html
     assert "There is a problem" in html
     assert_summary_links_to(html, fields)
-    assert "(error)" in html  # in the page title
+    assert "<title>Error: " in html  # in the page title
     assert snapshot() == before
 
 
