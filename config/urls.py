@@ -58,5 +58,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include(auth_patterns)),
     path("partnerships/", include("partnerships.urls")),
+    path("frameworks/", include("indicators.urls")),
+    path("", include("assessment.urls")),
     path("admin/", admin.site.urls),
 ]

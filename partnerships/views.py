@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from assessment import selectors as assessment_selectors
+
 from . import selectors, services
 from .forms import (
     LLSCRelationshipForm,
@@ -88,6 +90,9 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = selectors.partnership_profile(partnership=partnership)
     context["partnership"] = partnership
     context["can_edit"] = request.user.has_perm(EDIT_PERMISSION, partnership)
+    context["returns"] = assessment_selectors.partnership_returns(
+        partnership=partnership
+    )
     return render(request, "partnerships/detail.html", context)
 
 

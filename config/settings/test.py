@@ -12,3 +12,14 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # Static files come from the finders; no collectstatic needed.
 WHITENOISE_AUTOREFRESH = True
+
+# Uploaded evidence goes to a throwaway folder.
+import tempfile  # noqa: E402
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tempfile.mkdtemp(prefix="lp-test-attachments-")},
+    },
+}

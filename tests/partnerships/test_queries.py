@@ -74,7 +74,8 @@ def test_profile_as_manager(
     # 8. the users who manage it
     # 9. whether the user manages it (for the change links)
     # 10. its region
-    with django_assert_num_queries(10):
+    # 11. its self-assessment returns, with their periods
+    with django_assert_num_queries(11):
         response = client.get(partnership_a.get_absolute_url())
     assert len(response.context["members"]) == size
     assert len(response.context["llsc_relationships"]) == size

@@ -4,18 +4,28 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from assessment.demo import load_demo_returns
+from indicators.services import reference_framework_load
 from partnerships.demo import DEMO_PASSWORD, load_demo_data
 from partnerships.models import LearningPartnership
 
 
 class Command(BaseCommand):
-    help = "Load the demo partnerships and users. Safe to run again: changes nothing."
+    help = (
+        "Load the reference framework, the demo partnerships, their returns and the "
+        "demo users. Safe to run again: changes nothing."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = load_demo_data()
+        framework = reference_framework_load()
+        returns = load_demo_returns(framework=framework)
         count = LearningPartnership.objects.count()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data loaded: {count} partnerships.")
+            self.style.SUCCESS(
+                f"Demo data loaded: {count} partnerships, {framework}, "
+                f"{returns} new returns."
+            )
         )
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for user in users:

@@ -1,0 +1,142 @@
+"""The forms of the manager's journey."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from indicators.models import Period, ScoreLevel
+
+from .models import BARRIERS_MAX, EVIDENCE_MAX, PLANNED_ACTION_MAX, Answer
+from .services import ANSWER_FIELDS
+
+
+class DimensionForm(forms.Form):
+    """Every answer of one dimension: score, evidence, barriers, planned
+    action, the version it was read at, and an optional evidence file."""
+
+    def __init__(
+        self,
+        *args: Any,
+        answers: list[Answer],
+        levels: list[ScoreLevel],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.answers = answers
+        choices = [(level.value, f"{level.value} – {level.label}") for level in levels]
+        for answer in answers:
+            code = answer.indicator.code
+            self.fields[f"score-{answer.pk}"] = forms.TypedChoiceField(
+                label=f"Score for {code}",
+                choices=choices,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                initial=answer.score,
+                error_messages={
+                    "invalid_choice": f"Select a score for {code} from the scale"  # noqa: S608
+                },
+            )
+            for name, label, limit in (
+                ("evidence", "Evidence", EVIDENCE_MAX),
+                ("barriers", "Barriers", BARRIERS_MAX),
+                ("planned_action", "Planned future action", PLANNED_ACTION_MAX),
+            ):
+                self.fields[f"{name}-{answer.pk}"] = forms.CharField(
+                    label=f"{label} for {code}",
+                    required=False,
+                    max_length=limit,
+                    widget=forms.Textarea(
+                        attrs={"rows": 5 if name == "evidence" else 3}
+                    ),
+                    initial=getattr(answer, name),
+                    error_messages={
+                        "max_length": (
+                            f"{label} for {code} must be {limit:,} characters or fewer"
+                        )
+                    },
+                )
+            self.fields[f"version-{answer.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=answer.version
+            )
+            self.fields[f"attachment-{answer.pk}"] = forms.FileField(
+                label=f"Attach evidence for {code}", required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for answer in self.answers:
+            if f"version-{answer.pk}" in self.errors:
+                raise ValidationError(
+                    "The page was out of date. Reload it and enter your answers again."
+                )
+        return cleaned
+
+    def values(self) -> dict[int, dict[str, Any]]:
+        """The answers entered, by answer id, ready for ``dimension_save``."""
+        return {
+            answer.pk: {
+                name: (
+                    self.cleaned_data[f"{name}-{answer.pk}"]
+                    if name == "score"
+                    else self.cleaned_data[f"{name}-{answer.pk}"].replace("\r\n", "\n")
+                )
+                for name in ANSWER_FIELDS
+            }
+            for answer in self.answers
+        }
+
+    def versions(self) -> dict[int, int]:
+        return {a.pk: self.cleaned_data[f"version-{a.pk}"] for a in self.answers}
+
+    def uploads(self) -> list[tuple[Answer, Any]]:
+        return [
+            (answer, self.cleaned_data[f"attachment-{answer.pk}"])
+            for answer in self.answers
+            if self.cleaned_data.get(f"attachment-{answer.pk}")
+        ]
+
+    def rows(self) -> dict[int, dict[str, forms.BoundField]]:
+        """Bound fields by answer id, for the template."""
+        return {
+            answer.pk: {
+                name: self[f"{name}-{answer.pk}"]
+                for name in (*ANSWER_FIELDS, "version", "attachment")
+            }
+            for answer in self.answers
+        }
+
+
+class StartReturnForm(forms.Form):
+    period = forms.ModelChoiceField(
+        queryset=Period.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the period the return is for"},
+    )
+    carry_forward = forms.TypedChoiceField(
+        label="Start from last year's evidence and actions?",
+        choices=[
+            ("yes", "Yes, copy last year's evidence, barriers and planned actions"),
+            ("no", "No, start with empty answers"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to start from last year's answers"},
+    )
+
+    def __init__(
+        self, *args: Any, periods: list[Period], can_carry: bool, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        field = self.fields["period"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = Period.objects.filter(pk__in=[p.pk for p in periods])
+        if len(periods) == 1:
+            field.initial = periods[0].pk
+        if not can_carry:
+            del self.fields["carry_forward"]

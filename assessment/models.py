@@ -1,0 +1,192 @@
+"""The annual return: one per partnership per period, an answer per indicator."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from indicators.models import Framework, Indicator, Period
+from partnerships.models import LearningPartnership
+
+EVIDENCE_MAX = 5000
+BARRIERS_MAX = 2000
+PLANNED_ACTION_MAX = 2000
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    RETURNED = "returned", "Returned for revision"
+    ACCEPTED = "accepted", "Accepted"
+
+
+EDITABLE_STATUSES = (ReturnStatus.DRAFT, ReturnStatus.RETURNED)
+
+
+class Return(models.Model):
+    """A partnership's self-assessment for one period."""
+
+    Status = ReturnStatus
+
+    partnership = models.ForeignKey(
+        LearningPartnership, on_delete=models.CASCADE, related_name="returns"
+    )
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="returns")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="returns"
+    )
+    status = models.CharField(
+        max_length=12, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
+    )
+    carried_forward_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    profile_checked_at = models.DateTimeField(null=True, blank=True)
+    profile_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partnership__name", "-period__starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "period"], name="return_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[c.value for c in ReturnStatus]),
+                name="return_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReturnStatus.DRAFT) | Q(submitted_at__isnull=False),
+                name="return_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:tasks", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class Answer(models.Model):
+    """The partnership's answer to one indicator: reviewing, scoring,
+    identifying barriers and future action."""
+
+    return_record = models.ForeignKey(
+        Return, on_delete=models.CASCADE, related_name="answers", db_column="return_id"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    evidence = models.TextField(blank=True)
+    barriers = models.TextField(blank=True)
+    planned_action = models.TextField("planned future action", blank=True)
+    agreed_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    carried_forward = models.BooleanField(
+        default=False,
+        help_text="Evidence and actions copied from last year, not yet reviewed.",
+    )
+    # Optimistic locking: every save increments it; a save based on an older
+    # version is refused instead of overwriting someone else's work.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__dimension__order", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["return_record", "indicator"], name="answer_one_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1),
+                name="answer_score_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_score__isnull=True) | Q(agreed_score__gte=1),
+                name="answer_agreed_score_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.return_record} {self.indicator.code}"
+
+    @property
+    def is_started(self) -> bool:
+        return self.version > 1
+
+
+def attachment_storage() -> Storage:
+    """Evidence files live outside the static and media URLs; a view serves them."""
+    return storages["attachments"]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return f"returns/{instance.answer.return_record_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """An evidence file attached to an answer."""
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, storage=attachment_storage)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:attachment", args=[self.pk])
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self.file.delete(save=False)
+        return super().delete(*args, **kwargs)

@@ -1,0 +1,225 @@
+"""Reads of returns, and their scoping: a return is visible exactly when its
+partnership is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from indicators.models import Dimension, Framework, Indicator, Period, ScoreLevel
+from indicators.selectors import framework_dimensions, framework_for_period
+from partnerships.models import LearningPartnership
+from partnerships.selectors import partnerships_for_user
+
+from .models import Answer, Attachment, Return
+
+
+def returns_for_user(user: Any) -> QuerySet[Return]:
+    """Returns of the partnerships the user may see."""
+    return Return.objects.filter(partnership__in=partnerships_for_user(user))
+
+
+def answers_for_user(user: Any) -> QuerySet[Answer]:
+    """Answers of the returns the user may see."""
+    return Answer.objects.filter(return_record__in=returns_for_user(user))
+
+
+def attachments_for_user(user: Any) -> QuerySet[Attachment]:
+    """Evidence files of the returns the user may see."""
+    return Attachment.objects.filter(answer__return_record__in=returns_for_user(user))
+
+
+def stage_label(score: float | None, levels: list[ScoreLevel]) -> str:
+    """The label of the level nearest a (mean) score; halves round up."""
+    if score is None or not levels:
+        return ""
+    value = min(max(int(score + 0.5), levels[0].value), levels[-1].value)
+    return next((level.label for level in levels if level.value == value), "")
+
+
+def mean_score(scores: list[int | None]) -> float | None:
+    """The mean of the scores given, ignoring blanks; None when there are none."""
+    present = [s for s in scores if s is not None]
+    return round(mean(present), 2) if present else None
+
+
+@dataclass
+class DimensionSummary:
+    dimension: Dimension
+    answers: list[Answer]
+    status: str
+    self_score: float | None
+    self_label: str
+    agreed_score: float | None
+    agreed_label: str
+    missing: list[Answer] = field(default_factory=list)
+
+    @property
+    def scored_count(self) -> int:
+        return len(self.answers) - len(self.missing)
+
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "Not yet started", "In progress", "Completed"
+
+
+def return_summary(*, return_record: Return) -> list[DimensionSummary]:
+    """Per dimension: its answers, task status and mean scores, in three queries."""
+    levels = list(return_record.framework.score_levels.all())
+    dimensions = framework_dimensions(framework=return_record.framework)
+    answers = list(return_record.answers.select_related("indicator"))
+    by_dimension: dict[int, list[Answer]] = {}
+    for answer in answers:
+        by_dimension.setdefault(answer.indicator.dimension_id, []).append(answer)
+    summaries = []
+    for dimension in dimensions:
+        dimension_answers = by_dimension.get(dimension.pk, [])
+        missing = [a for a in dimension_answers if a.score is None]
+        if dimension_answers and not missing:
+            status = COMPLETED
+        elif any(a.is_started for a in dimension_answers):
+            status = IN_PROGRESS
+        else:
+            status = NOT_STARTED
+        self_score = mean_score([a.score for a in dimension_answers])
+        agreed_score = mean_score([a.agreed_score for a in dimension_answers])
+        summaries.append(
+            DimensionSummary(
+                dimension=dimension,
+                answers=dimension_answers,
+                status=status,
+                self_score=self_score,
+                self_label=stage_label(self_score, levels),
+                agreed_score=agreed_score,
+                agreed_label=stage_label(agreed_score, levels),
+                missing=missing,
+            )
+        )
+    return summaries
+
+
+def previous_return(*, return_record: Return) -> Return | None:
+    """The partnership's return for the period before this one, if any."""
+    return (
+        Return.objects.filter(
+            partnership_id=return_record.partnership_id,
+            period__starts_on__lt=return_record.period.starts_on,
+        )
+        .order_by("-period__starts_on")
+        .first()
+    )
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    answer: Answer
+    last_year: Answer | None
+
+
+def dimension_rows(
+    *, return_record: Return, dimension: Dimension
+) -> list[IndicatorRow]:
+    """Each indicator of a dimension with this year's answer and its files, and
+    last year's answer to the indicator with the same code."""
+    answers = list(
+        return_record.answers.filter(indicator__dimension=dimension)
+        .select_related("indicator", "updated_by")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.all()))
+    )
+    previous = previous_return(return_record=return_record)
+    last_year: dict[str, Answer] = {}
+    if previous is not None:
+        last_year = {
+            a.indicator.code: a
+            for a in previous.answers.filter(
+                indicator__code__in=[a.indicator.code for a in answers]
+            ).select_related("indicator", "return_record__period")
+        }
+    return [
+        IndicatorRow(a.indicator, a, last_year.get(a.indicator.code)) for a in answers
+    ]
+
+
+def return_periods_to_start(*, partnership: LearningPartnership) -> list[Period]:
+    """Periods with a published framework and no return from the partnership yet."""
+    started = Return.objects.filter(partnership=partnership).values("period_id")
+    periods = Period.objects.exclude(pk__in=started).filter(
+        frameworks__status="published"
+    )
+    return [p for p in periods.distinct() if framework_for_period(period=p) is not None]
+
+
+def partnership_returns(*, partnership: LearningPartnership) -> list[Return]:
+    """The partnership's returns, newest period first."""
+    return list(
+        Return.objects.filter(partnership=partnership)
+        .select_related("period")
+        .order_by("-period__starts_on")
+    )
+
+
+def return_for_page(queryset: QuerySet[Return], pk: int) -> Return:
+    """One return with what every return page shows. Raises DoesNotExist."""
+    return queryset.select_related("partnership", "period", "framework").get(pk=pk)
+
+
+def framework_levels(*, framework: Framework) -> list[ScoreLevel]:
+    return list(framework.score_levels.all())
+
+
+@dataclass
+class AnswerChange:
+    when: Any
+    who: str
+    indicator_code: str
+    fields: list[tuple[str, Any, Any]]
+
+
+FIELD_LABELS = {
+    "score": "Score",
+    "evidence": "Evidence",
+    "barriers": "Barriers",
+    "planned_action": "Planned future action",
+    "agreed_score": "Agreed score",
+}
+
+
+def answer_changes(*, return_record: Return) -> list[AnswerChange]:
+    """Who changed which answer and when, newest first, from the answers' history
+    (two queries however long the history)."""
+    codes = dict(return_record.answers.values_list("pk", "indicator__code"))
+    records = list(
+        Answer.history.filter(return_record_id=return_record.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    changes = []
+    previous: dict[int, Any] = {}
+    for record in records:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if before is None:
+            continue
+        fields = [
+            (label, getattr(before, name), getattr(record, name))
+            for name, label in FIELD_LABELS.items()
+            if getattr(before, name) != getattr(record, name)
+        ]
+        if not fields:
+            continue
+        user = record.history_user
+        changes.append(
+            AnswerChange(
+                when=record.history_date,
+                who=(user.get_full_name() or user.get_username())
+                if user
+                else "Unknown",
+                indicator_code=codes.get(record.id, "?"),
+                fields=fields,
+            )
+        )
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes

@@ -1,0 +1,235 @@
+"""Writes to returns: starting one, saving a dimension's answers under
+optimistic locking, evidence files, confirming the profile, submitting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from indicators.models import Dimension, Indicator, Period
+from indicators.selectors import framework_for_period
+from partnerships.models import LearningPartnership
+
+from .file_types import ALLOWED_LABEL, FileType, detect_file_type
+from .models import Answer, Attachment, Return, ReturnStatus
+from .selectors import previous_return
+
+ANSWER_FIELDS = ("score", "evidence", "barriers", "planned_action")
+
+
+class ReturnNotEditable(Exception):
+    """The return has been submitted; nothing in it may change."""
+
+    def __init__(self, return_record: Return) -> None:
+        super().__init__(
+            f"This return is {return_record.get_status_display().lower()}, "
+            "so it can no longer be changed."
+        )
+
+
+@dataclass
+class Conflict:
+    """An answer someone else saved after the form was opened."""
+
+    answer: Answer
+    fields: list[str]
+
+
+class AnswerConflict(Exception):
+    """A save based on answers that have changed since; nothing was saved."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        super().__init__(
+            "Someone else saved these answers while you were editing them."
+        )
+        self.conflicts = conflicts
+
+
+class ReturnIncomplete(Exception):
+    """Submitting a return in which some indicators are not scored."""
+
+    def __init__(self, missing: list[Answer]) -> None:
+        super().__init__(f"{len(missing)} indicators are not scored yet.")
+        self.missing = missing
+
+
+@transaction.atomic
+def return_start(
+    *,
+    partnership: LearningPartnership,
+    period: Period,
+    user: Any,
+    carry_forward: bool = False,
+) -> Return:
+    """Start a partnership's return for a period, with an empty answer per
+    indicator; optionally carrying forward last year's evidence and actions,
+    marked for review."""
+    framework = framework_for_period(period=period)
+    if framework is None:
+        raise ValidationError(
+            {"period": f"No published framework applies to {period}."}
+        )
+    if Return.objects.filter(partnership=partnership, period=period).exists():
+        raise ValidationError(
+            {"period": f"{partnership} already has a return for {period}."}
+        )
+    return_record = Return(
+        partnership=partnership, period=period, framework=framework, created_by=user
+    )
+    return_record.full_clean()
+    return_record.save()
+    previous = previous_return(return_record=return_record) if carry_forward else None
+    if carry_forward and previous is not None:
+        return_record.carried_forward_from = previous
+        return_record.save(update_fields=["carried_forward_from"])
+    last_year = (
+        {a.indicator.code: a for a in previous.answers.select_related("indicator")}
+        if previous is not None
+        else {}
+    )
+    answers = []
+    for indicator in Indicator.objects.filter(dimension__framework=framework):
+        answer = Answer(return_record=return_record, indicator=indicator)
+        old = last_year.get(indicator.code)
+        if old is not None and (old.evidence or old.barriers or old.planned_action):
+            answer.evidence = old.evidence
+            answer.barriers = old.barriers
+            answer.planned_action = old.planned_action
+            answer.carried_forward = True
+        answers.append(answer)
+    Answer.objects.bulk_create(answers)
+    return return_record
+
+
+def _ensure_editable(return_record: Return) -> None:
+    if not return_record.is_editable:
+        raise ReturnNotEditable(return_record)
+
+
+@transaction.atomic
+def dimension_save(
+    *,
+    return_record: Return,
+    dimension: Dimension,
+    values: dict[int, dict[str, Any]],
+    versions: dict[int, int],
+    user: Any,
+) -> list[Answer]:
+    """Save the answers of one dimension; all or nothing.
+
+    ``values`` maps answer ids to their new score, evidence, barriers and
+    planned action; ``versions`` the version each answer had when the form was
+    opened. An answer whose stored version is newer, and whose stored values
+    differ from those posted, was changed by someone else meanwhile: nothing is
+    saved and AnswerConflict lists what changed.
+    """
+    locked = Return.objects.select_for_update().get(pk=return_record.pk)
+    _ensure_editable(locked)
+    answers = list(
+        Answer.objects.select_for_update()
+        .filter(return_record=locked, indicator__dimension=dimension)
+        .select_related("indicator", "updated_by")
+    )
+    conflicts = []
+    for answer in answers:
+        posted = values.get(answer.pk)
+        if posted is None:
+            continue
+        changed = [f for f in ANSWER_FIELDS if getattr(answer, f) != posted[f]]
+        if answer.version != versions.get(answer.pk) and changed:
+            conflicts.append(Conflict(answer, changed))
+    if conflicts:
+        raise AnswerConflict(conflicts)
+    saved = []
+    for answer in answers:
+        posted = values.get(answer.pk)
+        if posted is None:
+            continue
+        changed = [f for f in ANSWER_FIELDS if getattr(answer, f) != posted[f]]
+        if not changed and not answer.carried_forward:
+            continue
+        for name in ANSWER_FIELDS:
+            setattr(answer, name, posted[name])
+        # Saving the page is the review of what was carried forward.
+        answer.carried_forward = False
+        answer.version += 1
+        answer.updated_by = user
+        answer.full_clean(exclude=["return_record", "indicator"])
+        answer.save()
+        saved.append(answer)
+    return saved
+
+
+class AttachmentRefused(Exception):
+    """An evidence file that is not accepted, with the reason in plain words."""
+
+
+def check_upload(upload: UploadedFile) -> FileType:
+    """The file's real type, or AttachmentRefused saying why it cannot be kept."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size is None or upload.size == 0:
+        raise AttachmentRefused("The selected file is empty")
+    if upload.size > limit:
+        raise AttachmentRefused(
+            f"The selected file must be smaller than {limit // (1024 * 1024)} MB"
+        )
+    file_type = detect_file_type(upload)
+    if file_type is None:
+        raise AttachmentRefused(f"The selected file must be a {ALLOWED_LABEL}")
+    return file_type
+
+
+def attachment_add(*, answer: Answer, upload: UploadedFile, user: Any) -> Attachment:
+    """Keep an evidence file for an answer, after checking what it really is."""
+    _ensure_editable(answer.return_record)
+    file_type = check_upload(upload)
+    name = get_valid_filename(upload.name or "evidence") or "evidence"
+    attachment = Attachment(
+        answer=answer,
+        original_name=name[:255],
+        content_type=file_type.content_type,
+        size=upload.size or 0,
+        uploaded_by=user,
+    )
+    attachment.file.save(f"evidence{file_type.extension}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def attachment_remove(*, attachment: Attachment) -> None:
+    """Delete an evidence file and its stored content."""
+    _ensure_editable(attachment.answer.return_record)
+    attachment.delete()
+
+
+def profile_confirm(*, return_record: Return, user: Any) -> Return:
+    """Record that the partnership's profile was checked for this return."""
+    _ensure_editable(return_record)
+    return_record.profile_checked_at = timezone.now()
+    return_record.profile_checked_by = user
+    return_record.save(update_fields=["profile_checked_at", "profile_checked_by"])
+    return return_record
+
+
+@transaction.atomic
+def return_submit(*, return_record: Return, user: Any) -> Return:
+    """Submit a return once every indicator is scored; it is read-only after."""
+    locked = Return.objects.select_for_update().get(pk=return_record.pk)
+    _ensure_editable(locked)
+    missing = list(
+        locked.answers.filter(score__isnull=True).select_related("indicator__dimension")
+    )
+    if missing:
+        raise ReturnIncomplete(missing)
+    locked.status = ReturnStatus.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.submitted_by = user
+    locked.save(update_fields=["status", "submitted_at", "submitted_by"])
+    return locked

@@ -1,0 +1,302 @@
+"""The manager's journey through a return: start, task list, a page per
+dimension, check answers, submit; plus evidence files and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from partnerships.selectors import partnerships_for_user
+
+from . import selectors, services
+from .forms import DimensionForm, StartReturnForm
+from .models import Answer, Return
+
+CHANGE_RETURN = "assessment.change_return"
+
+
+def _get_return_for_user(
+    request: HttpRequest, pk: int, *, edit: bool = False
+) -> Return:
+    """The return, or 404 outside the user's scope; 403 when the user may see it
+    but not change it, or when it has been submitted."""
+    try:
+        return_record = selectors.return_for_page(
+            selectors.returns_for_user(request.user), pk
+        )
+    except Return.DoesNotExist as error:
+        raise Http404("No such return") from error
+    if edit:
+        if not request.user.has_perm(CHANGE_RETURN, return_record):
+            raise PermissionDenied("You can read this return but not change it.")
+        if not return_record.is_editable:
+            raise PermissionDenied(str(services.ReturnNotEditable(return_record)))
+    return return_record
+
+
+def _can_edit(request: HttpRequest, return_record: Return) -> bool:
+    return return_record.is_editable and request.user.has_perm(
+        CHANGE_RETURN, return_record
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def return_start(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership = get_object_or_404(partnerships_for_user(request.user), pk=pk)
+    if not request.user.has_perm("assessment.add_return", partnership):
+        raise PermissionDenied("Only the partnership's managers can start its return.")
+    periods = selectors.return_periods_to_start(partnership=partnership)
+    can_carry = Return.objects.filter(partnership=partnership).exists()
+    form = StartReturnForm(
+        request.POST if request.method == "POST" else None,
+        periods=periods,
+        can_carry=can_carry,
+    )
+    if request.method == "POST" and periods and form.is_valid():
+        return_record = services.return_start(
+            partnership=partnership,
+            period=form.cleaned_data["period"],
+            user=request.user,
+            carry_forward=form.cleaned_data.get("carry_forward", False),
+        )
+        return redirect(return_record)
+    return render(
+        request,
+        "assessment/start.html",
+        {"partnership": partnership, "form": form, "periods": periods},
+    )
+
+
+@require_safe
+def return_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    return_record = _get_return_for_user(request, pk)
+    summaries = selectors.return_summary(return_record=return_record)
+    return render(
+        request,
+        "assessment/tasks.html",
+        {
+            "return": return_record,
+            "summaries": summaries,
+            "completed": sum(1 for s in summaries if s.status == selectors.COMPLETED),
+            "can_edit": _can_edit(request, return_record),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def return_profile_check(request: HttpRequest, pk: int) -> HttpResponse:
+    return_record = _get_return_for_user(request, pk, edit=request.method == "POST")
+    if request.method == "POST":
+        services.profile_confirm(return_record=return_record, user=request.user)
+        messages.success(
+            request, "Thank you: the partnership profile is marked as checked."
+        )
+        return redirect(return_record)
+    return render(
+        request,
+        "assessment/profile_check.html",
+        {"return": return_record, "can_edit": _can_edit(request, return_record)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def return_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    return_record = _get_return_for_user(request, pk, edit=request.method == "POST")
+    dimension = get_object_or_404(return_record.framework.dimensions, code=code)
+    if not _can_edit(request, return_record):
+        return redirect("assessment:check", pk=return_record.pk)
+    rows = selectors.dimension_rows(return_record=return_record, dimension=dimension)
+    answers = [row.answer for row in rows]
+    levels = list(return_record.framework.score_levels.all())
+    form = DimensionForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        answers=answers,
+        levels=levels,
+    )
+    conflicts: list[services.Conflict] = []
+    if request.method == "POST" and form.is_valid():
+        refused = _refused_uploads(form)
+        if not refused:
+            try:
+                services.dimension_save(
+                    return_record=return_record,
+                    dimension=dimension,
+                    values=form.values(),
+                    versions=form.versions(),
+                    user=request.user,
+                )
+            except services.AnswerConflict as conflict:
+                conflicts = conflict.conflicts
+                form = _rebased_form(request, form, conflicts, answers, levels)
+            else:
+                for answer, upload in form.uploads():
+                    services.attachment_add(
+                        answer=answer, upload=upload, user=request.user
+                    )
+                return _after_dimension_save(request, return_record, dimension)
+    return render(
+        request,
+        "assessment/dimension.html",
+        {
+            "return": return_record,
+            "dimension": dimension,
+            "rows": rows,
+            "fields": form.rows(),
+            "form": form,
+            "levels": levels,
+            "conflicts": conflicts,
+        },
+    )
+
+
+def _refused_uploads(form: DimensionForm) -> bool:
+    """Check every evidence file before anything is saved; errors go on the form."""
+    refused = False
+    for answer, upload in form.uploads():
+        try:
+            services.check_upload(upload)
+        except services.AttachmentRefused as error:
+            form.add_error(f"attachment-{answer.pk}", str(error))
+            refused = True
+    return refused
+
+
+def _rebased_form(
+    request: HttpRequest,
+    form: DimensionForm,
+    conflicts: list[services.Conflict],
+    answers: list[Answer],
+    levels: list[Any],
+) -> DimensionForm:
+    """The user's answers kept as typed, now based on the versions just saved by
+    someone else, so saving again is a deliberate choice."""
+    data = request.POST.copy()
+    for conflict in conflicts:
+        data[f"version-{conflict.answer.pk}"] = str(conflict.answer.version)
+    rebased = DimensionForm(data, answers=answers, levels=levels)
+    rebased.is_valid()
+    rebased.add_error(
+        None,
+        "Someone else saved answers on this page while you were editing it. "
+        "Nothing of yours has been saved yet: compare below, then save again to keep "
+        "your version.",
+    )
+    return rebased
+
+
+def _after_dimension_save(
+    request: HttpRequest, return_record: Return, dimension: Any
+) -> HttpResponse:
+    if request.POST.get("action") == "later":
+        messages.success(
+            request,
+            f"Your answers for {dimension.code} {dimension.title} have been saved. "
+            "You can come back to them later.",
+        )
+        return redirect(return_record)
+    following = (
+        return_record.framework.dimensions.filter(order__gt=dimension.order)
+        .order_by("order")
+        .first()
+    )
+    if following is not None:
+        return redirect(
+            "assessment:dimension", pk=return_record.pk, code=following.code
+        )
+    return redirect("assessment:check", pk=return_record.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def return_check(request: HttpRequest, pk: int) -> HttpResponse:
+    return_record = _get_return_for_user(request, pk, edit=request.method == "POST")
+    missing: list[Answer] = []
+    if request.method == "POST":
+        try:
+            services.return_submit(return_record=return_record, user=request.user)
+        except services.ReturnIncomplete as incomplete:
+            missing = incomplete.missing
+        else:
+            return redirect("assessment:submitted", pk=return_record.pk)
+    return render(
+        request,
+        "assessment/check.html",
+        {
+            "return": return_record,
+            "summaries": selectors.return_summary(return_record=return_record),
+            "missing": missing,
+            "can_edit": _can_edit(request, return_record),
+        },
+    )
+
+
+@require_safe
+def return_submitted(request: HttpRequest, pk: int) -> HttpResponse:
+    return_record = _get_return_for_user(request, pk)
+    if return_record.is_editable:
+        return redirect("assessment:check", pk=return_record.pk)
+    return render(request, "assessment/submitted.html", {"return": return_record})
+
+
+@require_safe
+def return_history(request: HttpRequest, pk: int) -> HttpResponse:
+    return_record = _get_return_for_user(request, pk)
+    return render(
+        request,
+        "assessment/history.html",
+        {
+            "return": return_record,
+            "changes": selectors.answer_changes(return_record=return_record),
+        },
+    )
+
+
+@require_safe
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(selectors.attachments_for_user(request.user), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing") from error
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def attachment_remove(
+    request: HttpRequest, pk: int, attachment_pk: int
+) -> HttpResponse:
+    return_record = _get_return_for_user(request, pk, edit=True)
+    attachment = get_object_or_404(
+        selectors.attachments_for_user(request.user).select_related(
+            "answer__indicator"
+        ),
+        pk=attachment_pk,
+        answer__return_record=return_record,
+    )
+    dimension_url = reverse(
+        "assessment:dimension",
+        kwargs={
+            "pk": return_record.pk,
+            "code": attachment.answer.indicator.code.split(".")[0],
+        },
+    )
+    if request.method == "POST":
+        services.attachment_remove(attachment=attachment)
+        messages.success(request, f"{attachment.original_name} removed.")
+        return redirect(f"{dimension_url}#indicator-{attachment.answer.indicator.code}")
+    return render(
+        request,
+        "assessment/attachment_remove.html",
+        {"return": return_record, "attachment": attachment, "back": dimension_url},
+    )

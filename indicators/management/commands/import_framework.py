@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from indicators.services import FrameworkFileError, framework_import
+
+
+class Command(BaseCommand):
+    help = "Import an indicator framework from its YAML file; all or nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {path}: {error}") from error
+        try:
+            framework = framework_import(text=text)
+        except FrameworkFileError as error:
+            raise CommandError(
+                f"{path} was not imported:\n"
+                + "\n".join(f"  {p}" for p in error.problems)
+            ) from error
+        self.stdout.write(self.style.SUCCESS(f"Imported {framework}."))

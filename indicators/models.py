@@ -1,0 +1,178 @@
+"""Reporting periods and the versioned indicator frameworks returns are scored
+against: dimensions, indicators and the score scale."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+PERIOD_CODE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period_dates(code: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a financial year written like 2003-04."""
+    match = PERIOD_CODE.match(code)
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ValueError(f"{code!r} is not a period like 2003-04")
+    start = int(match.group(1))
+    return datetime.date(start, 4, 1), datetime.date(start + 1, 3, 31)
+
+
+class Period(models.Model):
+    """A financial year, April to March, for which partnerships make a return."""
+
+    code = models.CharField(max_length=7, unique=True, help_text="For example, 2003-04")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    submission_deadline = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="period_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        try:
+            period_dates(self.code)
+        except ValueError as error:
+            raise ValidationError({"code": str(error)}) from error
+
+
+class PMFQuality(models.TextChoices):
+    STRATEGIC = "strategic", "Strategic"
+    INCLUSIVE = "inclusive", "Inclusive"
+    ACTION_FOCUSSED = "action_focussed", "Action focussed"
+    PERFORMANCE_MANAGED = "performance_managed", "Performance managed"
+    EFFICIENT = "efficient", "Efficient"
+    LEARNING = "learning", "A partnership which learns"
+
+
+class FrameworkStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Framework(models.Model):
+    """A version of an indicator framework. Published versions never change:
+    a change makes a new version."""
+
+    Status = FrameworkStatus
+
+    name = models.CharField(max_length=160)
+    version = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=10, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
+    )
+    description = models.TextField(blank=True)
+    periods = models.ManyToManyField(Period, related_name="frameworks", blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "version"], name="framework_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[c.value for c in FrameworkStatus]),
+                name="framework_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == FrameworkStatus.PUBLISHED
+
+
+class ScoreLevel(models.Model):
+    """One level of a framework's score scale, with what it means."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="score_levels"
+    )
+    value = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=60)
+    descriptor = models.TextField()
+
+    class Meta:
+        ordering = ["value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "value"], name="score_level_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=1), name="score_level_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label}"
+
+
+class Dimension(models.Model):
+    """One of the four regeneration dimensions, in one framework version."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="dimensions"
+    )
+    code = models.CharField(max_length=10)
+    title = models.CharField(max_length=160)
+    description = models.TextField()
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="dimension_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Indicator(models.Model):
+    """A statement a partnership scores itself against."""
+
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(max_length=12)
+    statement = models.TextField()
+    guidance = models.TextField(blank=True)
+    evidence_examples = models.TextField(blank=True)
+    pmf_quality = models.CharField(
+        "PMF partnership quality", max_length=20, choices=PMFQuality.choices, blank=True
+    )
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["dimension__order", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "code"], name="indicator_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.statement[:60]}"

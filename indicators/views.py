@@ -1,0 +1,109 @@
+"""Framework pages: read by everyone with a role; imported, exported, copied
+and published by national administrators."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from partnerships.backends import is_national_admin
+
+from . import selectors, services
+from .forms import FrameworkImportForm
+from .models import Framework
+
+
+def _get_framework_for_user(
+    request: HttpRequest, pk: int, *, manage: bool = False
+) -> Framework:
+    framework = get_object_or_404(selectors.frameworks_for_user(request.user), pk=pk)
+    if manage and not is_national_admin(request.user):
+        raise PermissionDenied("Only national administrators can change frameworks.")
+    return framework
+
+
+@require_safe
+def framework_list(request: HttpRequest) -> HttpResponse:
+    frameworks = selectors.frameworks_for_user(request.user).prefetch_related("periods")
+    return render(
+        request,
+        "indicators/list.html",
+        {"frameworks": frameworks, "can_manage": is_national_admin(request.user)},
+    )
+
+
+@require_safe
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _get_framework_for_user(request, pk)
+    return render(
+        request,
+        "indicators/detail.html",
+        {
+            "framework": framework,
+            "dimensions": selectors.framework_dimensions(framework=framework),
+            "levels": list(framework.score_levels.all()),
+            "periods": list(framework.periods.all()),
+            "can_manage": is_national_admin(request.user),
+        },
+    )
+
+
+@require_safe
+def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _get_framework_for_user(request, pk)
+    response = HttpResponse(
+        services.framework_export(framework=framework),
+        content_type="application/yaml; charset=utf-8",
+    )
+    filename = f"{slugify(framework.name)}-v{framework.version}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def framework_import(request: HttpRequest) -> HttpResponse:
+    if not is_national_admin(request.user):
+        raise PermissionDenied("Only national administrators can import frameworks.")
+    form = FrameworkImportForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = services.framework_import(text=form.cleaned_data["file"])
+        except services.FrameworkFileError as error:
+            problems = error.problems
+        else:
+            messages.success(request, f"{framework} imported.")
+            return redirect(framework)
+    return render(
+        request, "indicators/import.html", {"form": form, "problems": problems}
+    )
+
+
+@require_POST
+def framework_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _get_framework_for_user(request, pk, manage=True)
+    copy = services.framework_new_version(framework=framework)
+    messages.success(
+        request,
+        f"Version {copy.version} created as a draft. Export it, edit the file, and "
+        "import it as a new version, or publish it as it is.",
+    )
+    return redirect(copy)
+
+
+@require_POST
+def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = _get_framework_for_user(request, pk, manage=True)
+    services.framework_publish(framework=framework)
+    messages.success(request, f"{framework} is published. It can no longer change.")
+    return redirect(framework)
