@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
+from assessment.models import Answer, Return
 from partnerships.models import (
     LSP,
     LearningPartnership,
@@ -117,7 +118,18 @@ def test_generate_scale_data_creates_the_requested_number_and_is_repeatable() ->
 
     synthetic = LearningPartnership.objects.filter(name__startswith="Synthetic")
     assert synthetic.count() == 30
-    assert "30 synthetic partnerships created" in out.getvalue()
+    assert "30 synthetic partnerships and 90 returns created" in out.getvalue()
+    returns = Return.objects.filter(partnership__in=synthetic)
+    assert returns.count() == 90
+    assert set(returns.values_list("period__code", flat=True)) == {
+        "2001-02",
+        "2002-03",
+        "2003-04",
+    }
+    assert (
+        Answer.objects.filter(return_record__in=returns, score__isnull=True).count()
+        == 0
+    )
     assert MemberOrganisation.objects.filter(partnership__in=synthetic).count() == 360
     assert LLSCRelationship.objects.filter(partnership__in=synthetic).count() == 30
     assert LSPRelationship.objects.filter(partnership__in=synthetic).count() >= 30

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assessment.scale import generate_scale_returns
 from partnerships.scale import generate_scale_data
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--partnerships", type=int, default=100)
         parser.add_argument(
-            "--years", type=int, default=1, help="Years of history to spread over."
+            "--years", type=int, default=1, help="Years of returns, up to 2003-04."
         )
         parser.add_argument(
             "--region",
@@ -32,11 +33,12 @@ class Command(BaseCommand):
                 years=options["years"],
                 region_code=options["region"],
             )
+            returns = generate_scale_returns(years=options["years"])
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"{created} synthetic partnerships created in "
+                f"{created} synthetic partnerships and {returns} returns created in "
                 f"{time.perf_counter() - started:.1f} s."
             )
         )
