@@ -17,7 +17,43 @@ from django.utils import timezone
 from indicators.models import Framework, Indicator, Period
 from partnerships.models import LearningPartnership
 
-from .models import Answer, Return, ReturnStatus
+from .models import Answer, EngagementRating, Return, ReturnStatus, Transition
+
+# Workflow steps behind each status, so every return's history is complete.
+STEPS = {
+    ReturnStatus.SUBMITTED: [(ReturnStatus.DRAFT, ReturnStatus.SUBMITTED)],
+    ReturnStatus.IN_REVIEW: [
+        (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED),
+        (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW),
+    ],
+    ReturnStatus.RETURNED: [
+        (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED),
+        (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW),
+        (ReturnStatus.IN_REVIEW, ReturnStatus.RETURNED),
+    ],
+    ReturnStatus.ACCEPTED: [
+        (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED),
+        (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW),
+        (ReturnStatus.IN_REVIEW, ReturnStatus.ACCEPTED),
+    ],
+}
+RETURN_REASON = (
+    "The evidence for D3 and D4 does not yet show the LSP links the scores claim. "
+    "Please add the LSP board minutes and revise D4.2 and D4.4."
+)
+RATINGS = {
+    "Hull": (
+        5,
+        "Formally the learning arm of CityVision and leads LSP-funded projects.",
+    ),
+    "Doncaster": (4, "Lead agency on learning; board seat; first LSP-funded project."),
+    "Manchester": (4, "Learning theme group of the LSP with a growing project role."),
+    "Solihull": (
+        2,
+        "Informal links only; the LSP has not yet recognised the partnership.",
+    ),
+    "Slough": (1, "Finding engagement with regeneration agencies more difficult."),
+}
 
 EVIDENCE = {
     "D1": [
@@ -73,7 +109,7 @@ ACTIONS = [
 
 # 2003-04 state of each demo partnership's return; None means not started.
 STATES_2003: dict[str, str | None] = {
-    "Hull": "in_progress",
+    "Hull": ReturnStatus.SUBMITTED,
     "Doncaster": ReturnStatus.SUBMITTED,
     "Wolverhampton": ReturnStatus.SUBMITTED,
     "Solihull": "in_progress",
@@ -179,6 +215,14 @@ def load_demo_returns(*, framework: Framework) -> int:
                 state=state,
                 base=base,
             )
+    for name, (rating, rationale) in RATINGS.items():
+        rated = LearningPartnership.objects.filter(name=name).first()
+        if rated is not None:
+            EngagementRating.objects.get_or_create(
+                partnership=rated,
+                period=periods["2002-03"],
+                defaults={"rating": rating, "rationale": rationale},
+            )
     return created
 
 
@@ -215,6 +259,17 @@ def _make_return(
         scored = {"D1", "D2"} if in_progress else set()
     else:
         scored = None
+    at = submitted_at
+    for from_status, to_status in STEPS.get(ReturnStatus(status), []):
+        Transition.objects.create(
+            return_record=return_record,
+            from_status=from_status,
+            to_status=to_status,
+            at=at,
+            by=None,
+            reason=RETURN_REASON if to_status == ReturnStatus.RETURNED else "",
+        )
+        at += datetime.timedelta(days=3)
     Answer.objects.bulk_create(
         _answers(
             return_record,

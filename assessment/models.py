@@ -70,6 +70,7 @@ class Return(models.Model):
         blank=True,
         related_name="+",
     )
+    review_comment = models.TextField("overall comment", blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -112,6 +113,7 @@ class Answer(models.Model):
     barriers = models.TextField(blank=True)
     planned_action = models.TextField("planned future action", blank=True)
     agreed_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    officer_comment = models.TextField(blank=True)
     carried_forward = models.BooleanField(
         default=False,
         help_text="Evidence and actions copied from last year, not yet reviewed.",
@@ -190,3 +192,116 @@ class Attachment(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self.file.delete(save=False)
         return super().delete(*args, **kwargs)
+
+
+class Transition(models.Model):
+    """One step of a return's workflow: who moved it, when, from, to and why."""
+
+    return_record = models.ForeignKey(
+        Return,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        db_column="return_id",
+    )
+    from_status = models.CharField(max_length=12, choices=ReturnStatus.choices)
+    to_status = models.CharField(max_length=12, choices=ReturnStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    # On submission: the answers as submitted, to show what a resubmission changed.
+    snapshot = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.return_record}: {self.from_status} to {self.to_status}"
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the service and also sent by email."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Reminder(models.Model):
+    """A reminder sent to a partnership's managers about a period's return; at
+    most one a day, so running the command twice sends nothing new."""
+
+    partnership = models.ForeignKey(
+        LearningPartnership, on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    overdue = models.BooleanField()
+    recipients = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "period", "sent_on"], name="reminder_one_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.period} {self.sent_on}"
+
+
+class EngagementRating(models.Model):
+    """A Government Office's 1-5 rating of a partnership's engagement with
+    regeneration in a period (the scale of Annex 2 of the 2003 study)."""
+
+    class Rating(models.IntegerChoices):
+        VERY_EFFECTIVE = (
+            5,
+            "5: very effectively engaged with regeneration agencies and carrying out "
+            "regeneration linked work",
+        )
+        EFFECTIVE = 4, "4: effectively engaged with regeneration agencies"
+        PARTLY = 3, "3: engaged with some regeneration agencies and issues"
+        LIMITED = 2, "2: engagement with regeneration agencies is limited"
+        DIFFICULT = (
+            1,
+            "1: finding engagement with regeneration agencies and issues more "
+            "difficult",
+        )
+
+    partnership = models.ForeignKey(
+        LearningPartnership, on_delete=models.CASCADE, related_name="engagement_ratings"
+    )
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    rationale = models.TextField()
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period__starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "period"], name="rating_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="rating_one_to_five"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} {self.period}: {self.rating}"

@@ -3,18 +3,20 @@ partnership is."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from indicators.models import Dimension, Framework, Indicator, Period, ScoreLevel
 from indicators.selectors import framework_dimensions, framework_for_period
-from partnerships.models import LearningPartnership
-from partnerships.selectors import partnerships_for_user
+from partnerships.models import LearningPartnership, Role
+from partnerships.selectors import partnerships_for_user, role_of
 
-from .models import Answer, Attachment, Return
+from .models import Answer, Attachment, EngagementRating, Return
 
 
 def returns_for_user(user: Any) -> QuerySet[Return]:
@@ -60,6 +62,13 @@ class DimensionSummary:
     @property
     def scored_count(self) -> int:
         return len(self.answers) - len(self.missing)
+
+    @property
+    def moderation_gap(self) -> float | None:
+        """Agreed minus self: negative when the LLSC moderated the scores down."""
+        if self.self_score is None or self.agreed_score is None:
+            return None
+        return round(self.agreed_score - self.self_score, 2)
 
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "Not yet started", "In progress", "Completed"
@@ -223,3 +232,123 @@ def answer_changes(*, return_record: Return) -> list[AnswerChange]:
         )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes
+
+
+REVIEW_ORDER = {
+    "submitted": 0,
+    "in_review": 1,
+    "returned": 2,
+    "draft": 3,
+    "accepted": 4,
+}
+
+
+@dataclass
+class QueueRow:
+    return_record: Return
+    days_waiting: int | None
+    overdue: bool
+
+
+def is_overdue(return_record: Return, today: datetime.date) -> bool:
+    """Past the period's deadline and not yet (re)submitted."""
+    deadline = return_record.period.submission_deadline
+    return bool(
+        deadline and today > deadline and return_record.status in ("draft", "returned")
+    )
+
+
+def review_queue(
+    *,
+    user: Any,
+    status: str = "",
+    period: Period | None = None,
+    today: datetime.date | None = None,
+) -> list[QueueRow]:
+    """The returns of the user's partnerships with how long each has waited for
+    review and whether it is overdue; waiting ones first, oldest first."""
+    today = today or timezone.localdate()
+    returns = returns_for_user(user).select_related("partnership", "period")
+    if status:
+        returns = returns.filter(status=status)
+    if period is not None:
+        returns = returns.filter(period=period)
+    rows = []
+    for return_record in returns:
+        waiting = None
+        if (
+            return_record.status in ("submitted", "in_review")
+            and return_record.submitted_at
+        ):
+            waiting = (today - timezone.localdate(return_record.submitted_at)).days
+        rows.append(QueueRow(return_record, waiting, is_overdue(return_record, today)))
+    rows.sort(
+        key=lambda row: (
+            REVIEW_ORDER.get(row.return_record.status, 9),
+            -(row.days_waiting or 0),
+            row.return_record.partnership.name,
+        )
+    )
+    return rows
+
+
+def submission_changes(
+    *, return_record: Return
+) -> dict[str, list[tuple[str, Any, Any]]]:
+    """For a resubmitted return: per indicator code, what changed between the
+    previous submission and the latest one."""
+    snapshots = list(
+        return_record.transitions.filter(to_status="submitted", snapshot__isnull=False)
+        .order_by("-at", "-pk")
+        .values_list("snapshot", flat=True)[:2]
+    )
+    if len(snapshots) < 2:
+        return {}
+    latest, previous = snapshots[0] or {}, snapshots[1] or {}
+    changes: dict[str, list[tuple[str, Any, Any]]] = {}
+    for code, now in latest.items():
+        before = previous.get(code, {})
+        fields = [
+            (FIELD_LABELS[name], before.get(name), value)
+            for name, value in now.items()
+            if before.get(name) != value
+        ]
+        if fields:
+            changes[code] = fields
+    return changes
+
+
+def return_transitions(*, return_record: Return) -> list[Any]:
+    """The return's workflow steps, oldest first, with who took them."""
+    return list(return_record.transitions.select_related("by").defer("snapshot"))
+
+
+def latest_reviewed_summary(
+    *, partnership: LearningPartnership
+) -> tuple[Return | None, list[DimensionSummary]]:
+    """The partnership's newest return with agreed scores, and its dimensions."""
+    latest = (
+        Return.objects.filter(
+            partnership=partnership, answers__agreed_score__isnull=False
+        )
+        .select_related("period", "framework")
+        .order_by("-period__starts_on")
+        .first()
+    )
+    if latest is None:
+        return None, []
+    return latest, return_summary(return_record=latest)
+
+
+def engagement_ratings(*, partnership: LearningPartnership) -> list[Any]:
+    """The GO's engagement ratings of the partnership, newest period first."""
+    return list(
+        EngagementRating.objects.filter(partnership=partnership).select_related(
+            "period", "rated_by"
+        )
+    )
+
+
+def can_rate(*, user: Any) -> bool:
+    """GO officers rate the partnerships of their region (scope decides which)."""
+    return role_of(user) in (Role.GO_OFFICER, Role.NATIONAL_ADMIN)

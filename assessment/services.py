@@ -18,8 +18,9 @@ from indicators.selectors import framework_for_period
 from partnerships.models import LearningPartnership
 
 from .file_types import ALLOWED_LABEL, FileType, detect_file_type
-from .models import Answer, Attachment, Return, ReturnStatus
+from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
 from .selectors import previous_return
+from .workflow import return_transition
 
 ANSWER_FIELDS = ("score", "evidence", "barriers", "planned_action")
 
@@ -221,15 +222,72 @@ def profile_confirm(*, return_record: Return, user: Any) -> Return:
 @transaction.atomic
 def return_submit(*, return_record: Return, user: Any) -> Return:
     """Submit a return once every indicator is scored; it is read-only after."""
-    locked = Return.objects.select_for_update().get(pk=return_record.pk)
-    _ensure_editable(locked)
+    _ensure_editable(return_record)
     missing = list(
-        locked.answers.filter(score__isnull=True).select_related("indicator__dimension")
+        return_record.answers.filter(score__isnull=True).select_related(
+            "indicator__dimension"
+        )
     )
     if missing:
         raise ReturnIncomplete(missing)
-    locked.status = ReturnStatus.SUBMITTED
-    locked.submitted_at = timezone.now()
-    locked.submitted_by = user
-    locked.save(update_fields=["status", "submitted_at", "submitted_by"])
-    return locked
+    return_transition(
+        return_record=return_record, to_status=ReturnStatus.SUBMITTED, user=user
+    )
+    return return_record
+
+
+@dataclass
+class AgreedScore:
+    score: int
+    comment: str
+
+
+@transaction.atomic
+def return_review(
+    *,
+    return_record: Return,
+    user: Any,
+    agreed: dict[int, AgreedScore],
+    overall_comment: str,
+    decision: str,
+    reasons: str = "",
+) -> Return:
+    """Record the LLSC officer's agreed scores and comments and accept or return
+    the self-assessment, all or nothing. If another officer decided first,
+    TransitionLost is raised and nothing is saved."""
+    return_transition(
+        return_record=return_record, to_status=decision, user=user, reason=reasons
+    )
+    answers = Answer.objects.filter(return_record=return_record, pk__in=agreed)
+    for answer in answers:
+        answer.agreed_score = agreed[answer.pk].score
+        answer.officer_comment = agreed[answer.pk].comment
+        answer.full_clean(exclude=["return_record", "indicator"])
+        answer.save(update_fields=["agreed_score", "officer_comment"])
+    return_record.review_comment = overall_comment
+    return_record.save(update_fields=["review_comment"])
+    return return_record
+
+
+def review_start(*, return_record: Return, user: Any) -> Return:
+    """Take a submitted return into review, so other officers see it is taken."""
+    return_transition(
+        return_record=return_record, to_status=ReturnStatus.IN_REVIEW, user=user
+    )
+    return return_record
+
+
+def rating_save(
+    *, partnership: Any, period: Any, user: Any, rating: int, rationale: str
+) -> EngagementRating:
+    """Record or change a GO officer's engagement rating for a partnership."""
+    record = EngagementRating.objects.filter(
+        partnership=partnership, period=period
+    ).first()
+    record = record or EngagementRating(partnership=partnership, period=period)
+    record.rating = rating
+    record.rationale = rationale.strip()
+    record.rated_by = user
+    record.full_clean()
+    record.save()
+    return record

@@ -10,13 +10,26 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils import timezone
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from partnerships.selectors import partnerships_for_user
+from indicators.models import Period
+from partnerships.models import Role
+from partnerships.selectors import partnerships_for_user, role_of
 
-from . import selectors, services
-from .forms import DimensionForm, StartReturnForm
-from .models import Answer, Return
+from . import selectors, services, workflow
+from .forms import (
+    DimensionForm,
+    QueueFilterForm,
+    RatingForm,
+    ReviewForm,
+    StartReturnForm,
+)
+from .models import Answer, EngagementRating, Notification, Return, ReturnStatus
 
 CHANGE_RETURN = "assessment.change_return"
 
@@ -222,6 +235,9 @@ def return_check(request: HttpRequest, pk: int) -> HttpResponse:
             services.return_submit(return_record=return_record, user=request.user)
         except services.ReturnIncomplete as incomplete:
             missing = incomplete.missing
+        except workflow.TransitionLost as lost:
+            messages.error(request, str(lost))
+            return redirect(return_record)
         else:
             return redirect("assessment:submitted", pk=return_record.pk)
     return render(
@@ -253,6 +269,7 @@ def return_history(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "return": return_record,
             "changes": selectors.answer_changes(return_record=return_record),
+            "transitions": selectors.return_transitions(return_record=return_record),
         },
     )
 
@@ -299,4 +316,149 @@ def attachment_remove(
         request,
         "assessment/attachment_remove.html",
         {"return": return_record, "attachment": attachment, "back": dimension_url},
+    )
+
+
+@require_safe
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in (Role.LLSC_OFFICER, Role.NATIONAL_ADMIN):
+        raise PermissionDenied("The review queue is for LLSC officers.")
+    form = QueueFilterForm(request.GET or None)
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    rows = selectors.review_queue(
+        user=request.user,
+        status=cleaned.get("status", ""),
+        period=cleaned.get("period"),
+    )
+    return render(
+        request,
+        "assessment/queue.html",
+        {
+            "form": form,
+            "rows": rows,
+            "is_filtered": bool(cleaned.get("status") or cleaned.get("period")),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def return_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return_record = _get_return_for_user(request, pk)
+    if not workflow.is_reviewer_of(request.user, return_record):
+        raise PermissionDenied(
+            "Only the partnership's LLSC officers review its return."
+        )
+    can_decide = return_record.status in (
+        ReturnStatus.SUBMITTED,
+        ReturnStatus.IN_REVIEW,
+    )
+    if request.method == "POST" and not can_decide:
+        raise PermissionDenied(
+            f"This return is {return_record.get_status_display().lower()}: "
+            "there is nothing to decide."
+        )
+    summaries = selectors.return_summary(return_record=return_record)
+    answers = list(
+        return_record.answers.select_related("indicator").prefetch_related(
+            "attachments"
+        )
+    )
+    levels = list(return_record.framework.score_levels.all())
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        answers=answers,
+        levels=levels,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_review(
+                return_record=return_record,
+                user=request.user,
+                agreed=form.agreed(),
+                overall_comment=form.cleaned_data["overall_comment"].strip(),
+                decision=form.cleaned_data["decision"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except workflow.TransitionLost as lost:
+            messages.error(request, str(lost))
+            return redirect("assessment:review", pk=return_record.pk)
+        verb = (
+            "accepted" if return_record.status == ReturnStatus.ACCEPTED else "returned"
+        )
+        messages.success(
+            request,
+            f"The self-assessment of {return_record.partnership.name} was {verb}. "
+            "Its managers have been told.",
+        )
+        return redirect("assessment:queue")
+    by_answer = {a.pk: a for a in answers}
+    return render(
+        request,
+        "assessment/review.html",
+        {
+            "return": return_record,
+            "summaries": summaries,
+            "answers": by_answer,
+            "fields": form.rows() if can_decide else {},
+            "form": form,
+            "levels": levels,
+            "can_decide": can_decide,
+            "changes": selectors.submission_changes(return_record=return_record),
+        },
+    )
+
+
+@require_POST
+def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return_record = _get_return_for_user(request, pk)
+    try:
+        services.review_start(return_record=return_record, user=request.user)
+    except (workflow.TransitionRefused, workflow.TransitionLost) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The return is marked as in review by you.")
+    return redirect("assessment:review", pk=return_record.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def rating_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+    partnership = get_object_or_404(partnerships_for_user(request.user), pk=pk)
+    period_record = get_object_or_404(Period, code=period)
+    role = role_of(request.user)
+    if role not in (Role.GO_OFFICER, Role.NATIONAL_ADMIN):
+        raise PermissionDenied("Government Office officers rate partnerships.")
+    rating = EngagementRating.objects.filter(
+        partnership=partnership, period=period_record
+    ).first()
+    form = RatingForm(
+        request.POST if request.method == "POST" else None, instance=rating
+    )
+    if request.method == "POST" and form.is_valid():
+        services.rating_save(
+            partnership=partnership,
+            period=period_record,
+            user=request.user,
+            rating=form.cleaned_data["rating"],
+            rationale=form.cleaned_data["rationale"],
+        )
+        messages.success(request, f"Rating for {period_record} saved.")
+        return redirect(partnership)
+    return render(
+        request,
+        "assessment/rating.html",
+        {"partnership": partnership, "period": period_record, "form": form},
+    )
+
+
+@require_safe
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = list(request.user.notifications.all()[:100])  # type: ignore[union-attr]
+    unread = [n.pk for n in notifications if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(
+        request,
+        "assessment/notifications.html",
+        {"notifications": notifications, "unread": set(unread)},
     )

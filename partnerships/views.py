@@ -93,6 +93,15 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["returns"] = assessment_selectors.partnership_returns(
         partnership=partnership
     )
+    reviewed, summaries = assessment_selectors.latest_reviewed_summary(
+        partnership=partnership
+    )
+    context["reviewed_return"] = reviewed
+    context["reviewed_summaries"] = summaries
+    context["ratings"] = assessment_selectors.engagement_ratings(
+        partnership=partnership
+    )
+    context["can_rate"] = assessment_selectors.can_rate(user=request.user)
     return render(request, "partnerships/detail.html", context)
 
 

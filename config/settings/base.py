@@ -132,6 +132,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Where links in emails point.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Learning Partnerships self-assessment <noreply@localhost>"
 )

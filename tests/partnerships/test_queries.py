@@ -75,7 +75,9 @@ def test_profile_as_manager(
     # 9. whether the user manages it (for the change links)
     # 10. its region
     # 11. its self-assessment returns, with their periods
-    with django_assert_num_queries(11):
+    # 12. its newest return with agreed scores (none here)
+    # 13. its Government Office engagement ratings
+    with django_assert_num_queries(13):
         response = client.get(partnership_a.get_absolute_url())
     assert len(response.context["members"]) == size
     assert len(response.context["llsc_relationships"]) == size

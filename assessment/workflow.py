@@ -1,0 +1,199 @@
+"""The return's workflow. Every change of status goes through
+``return_transition``, which checks the role, the scope and the current state,
+records the step, and tells the people concerned."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.models import LearningPartnership, Role
+from partnerships.selectors import role_of
+
+from .models import Answer, Notification, Return, ReturnStatus, Transition
+from .selectors import returns_for_user
+
+S = ReturnStatus
+
+
+class Actor(Enum):
+    MANAGER = "the partnership's managers"
+    OFFICER = "the partnership's LLSC officers"
+
+
+ALLOWED: dict[tuple[str, str], Actor] = {
+    (S.DRAFT, S.SUBMITTED): Actor.MANAGER,
+    (S.RETURNED, S.SUBMITTED): Actor.MANAGER,
+    (S.SUBMITTED, S.IN_REVIEW): Actor.OFFICER,
+    (S.SUBMITTED, S.RETURNED): Actor.OFFICER,
+    (S.SUBMITTED, S.ACCEPTED): Actor.OFFICER,
+    (S.IN_REVIEW, S.RETURNED): Actor.OFFICER,
+    (S.IN_REVIEW, S.ACCEPTED): Actor.OFFICER,
+}
+
+VERBS = {
+    S.SUBMITTED: "submitted",
+    S.IN_REVIEW: "taken into review",
+    S.RETURNED: "returned for revision",
+    S.ACCEPTED: "accepted",
+}
+
+
+class TransitionRefused(Exception):
+    """A step the workflow does not allow from the return's current state."""
+
+
+class TransitionLost(Exception):
+    """Someone else moved the return first; this step was not made."""
+
+
+def is_reviewer_of(user: Any, return_record: Return) -> bool:
+    """An LLSC officer of one of the partnership's local LSCs, or an administrator."""
+    role = role_of(user)
+    if role == Role.NATIONAL_ADMIN:
+        return True
+    if role != Role.LLSC_OFFICER:
+        return False
+    return return_record.partnership.llsc_relationships.filter(
+        llsc_id=user.profile.llsc_id
+    ).exists()
+
+
+def _may_act(user: Any, actor: Actor, return_record: Return) -> bool:
+    if actor is Actor.MANAGER:
+        return bool(user.has_perm("assessment.change_return", return_record))
+    return is_reviewer_of(user, return_record)
+
+
+def allowed_steps(user: Any, return_record: Return) -> list[str]:
+    """The statuses this user may move the return to now."""
+    return [
+        to
+        for (frm, to), actor in ALLOWED.items()
+        if frm == return_record.status and _may_act(user, actor, return_record)
+    ]
+
+
+def answers_snapshot(return_record: Return) -> dict[str, dict[str, Any]]:
+    """The answers as they stand, by indicator code, for comparing submissions."""
+    return {
+        answer.indicator.code: {
+            "score": answer.score,
+            "evidence": answer.evidence,
+            "barriers": answer.barriers,
+            "planned_action": answer.planned_action,
+        }
+        for answer in Answer.objects.filter(return_record=return_record).select_related(
+            "indicator"
+        )
+    }
+
+
+@transaction.atomic
+def return_transition(
+    *, return_record: Return, to_status: str, user: Any, reason: str = ""
+) -> Transition:
+    """Move a return to another status, if the user's role, scope and the
+    return's state allow it; exactly one of two simultaneous steps wins."""
+    if not returns_for_user(user).filter(pk=return_record.pk).exists():
+        raise PermissionDenied("This return is outside your area.")
+    from_status = return_record.status
+    actor = ALLOWED.get((from_status, to_status))
+    if actor is None:
+        raise TransitionRefused(
+            f"A return that is {return_record.get_status_display().lower()} cannot be "
+            f"{VERBS.get(S(to_status), to_status)}."
+        )
+    if not _may_act(user, actor, return_record):
+        raise PermissionDenied(f"Only {actor.value} can do this.")
+    if to_status == S.RETURNED and not reason.strip():
+        raise ValidationError(
+            {"reason": "Give the reasons for returning the self-assessment"}
+        )
+    now = timezone.now()
+    changes: dict[str, Any] = {"status": to_status}
+    if to_status == S.SUBMITTED:
+        changes.update(submitted_at=now, submitted_by=user)
+    # Only the first of two simultaneous steps finds the status it started from.
+    moved = Return.objects.filter(pk=return_record.pk, status=from_status).update(
+        **changes
+    )
+    if not moved:
+        current = Return.objects.get(pk=return_record.pk)
+        raise TransitionLost(
+            "Someone else changed this return while you were working on it: it is now "
+            f"{current.get_status_display().lower()}. Nothing you entered was saved."
+        )
+    for name, value in changes.items():
+        setattr(return_record, name, value)
+    step = Transition.objects.create(
+        return_record=return_record,
+        from_status=from_status,
+        to_status=to_status,
+        by=user,
+        at=now,
+        reason=reason.strip(),
+        snapshot=answers_snapshot(return_record) if to_status == S.SUBMITTED else None,
+    )
+    _tell(return_record, step)
+    return step
+
+
+def _tell(return_record: Return, step: Transition) -> None:
+    partnership = return_record.partnership
+    name = f"{partnership.name} {return_record.period.code}"
+    if step.to_status == S.SUBMITTED:
+        users = llsc_officers_of(partnership)
+        message = f"The self-assessment of {name} was submitted and is ready to review."
+        url = reverse("assessment:review", args=[return_record.pk])
+    elif step.to_status in (S.RETURNED, S.ACCEPTED):
+        users = list(partnership.managers.filter(is_active=True))
+        verb = "accepted" if step.to_status == S.ACCEPTED else "returned for revision"
+        message = f"The self-assessment of {name} was {verb}."
+        if step.reason:
+            message += f" Reasons: {step.reason}"
+        url = reverse("assessment:tasks", args=[return_record.pk])
+    else:
+        return
+    notify(users, message[:300], url)
+
+
+def llsc_officers_of(partnership: LearningPartnership) -> list[Any]:
+    """Active LLSC officers of the partnership's local LSCs."""
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            profile__role=Role.LLSC_OFFICER,
+            profile__llsc__relationships__partnership=partnership,
+        )
+        .distinct()
+    )
+
+
+def notify(users: list[Any], message: str, url: str) -> None:
+    """An in-service notification and an email to each user."""
+    Notification.objects.bulk_create(
+        Notification(user=user, message=message, url=url) for user in users
+    )
+    site = getattr(settings, "SITE_URL", "")
+    emails = [
+        (
+            "Learning Partnerships self-assessment",
+            f"{message}\n\n{site}{url}\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+        for user in users
+        if user.email
+    ]
+    if emails:
+        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False))
