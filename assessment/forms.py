@@ -20,6 +20,14 @@ from .models import (
 from .services import ANSWER_FIELDS, AgreedScore
 
 
+class AnswerTextField(forms.CharField):
+    """Text whose line breaks count as one character, as the character count
+    shows them; browsers post them as two."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
 class DimensionForm(forms.Form):
     """Every answer of one dimension: score, evidence, barriers, planned
     action, the version it was read at, and an optional evidence file."""
@@ -53,7 +61,7 @@ class DimensionForm(forms.Form):
                 ("barriers", "Barriers", BARRIERS_MAX),
                 ("planned_action", "Planned future action", PLANNED_ACTION_MAX),
             ):
-                self.fields[f"{name}-{answer.pk}"] = forms.CharField(
+                self.fields[f"{name}-{answer.pk}"] = AnswerTextField(
                     label=f"{label} for {code}",
                     required=False,
                     max_length=limit,
@@ -87,12 +95,7 @@ class DimensionForm(forms.Form):
         """The answers entered, by answer id, ready for ``dimension_save``."""
         return {
             answer.pk: {
-                name: (
-                    self.cleaned_data[f"{name}-{answer.pk}"]
-                    if name == "score"
-                    else self.cleaned_data[f"{name}-{answer.pk}"].replace("\r\n", "\n")
-                )
-                for name in ANSWER_FIELDS
+                name: self.cleaned_data[f"{name}-{answer.pk}"] for name in ANSWER_FIELDS
             }
             for answer in self.answers
         }

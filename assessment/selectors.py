@@ -211,7 +211,10 @@ def answer_changes(*, return_record: Return) -> list[AnswerChange]:
         before = previous.get(record.id)
         previous[record.id] = record
         if before is None:
-            continue
+            if record.history_type == "+":
+                continue
+            # Created without history (bulk loads): compare with a blank answer.
+            before = Answer(indicator_id=record.indicator_id)
         fields = [
             (label, getattr(before, name), getattr(record, name))
             for name, label in FIELD_LABELS.items()

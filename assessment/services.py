@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Dimension, Indicator, Period
 from indicators.selectors import framework_for_period
@@ -105,7 +107,8 @@ def return_start(
             answer.planned_action = old.planned_action
             answer.carried_forward = True
         answers.append(answer)
-    Answer.objects.bulk_create(answers)
+    # With history, so the first change to each answer shows what it was before.
+    bulk_create_with_history(answers, Answer)
     return return_record
 
 
@@ -172,6 +175,11 @@ class AttachmentRefused(Exception):
     """An evidence file that is not accepted, with the reason in plain words."""
 
 
+def _size(limit: int) -> str:
+    megabyte = 1024 * 1024
+    return f"{limit // megabyte} MB" if limit % megabyte == 0 else filesizeformat(limit)
+
+
 def check_upload(upload: UploadedFile) -> FileType:
     """The file's real type, or AttachmentRefused saying why it cannot be kept."""
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -179,7 +187,7 @@ def check_upload(upload: UploadedFile) -> FileType:
         raise AttachmentRefused("The selected file is empty")
     if upload.size > limit:
         raise AttachmentRefused(
-            f"The selected file must be smaller than {limit // (1024 * 1024)} MB"
+            f"The selected file must be smaller than {_size(limit)}"
         )
     file_type = detect_file_type(upload)
     if file_type is None:

@@ -126,6 +126,7 @@ class ParsedFramework:
     periods: list[str]
     score_levels: list[dict[str, Any]]
     dimensions: list[dict[str, Any]]
+    version_line: int = 1
 
 
 def parse_framework_file(text: str) -> ParsedFramework:
@@ -255,6 +256,7 @@ def parse_framework_file(text: str) -> ParsedFramework:
         periods=periods,
         score_levels=levels,
         dimensions=dimensions,
+        version_line=lines.get(("version",), 1),
     )
 
 
@@ -269,7 +271,8 @@ def framework_import(*, text: str) -> Framework:
     if Framework.objects.filter(name=parsed.name, version=parsed.version).exists():
         raise FrameworkFileError(
             [
-                f"line 1, version: {parsed.name!r} version {parsed.version} already "
+                f"line {parsed.version_line}, version: {parsed.name!r} version "
+                f"{parsed.version} already "
                 "exists; give the file a new version number"
             ]
         )
@@ -327,7 +330,7 @@ def framework_export(*, framework: Framework) -> str:
     data = {
         "name": framework.name,
         "version": framework.version,
-        "status": framework.status,
+        "status": FrameworkStatus(framework.status).value,
         "periods": [p.code for p in framework.periods.order_by("starts_on")],
         "description": long(framework.description),
         "score_levels": [
@@ -373,8 +376,10 @@ def framework_new_version(*, framework: Framework) -> Framework:
     text = framework_export(framework=framework)
     data = yaml.safe_load(text)
     data["version"] = (latest.version if latest else framework.version) + 1
-    data["status"] = FrameworkStatus.DRAFT
-    return framework_import(text=yaml.dump(data, sort_keys=False, allow_unicode=True))
+    data["status"] = FrameworkStatus.DRAFT.value
+    return framework_import(
+        text=yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    )
 
 
 def framework_publish(*, framework: Framework) -> Framework:

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
         parser.add_argument(
-            "--version", dest="framework_version", type=int, default=None
+            "--framework-version", dest="framework_version", type=int, default=None
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,83 @@
+"""Building the POST a browser sends from a dimension page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from assessment.models import Answer, Return
+
+FIELDS = ("score", "evidence", "barriers", "planned_action")
+
+
+def answers_of(return_record: Return, code: str) -> list[Answer]:
+    """The answers of one dimension, in indicator order, fresh from the database."""
+    return list(
+        Answer.objects.filter(
+            return_record=return_record, indicator__dimension__code=code
+        )
+        .select_related("indicator")
+        .order_by("indicator__order")
+    )
+
+
+def answer(return_record: Return, indicator_code: str) -> Answer:
+    return Answer.objects.get(
+        return_record=return_record, indicator__code=indicator_code
+    )
+
+
+def form_data(
+    answers: list[Answer],
+    changes: dict[str, dict[str, Any]] | None = None,
+    action: str = "continue",
+) -> dict[str, Any]:
+    """What the form posts when opened on ``answers`` (as read then, versions
+    included) with ``changes`` typed in, by indicator code. An unselected score
+    is left out, as a browser leaves out an unchecked radio."""
+    changes = changes or {}
+    data: dict[str, Any] = {"action": action}
+    for item in answers:
+        values = {name: getattr(item, name) for name in FIELDS}
+        values["version"] = item.version
+        values.update(changes.get(item.indicator.code, {}))
+        for name, value in values.items():
+            if name == "score" and value in (None, ""):
+                continue
+            if name.startswith("attachment"):
+                continue
+            data[f"{name}-{item.pk}"] = value
+        upload = changes.get(item.indicator.code, {}).get("attachment")
+        if upload is not None:
+            data[f"attachment-{item.pk}"] = upload
+    return data
+
+
+def dimension_url(return_record: Return, code: str) -> str:
+    return f"/returns/{return_record.pk}/dimensions/{code}/"
+
+
+def score_dimension(
+    client: Client,
+    return_record: Return,
+    code: str,
+    score: int = 2,
+    action: str = "continue",
+    **extra: Any,
+):
+    """Score every indicator of a dimension through the page."""
+    answers = answers_of(return_record, code)
+    changes = {a.indicator.code: {"score": score, **extra} for a in answers}
+    return client.post(
+        dimension_url(return_record, code), form_data(answers, changes, action)
+    )
+
+
+def snapshot(return_record: Return) -> list[tuple[Any, ...]]:
+    """Every stored value of every answer of the return, to show nothing changed."""
+    return list(
+        Answer.objects.filter(return_record=return_record)
+        .order_by("pk")
+        .values_list("pk", *FIELDS, "version", "carried_forward", "updated_by")
+    )

@@ -1,0 +1,121 @@
+"""Query counts: each return page costs the same with ten times the data."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessment.models import Answer, Return
+from assessment.services import attachment_add, return_start
+from indicators.models import Period
+from tests.factories import LearningPartnershipFactory
+
+from .helpers import answer, dimension_url
+
+SIZES = [1, 10]
+
+
+@pytest.fixture
+def grow(framework, partnership_a, manager_a, period_2002, period_2003):
+    """``size`` times more of everything a return page might read: other
+    partnerships' returns for both periods, partnership A's returns for earlier
+    periods, and evidence files on partnership A's D1 answers; partnership A's
+    2002-03 return is always there (last year's scores)."""
+
+    def build(size: int) -> Return:
+        current = return_start(
+            partnership=partnership_a, period=period_2003, user=manager_a
+        )
+        last_year = return_start(
+            partnership=partnership_a, period=period_2002, user=manager_a
+        )
+        Answer.objects.filter(return_record=last_year).update(score=2, agreed_score=3)
+        Answer.objects.filter(return_record=current).update(score=1, version=2)
+        for partnership in LearningPartnershipFactory.create_batch(size):
+            for period in (period_2002, period_2003):
+                return_start(partnership=partnership, period=period, user=manager_a)
+        for year in range(2001 - size, 2001):
+            period = Period.objects.create(
+                code=f"{year}-{(year + 1) % 100:02d}",
+                starts_on=datetime.date(year, 4, 1),
+                ends_on=datetime.date(year + 1, 3, 31),
+            )
+            framework.periods.add(period)
+            return_start(partnership=partnership_a, period=period, user=manager_a)
+        for n in range(size):
+            attachment_add(
+                answer=answer(current, f"D1.{n % 7 + 1}"),
+                upload=SimpleUploadedFile(f"file{n}.pdf", b"%PDF-1.4 evidence"),
+                user=manager_a,
+            )
+        assert Answer.objects.count() == 28 * (2 + 2 * size + size)
+        return current
+
+    return build
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_task_list(client_as, grow, django_assert_num_queries, size):
+    client = client_as("manager_a")
+    current = grow(size)
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile (the role, for scoping and the header)
+    # 4. the return, scoped to the user, with partnership, period and framework
+    # 5. the framework's score levels (for the stage labels)
+    # 6. the framework's dimensions
+    # 7. their indicators (prefetched)
+    # 8. the return's answers, with their indicators
+    # 9. whether the user manages the partnership (may change the return)
+    with django_assert_num_queries(9):
+        response = client.get(f"/returns/{current.pk}/")
+    assert response.status_code == 200
+    assert [s.scored_count for s in response.context["summaries"]] == [7] * 4
+    assert response.context["can_edit"] is True
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dimension_page(client_as, grow, django_assert_num_queries, size):
+    client = client_as("manager_a")
+    current = grow(size)
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile
+    # 4. the return, scoped to the user, with partnership, period and framework
+    # 5. the dimension, by its code in the return's framework
+    # 6. whether the user manages the partnership (may change the return)
+    # 7. the dimension's answers, with indicators and who last saved each
+    # 8. their evidence files (prefetched)
+    # 9. the partnership's previous return
+    # 10. its answers to the same indicators, with that return's period
+    # 11. the framework's score levels (the radios and "how to score")
+    with django_assert_num_queries(11):
+        response = client.get(dimension_url(current, "D1"))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert len(rows) == 7
+    assert sum(len(row.answer.attachments.all()) for row in rows) == size
+    assert all(row.last_year.agreed_score == 3 for row in rows)
+    assert rows[0].last_year.return_record.period.code == "2002-03"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_check_answers(client_as, grow, django_assert_num_queries, size):
+    client = client_as("manager_a")
+    current = grow(size)
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile
+    # 4. the return, scoped to the user, with partnership, period and framework
+    # 5. the framework's score levels
+    # 6. the framework's dimensions
+    # 7. their indicators (prefetched)
+    # 8. the return's answers, with their indicators
+    # 9. whether the user manages the partnership (the change links, submit)
+    with django_assert_num_queries(9):
+        response = client.get(f"/returns/{current.pk}/check/")
+    assert response.status_code == 200
+    assert sum(len(s.answers) for s in response.context["summaries"]) == 28
+    assert "Submit the self-assessment" in response.content.decode()
