@@ -266,7 +266,9 @@ def _make_return(
             from_status=from_status,
             to_status=to_status,
             at=at,
-            by=None,
+            by=manager
+            if to_status == ReturnStatus.SUBMITTED and partnership.name == "Hull"
+            else None,
             reason=RETURN_REASON if to_status == ReturnStatus.RETURNED else "",
         )
         at += datetime.timedelta(days=3)

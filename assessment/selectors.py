@@ -355,3 +355,42 @@ def engagement_ratings(*, partnership: LearningPartnership) -> list[Any]:
 def can_rate(*, user: Any) -> bool:
     """GO officers rate the partnerships of their region (scope decides which)."""
     return role_of(user) in (Role.GO_OFFICER, Role.NATIONAL_ADMIN)
+
+
+@dataclass
+class HomeSummary:
+    unread_notifications: int
+    waiting_for_review: int
+    overdue: list[Return]
+    open_returns: list[Return]
+
+
+def home_summary(*, user: Any, today: datetime.date | None = None) -> HomeSummary:
+    """What the home page tells a user about returns: unread notifications,
+    returns waiting for their review, overdue returns, and returns in progress."""
+    today = today or timezone.localdate()
+    role = role_of(user)
+    returns = returns_for_user(user).select_related("partnership", "period")
+    waiting = 0
+    if role in (Role.LLSC_OFFICER, Role.NATIONAL_ADMIN):
+        waiting = returns.filter(status__in=["submitted", "in_review"]).count()
+    overdue: list[Return] = []
+    if role in (Role.LLSC_OFFICER, Role.GO_OFFICER, Role.NATIONAL_ADMIN):
+        overdue = list(
+            returns.filter(
+                status__in=["draft", "returned"], period__submission_deadline__lt=today
+            ).order_by("period__submission_deadline", "partnership__name")[:20]
+        )
+    open_returns: list[Return] = []
+    if role == Role.MANAGER:
+        open_returns = list(
+            returns.filter(status__in=["draft", "returned"]).order_by(
+                "partnership__name", "-period__starts_on"
+            )
+        )
+    unread = (
+        user.notifications.filter(read_at__isnull=True).count()
+        if user.is_authenticated
+        else 0
+    )
+    return HomeSummary(unread, waiting, overdue, open_returns)

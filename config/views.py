@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from assessment import selectors as assessment_selectors
 from partnerships import selectors
 
 HOME_PARTNERSHIP_LIMIT = 10
@@ -24,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "partnerships": partnerships[:HOME_PARTNERSHIP_LIMIT],
             "counts": counts,
             "more": max(counts["total"] - HOME_PARTNERSHIP_LIMIT, 0),
+            "returns": assessment_selectors.home_summary(user=request.user),
         },
     )
 

@@ -14,6 +14,7 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessment import selectors as assessment_selectors
@@ -102,6 +103,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         partnership=partnership
     )
     context["can_rate"] = assessment_selectors.can_rate(user=request.user)
+    context["today"] = timezone.localdate()
     return render(request, "partnerships/detail.html", context)
 
 

@@ -94,8 +94,11 @@ def test_home_as_admin(client_as, llsc_a, django_assert_num_queries, size):
     # 3. the user's profile
     # 4. the counts of partnerships (total and active, in one query)
     # 5. the first ten partnerships
-    # 6. their local LSCs (prefetched)
-    with django_assert_num_queries(6):
+    # 6. the count of returns waiting for review
+    # 7. the overdue returns (the first twenty)
+    # 8. the count of unread notifications
+    # 9. their local LSCs (prefetched)
+    with django_assert_num_queries(9):
         response = client.get("/")
     assert response.context["counts"]["total"] == size
     assert len(response.context["partnerships"]) == min(size, 10)
