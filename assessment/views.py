@@ -29,7 +29,14 @@ from .forms import (
     ReviewForm,
     StartReturnForm,
 )
-from .models import Answer, EngagementRating, Notification, Return, ReturnStatus
+from .models import (
+    Answer,
+    DevelopmentPlan,
+    EngagementRating,
+    Notification,
+    Return,
+    ReturnStatus,
+)
 
 CHANGE_RETURN = "assessment.change_return"
 
@@ -98,6 +105,15 @@ def return_tasks(request: HttpRequest, pk: int) -> HttpResponse:
             "summaries": summaries,
             "completed": sum(1 for s in summaries if s.status == selectors.COMPLETED),
             "can_edit": _can_edit(request, return_record),
+            "plan": DevelopmentPlan.objects.filter(
+                partnership_id=return_record.partnership_id,
+                period_id=return_record.period_id,
+            ).first(),
+            # A plan starts from a submitted return.
+            "can_plan": not return_record.is_editable
+            and request.user.has_perm(
+                "assessment.add_return", return_record.partnership
+            ),
         },
     )
 

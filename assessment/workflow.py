@@ -55,16 +55,19 @@ class TransitionLost(Exception):
     """Someone else moved the return first; this step was not made."""
 
 
-def is_reviewer_of(user: Any, return_record: Return) -> bool:
+def is_llsc_officer_of(user: Any, partnership: LearningPartnership) -> bool:
     """An LLSC officer of one of the partnership's local LSCs, or an administrator."""
     role = role_of(user)
     if role == Role.NATIONAL_ADMIN:
         return True
     if role != Role.LLSC_OFFICER:
         return False
-    return return_record.partnership.llsc_relationships.filter(
-        llsc_id=user.profile.llsc_id
-    ).exists()
+    return partnership.llsc_relationships.filter(llsc_id=user.profile.llsc_id).exists()
+
+
+def is_reviewer_of(user: Any, return_record: Return) -> bool:
+    """Who reviews a return: the partnership's LLSC officers, or an administrator."""
+    return is_llsc_officer_of(user, return_record.partnership)
 
 
 def _may_act(user: Any, actor: Actor, return_record: Return) -> bool:

@@ -60,5 +60,6 @@ urlpatterns = [
     path("partnerships/", include("partnerships.urls")),
     path("frameworks/", include("indicators.urls")),
     path("", include("assessment.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -20,3 +20,12 @@ def person(user: Any) -> str:
     if user is None:
         return "someone unknown"
     return str(user.get_full_name() or user.get_username())
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    """``sequence[position]`` in a template, or None."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError, KeyError):
+        return None

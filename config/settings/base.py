@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "partnerships",
     "indicators",
     "assessment",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -143,4 +144,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

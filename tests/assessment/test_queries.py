@@ -69,7 +69,8 @@ def test_task_list(client_as, grow, django_assert_num_queries, size):
     # 7. their indicators (prefetched)
     # 8. the return's answers, with their indicators
     # 9. whether the user manages the partnership (may change the return)
-    with django_assert_num_queries(9):
+    # 10. the partnership's development plan for the period, if any
+    with django_assert_num_queries(10):
         response = client.get(f"/returns/{current.pk}/")
     assert response.status_code == 200
     assert [s.scored_count for s in response.context["summaries"]] == [7] * 4

@@ -1,0 +1,307 @@
+"""Forms for the development plan, laid out with the GOV.UK Design System."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import Truncator
+
+from indicators.models import Dimension, Indicator
+from partnerships.forms import GovukDateField, GovukModelForm
+
+from .models import (
+    ActionStatus,
+    DevelopmentPlan,
+    ImprovementArea,
+    MonitoringPoint,
+    PlanAction,
+    Plausibility,
+    Priority,
+    SoftOutcome,
+    Target,
+)
+
+
+def _helper(*fields: Any, submit: str = "Save") -> FormHelper:
+    helper = FormHelper()
+    helper.label_size = Size.SMALL
+    helper.legend_size = Size.SMALL
+    helper.layout = Layout(*fields, Submit("submit", submit))
+    return helper
+
+
+class IndicatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {Truncator(obj.statement).chars(100)}"
+
+
+class PriorityForm(GovukModelForm):
+    class Meta:
+        model = Priority
+        fields = [
+            "title",
+            "description",
+            "dimension",
+            "indicators",
+            "plausibility",
+            "plausibility_rationale",
+        ]
+        field_classes = {"indicators": IndicatorChoiceField}
+        widgets = {
+            "indicators": forms.CheckboxSelectMultiple,
+            "plausibility": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "plausibility_rationale": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "plausibility": "Plausibility that the actions deliver the outcome",
+            "plausibility_rationale": "Why",
+        }
+        error_messages = {
+            "title": {"required": "Enter the priority"},
+            "dimension": {"required": "Select the dimension the priority belongs to"},
+        }
+
+    def __init__(self, *args: Any, plan: DevelopmentPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        framework_id = plan.source_return.framework_id if plan.source_return else 0
+        dimension = cast(forms.ModelChoiceField, self.fields["dimension"])
+        dimension.queryset = Dimension.objects.filter(framework_id=framework_id)
+        dimension.empty_label = "Select a dimension"
+        indicators = cast(IndicatorChoiceField, self.fields["indicators"])
+        indicators.queryset = Indicator.objects.filter(
+            dimension__framework_id=framework_id
+        ).order_by("dimension__order", "order")
+        cast(
+            forms.ChoiceField, self.fields["plausibility"]
+        ).choices = Plausibility.choices
+        self.helper = _helper(
+            Field.text("title"),
+            Field.textarea("description", rows=4),
+            Field.select("dimension"),
+            Field.checkboxes("indicators", small=True),
+            Field.radios("plausibility"),
+            Field.textarea("plausibility_rationale", rows=3),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        dimension = cleaned.get("dimension")
+        for indicator in cleaned.get("indicators") or []:
+            if dimension is not None and indicator.dimension_id != dimension.pk:
+                self.add_error(
+                    "indicators",
+                    f"{indicator.code} is not an indicator of {dimension.code}",
+                )
+        return cleaned
+
+
+class ActionForm(GovukModelForm):
+    starts_on = GovukDateField(label="Start date", help_text="For example, 1 9 2003")
+    due_on = GovukDateField(label="Due date", help_text="For example, 31 3 2004")
+
+    class Meta:
+        model = PlanAction
+        fields = [
+            "description",
+            "lead_member",
+            "lead_person",
+            "improvement_area",
+            "starts_on",
+            "due_on",
+            "resources",
+            "funding_source",
+            "success_measure",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "improvement_area": forms.RadioSelect,
+            "status": forms.RadioSelect,
+        }
+        error_messages = {
+            "description": {"required": "Describe the action"},
+            "improvement_area": {"required": "Select the PMF improvement area"},
+            "success_measure": {"required": "Enter how success will be measured"},
+        }
+
+    def __init__(self, *args: Any, plan: DevelopmentPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lead = cast(forms.ModelChoiceField, self.fields["lead_member"])
+        lead.queryset = plan.partnership.members.order_by("name")
+        lead.empty_label = "No member organisation"
+        cast(
+            forms.ChoiceField, self.fields["improvement_area"]
+        ).choices = ImprovementArea.choices
+        self.helper = _helper(
+            Field.textarea("description", rows=3),
+            Fieldset(
+                Field.select("lead_member"),
+                Field.text("lead_person", field_width=20),
+                legend="Lead (a member organisation, a person, or both)",
+                legend_size=Size.SMALL,
+            ),
+            Field.radios("improvement_area"),
+            Field("starts_on"),
+            Field("due_on"),
+            Field.text("resources"),
+            Field.text("funding_source"),
+            Field.text("success_measure"),
+            Field.radios("status", small=True),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts, due = cleaned.get("starts_on"), cleaned.get("due_on")
+        if starts and due and due < starts:
+            self.add_error(
+                "due_on", "The due date must be the same as or after the start date"
+            )
+        if (
+            not cleaned.get("lead_member")
+            and not cleaned.get("lead_person", "").strip()
+        ):
+            self.add_error(
+                "lead_person", "Name the lead: a member organisation or a person"
+            )
+        return cleaned
+
+
+class TargetForm(GovukModelForm):
+    class Meta:
+        model = Target
+        fields = ["measure", "unit", "baseline", "floor", "aspirational"]
+        error_messages = {
+            name: {
+                "required": f"Enter the {label}",
+                "invalid": f"The {label} must be a number, like 120 or 12.5",
+            }
+            for name, label in (
+                ("baseline", "baseline"),
+                ("floor", "floor target"),
+                ("aspirational", "aspirational target"),
+            )
+        } | {
+            "measure": {"required": "Enter what is measured"},
+            "unit": {"required": "Enter the unit, for example learners or %"},
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        plan: DevelopmentPlan,
+        points: list[MonitoringPoint],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.points = points
+        existing = (
+            {v.point_id: v.actual for v in self.instance.values.all()}
+            if self.instance.pk
+            else {}
+        )
+        actual_fields = []
+        for point in points:
+            name = f"actual-{point.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=f"Actual at {point.label} ({point.due_on:%-d %B %Y})",
+                required=False,
+                max_digits=12,
+                decimal_places=2,
+                initial=existing.get(point.pk),
+                error_messages={
+                    "invalid": f"The actual value at {point.label} must be a number"
+                },
+            )
+            actual_fields.append(Field.text(name, field_width=10))
+        self.helper = _helper(
+            Field.text("measure"),
+            Field.text("unit", field_width=10),
+            Field.text("baseline", field_width=10),
+            Field.text("floor", field_width=10),
+            Field.text("aspirational", field_width=10),
+            Fieldset(*actual_fields, legend="Actual values", legend_size=Size.SMALL),
+        )
+
+    def actuals(self) -> dict[int, Any]:
+        return {p.pk: self.cleaned_data.get(f"actual-{p.pk}") for p in self.points}
+
+    def model_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or []}
+
+
+class UpdateForm(forms.Form):
+    point = forms.ModelChoiceField(
+        label="Monitoring point",
+        queryset=MonitoringPoint.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the monitoring point"},
+    )
+    status = forms.ChoiceField(
+        label="Overall status",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the overall status"},
+    )
+    narrative = forms.CharField(
+        label="Progress",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Describe the progress made"},
+    )
+    soft_outcomes = forms.MultipleChoiceField(
+        label="Soft outcomes seen",
+        choices=SoftOutcome.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, plan: DevelopmentPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        point = cast(forms.ModelChoiceField, self.fields["point"])
+        point.queryset = plan.monitoring_points.all()
+        self.helper = _helper(
+            Field.radios("point"),
+            Field.radios("status", small=True),
+            Field.textarea("narrative", rows=5, max_characters=5000),
+            Field.checkboxes("soft_outcomes", small=True),
+        )
+
+
+class ApprovalForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    decision = forms.ChoiceField(
+        label="Approve the plan?",
+        choices=[("approve", "Approve the plan"), ("comment", "Comment only")],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether to approve the plan or only comment"
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("comment", rows=4),
+            Field.radios("decision"),
+            submit="Confirm",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("decision") == "comment"
+            and not cleaned.get("comment", "").strip()
+        ):
+            raise ValidationError("Enter a comment, or approve the plan")
+        return cleaned

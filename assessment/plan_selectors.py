@@ -1,0 +1,188 @@
+"""Reads of development plans: scoping, suggestions, and the document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.text import Truncator
+
+from .models import (
+    Answer,
+    DevelopmentPlan,
+    MonitoringPoint,
+    PlanAction,
+    Priority,
+    Return,
+    Target,
+)
+from .selectors import (
+    DimensionSummary,
+    previous_return,
+    return_summary,
+    returns_for_user,
+)
+
+SUGGESTION_LIMIT = 6
+
+
+def plans_for_user(user: Any) -> QuerySet[DevelopmentPlan]:
+    """Plans of the partnerships the user may see."""
+    from partnerships.selectors import partnerships_for_user
+
+    return DevelopmentPlan.objects.filter(partnership__in=partnerships_for_user(user))
+
+
+@dataclass
+class Suggestion:
+    """A suggested priority: an indicator among the lowest scored, with the
+    barriers and planned action recorded against it."""
+
+    code: str
+    answer: Answer
+    score: int
+    agreed: bool
+
+    @property
+    def title(self) -> str:
+        statement = Truncator(self.answer.indicator.statement).chars(180)
+        return f"{self.code}: {statement}"
+
+
+def plan_suggestions(*, plan: DevelopmentPlan) -> list[Suggestion]:
+    """The indicators with the lowest agreed (else self) scores of the plan's
+    return, lowest first, leaving out those already a priority or dismissed."""
+    if plan.source_return_id is None:
+        return []
+    taken = set(
+        Priority.indicators.through.objects.filter(priority__plan=plan).values_list(
+            "indicator__code", flat=True
+        )
+    )
+    skipped = taken | set(plan.dismissed_suggestions)
+    answers = [
+        a
+        for a in Answer.objects.filter(return_record_id=plan.source_return_id)
+        .select_related("indicator__dimension")
+        .order_by("indicator__dimension__order", "indicator__order")
+        if (a.agreed_score or a.score) is not None and a.indicator.code not in skipped
+    ]
+    answers.sort(key=lambda a: (a.agreed_score or a.score or 0, -len(a.barriers)))
+    return [
+        Suggestion(
+            a.indicator.code, a, a.agreed_score or a.score or 0, bool(a.agreed_score)
+        )
+        for a in answers[:SUGGESTION_LIMIT]
+    ]
+
+
+@dataclass
+class TargetRow:
+    target: Target
+    values: list[Decimal | None]
+    latest: Decimal | None
+
+    @property
+    def progress(self) -> str:
+        """Where the latest actual value stands against the floor and aspiration."""
+        if self.latest is None:
+            return "No actual value yet"
+        rising = self.target.aspirational >= self.target.baseline
+        reached_aspiration = (
+            self.latest >= self.target.aspirational
+            if rising
+            else self.latest <= self.target.aspirational
+        )
+        reached_floor = (
+            self.latest >= self.target.floor
+            if rising
+            else self.latest <= self.target.floor
+        )
+        if reached_aspiration:
+            return "Aspirational target met"
+        if reached_floor:
+            return "Floor target met"
+        return "Below the floor target"
+
+
+@dataclass
+class PlanDocument:
+    plan: DevelopmentPlan
+    summaries: list[DimensionSummary]
+    last_year: dict[str, float | None]
+    priorities: list[Priority]
+    points: list[MonitoringPoint]
+    targets: dict[int, list[TargetRow]]
+    barriers: list[Answer]
+    updates: list[Any]
+    changed_since_approval: bool
+
+
+def plan_document(*, plan: DevelopmentPlan) -> PlanDocument:
+    """Everything the development plan shows, in a fixed number of queries."""
+    source: Return | None = plan.source_return
+    summaries = return_summary(return_record=source) if source else []
+    last_year: dict[str, float | None] = {}
+    if source is not None:
+        previous = previous_return(return_record=source)
+        if previous is not None:
+            last_year = {
+                s.dimension.code: s.agreed_score
+                if s.agreed_score is not None
+                else s.self_score
+                for s in return_summary(return_record=previous)
+            }
+    points = list(plan.monitoring_points.all())
+    priorities = list(
+        plan.priorities.select_related("dimension").prefetch_related(
+            "indicators",
+            Prefetch(
+                "actions",
+                queryset=PlanAction.objects.select_related("lead_member").order_by(
+                    "due_on", "pk"
+                ),
+            ),
+            Prefetch("targets", queryset=Target.objects.prefetch_related("values")),
+        )
+    )
+    targets: dict[int, list[TargetRow]] = {}
+    for priority in priorities:
+        rows = []
+        for target in priority.targets.all():
+            by_point = {value.point_id: value.actual for value in target.values.all()}
+            values = [by_point.get(point.pk) for point in points]
+            latest = next((v for v in reversed(values) if v is not None), None)
+            rows.append(TargetRow(target, values, latest))
+        targets[priority.pk] = rows
+    barriers = [
+        answer for summary in summaries for answer in summary.answers if answer.barriers
+    ]
+    updates = list(plan.updates.select_related("point", "created_by"))
+    changed = bool(
+        plan.approved_at and plan.updated_at and plan.updated_at > plan.approved_at
+    )
+    return PlanDocument(
+        plan=plan,
+        summaries=summaries,
+        last_year=last_year,
+        priorities=priorities,
+        points=points,
+        targets=targets,
+        barriers=barriers,
+        updates=updates,
+        changed_since_approval=changed,
+    )
+
+
+def latest_scored_return(*, user: Any, partnership: Any) -> Return | None:
+    """The partnership's newest return that has been submitted."""
+    return (
+        returns_for_user(user)
+        .filter(partnership=partnership)
+        .exclude(status="draft")
+        .select_related("period")
+        .order_by("-period__starts_on")
+        .first()
+    )

@@ -1,0 +1,203 @@
+"""Writes to development plans. Every change touches the plan, so a change
+after the LLSC's approval shows."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import (
+    DevelopmentPlan,
+    MonitoringPoint,
+    PlanAction,
+    PlanStatus,
+    Priority,
+    ProgressUpdate,
+    Return,
+    Target,
+    TargetValue,
+)
+from .plan_selectors import plan_suggestions
+
+# Three monitoring points a year by default: end of July, November and March.
+DEFAULT_POINTS = ((7, 31), (11, 30), (3, 31))
+
+
+@transaction.atomic
+def plan_create(*, return_record: Return, user: Any) -> DevelopmentPlan:
+    """The partnership's plan for the return's period, started from the return,
+    with three monitoring points; an existing plan is returned as it is."""
+    existing = DevelopmentPlan.objects.filter(
+        partnership_id=return_record.partnership_id, period_id=return_record.period_id
+    ).first()
+    if existing is not None:
+        return existing
+    plan = DevelopmentPlan.objects.create(
+        partnership_id=return_record.partnership_id,
+        period_id=return_record.period_id,
+        source_return=return_record,
+    )
+    start = return_record.period.starts_on.year
+    for number, (month, day) in enumerate(DEFAULT_POINTS, start=1):
+        year = start if month >= 4 else start + 1
+        MonitoringPoint.objects.create(
+            plan=plan,
+            label=f"Monitoring point {number}",
+            due_on=datetime.date(year, month, day),
+        )
+    return plan
+
+
+def _touch(plan: DevelopmentPlan) -> None:
+    DevelopmentPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+
+
+def _save(instance: models.Model, fields: dict[str, Any], plan: DevelopmentPlan) -> Any:
+    many = {k: v for k, v in fields.items() if k == "indicators"}
+    for name, value in fields.items():
+        if name not in many:
+            setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    for name, value in many.items():
+        getattr(instance, name).set(value)
+    _touch(plan)
+    return instance
+
+
+@transaction.atomic
+def priority_save(
+    *, plan: DevelopmentPlan, priority: Priority | None = None, **fields: Any
+) -> Priority:
+    """Add a priority to the plan, or change one."""
+    if priority is None:
+        last = plan.priorities.aggregate(models.Max("order"))["order__max"] or 0
+        priority = Priority(plan=plan, order=last + 1)
+    return _save(priority, fields, plan)
+
+
+@transaction.atomic
+def suggestion_accept(*, plan: DevelopmentPlan, code: str) -> Priority | None:
+    """Make a suggested priority real, with the indicator's barriers and planned
+    action as its description. None if the suggestion no longer stands."""
+    suggestion = next((s for s in plan_suggestions(plan=plan) if s.code == code), None)
+    if suggestion is None:
+        return None
+    answer = suggestion.answer
+    description = "\n\n".join(
+        part
+        for part in (
+            f"Barriers recorded: {answer.barriers}" if answer.barriers else "",
+            f"Planned action: {answer.planned_action}" if answer.planned_action else "",
+        )
+        if part
+    )
+    return priority_save(
+        plan=plan,
+        title=suggestion.title[:200],
+        description=description,
+        dimension=answer.indicator.dimension,
+        indicators=[answer.indicator],
+    )
+
+
+def suggestion_dismiss(*, plan: DevelopmentPlan, code: str) -> None:
+    """Stop suggesting an indicator for this plan."""
+    if code not in plan.dismissed_suggestions:
+        plan.dismissed_suggestions = [*plan.dismissed_suggestions, code]
+        plan.save(update_fields=["dismissed_suggestions", "updated_at"])
+
+
+def priority_delete(*, priority: Priority) -> None:
+    """Remove a priority with its actions and targets."""
+    plan = priority.plan
+    priority.delete()
+    _touch(plan)
+
+
+@transaction.atomic
+def action_save(
+    *, priority: Priority, action: PlanAction | None = None, **fields: Any
+) -> PlanAction:
+    """Add an action to a priority, or change one."""
+    return _save(action or PlanAction(priority=priority), fields, priority.plan)
+
+
+def action_delete(*, action: PlanAction) -> None:
+    plan = action.priority.plan
+    action.delete()
+    _touch(plan)
+
+
+@transaction.atomic
+def target_save(
+    *,
+    priority: Priority,
+    target: Target | None = None,
+    actuals: dict[int, Decimal | None],
+    **fields: Any,
+) -> Target:
+    """Add or change a target and its actual value at each monitoring point."""
+    target = _save(target or Target(priority=priority), fields, priority.plan)
+    for point_id, actual in actuals.items():
+        if actual is None:
+            TargetValue.objects.filter(target=target, point_id=point_id).delete()
+        else:
+            TargetValue.objects.update_or_create(
+                target=target, point_id=point_id, defaults={"actual": actual}
+            )
+    return target
+
+
+def target_delete(*, target: Target) -> None:
+    plan = target.priority.plan
+    target.delete()
+    _touch(plan)
+
+
+def update_add(
+    *,
+    plan: DevelopmentPlan,
+    point: MonitoringPoint,
+    status: str,
+    narrative: str,
+    soft_outcomes: list[str],
+    user: Any,
+) -> ProgressUpdate:
+    """Report progress at a monitoring point."""
+    update = ProgressUpdate(
+        plan=plan,
+        point=point,
+        status=status,
+        narrative=narrative,
+        soft_outcomes=soft_outcomes,
+        created_by=user,
+    )
+    update.full_clean()
+    update.save()
+    _touch(plan)
+    return update
+
+
+def plan_approve(*, plan: DevelopmentPlan, user: Any, comment: str) -> DevelopmentPlan:
+    """The LLSC officer's approval, with a comment; recorded in the history."""
+    plan.status = PlanStatus.APPROVED
+    plan.approved_by = user
+    plan.approved_at = timezone.now()
+    plan.officer_comment = comment
+    plan.save()
+    # Saving moved updated_at too; approval is the reference point.
+    DevelopmentPlan.objects.filter(pk=plan.pk).update(updated_at=plan.approved_at)
+    plan.updated_at = plan.approved_at
+    return plan
+
+
+def plan_comment(*, plan: DevelopmentPlan, user: Any, comment: str) -> DevelopmentPlan:
+    """The LLSC officer's comment without approving."""
+    plan.officer_comment = comment
+    plan.save(update_fields=["officer_comment"])
+    return plan

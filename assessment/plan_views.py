@@ -1,0 +1,250 @@
+"""Development plan pages: the plan document, suggestions, and the edit pages
+for priorities, actions, targets and progress; the LLSC officer's approval."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from reports.charts import radar_chart
+
+from . import plan_selectors, plan_services
+from .models import DevelopmentPlan, PlanAction, Priority, Target
+from .plan_forms import ActionForm, ApprovalForm, PriorityForm, TargetForm, UpdateForm
+from .selectors import returns_for_user
+from .workflow import is_llsc_officer_of
+
+CHANGE_PLAN = "assessment.change_plan"
+
+
+def _get_plan_for_user(
+    request: HttpRequest, pk: int, *, edit: bool = False
+) -> DevelopmentPlan:
+    """The plan, or 404 outside the user's scope; 403 when the user may read it
+    but not change it."""
+    plan = get_object_or_404(
+        plan_selectors.plans_for_user(request.user).select_related(
+            "partnership", "period", "source_return__framework", "approved_by"
+        ),
+        pk=pk,
+    )
+    if edit and not request.user.has_perm(CHANGE_PLAN, plan):
+        raise PermissionDenied("Only the partnership's managers change its plan.")
+    return plan
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def plan_context(request: HttpRequest | None, plan: DevelopmentPlan) -> dict[str, Any]:
+    """What the plan document shows, for the page and the PDF alike."""
+    document = plan_selectors.plan_document(plan=plan)
+    levels = (
+        list(plan.source_return.framework.score_levels.all())
+        if plan.source_return
+        else []
+    )
+    axes = [s.dimension.code for s in document.summaries]
+    series: dict[str, list[float | None]] = {
+        "Self score": [s.self_score for s in document.summaries],
+        "Agreed score": [s.agreed_score for s in document.summaries],
+    }
+    if document.last_year:
+        series["Last year"] = [document.last_year.get(code) for code in axes]
+    chart = radar_chart(
+        title=f"Dimension scores, {plan.period.code}",
+        axes=axes,
+        series=series,
+        maximum=levels[-1].value if levels else 4,
+    )
+    user = request.user if request is not None else None
+    return {
+        "plan": plan,
+        "document": document,
+        "chart": chart,
+        "series": series,
+        "axes": axes,
+        "can_edit": bool(user and user.has_perm(CHANGE_PLAN, plan)),
+        "can_approve": bool(user and is_llsc_officer_of(user, plan.partnership)),
+    }
+
+
+@require_POST
+def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return_record = get_object_or_404(
+        returns_for_user(request.user).select_related("period"), pk=pk
+    )
+    if not request.user.has_perm("assessment.add_return", return_record.partnership):
+        raise PermissionDenied("Only the partnership's managers start its plan.")
+    plan = plan_services.plan_create(return_record=return_record, user=request.user)
+    return redirect(plan)
+
+
+@require_safe
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk)
+    return render(request, "assessment/plan.html", plan_context(request, plan))
+
+
+@require_http_methods(["GET", "POST"])
+def plan_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk, edit=request.method == "POST")
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        if request.POST.get("action") == "dismiss":
+            plan_services.suggestion_dismiss(plan=plan, code=code)
+            messages.success(request, f"{code} will not be suggested again.")
+        else:
+            priority = plan_services.suggestion_accept(plan=plan, code=code)
+            if priority is None:
+                messages.error(request, f"{code} is no longer a suggestion.")
+            else:
+                messages.success(request, f"Priority added: {priority.title}")
+        return redirect("assessment:plan_suggestions", pk=plan.pk)
+    return render(
+        request,
+        "assessment/plan_suggestions.html",
+        {
+            "plan": plan,
+            "suggestions": plan_selectors.plan_suggestions(plan=plan),
+            "can_edit": request.user.has_perm(CHANGE_PLAN, plan),
+        },
+    )
+
+
+def _form_page(
+    request: HttpRequest, plan: DevelopmentPlan, form: Any, title: str
+) -> HttpResponse:
+    return render(
+        request,
+        "assessment/plan_form.html",
+        {"plan": plan, "form": form, "title": title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def priority_edit(
+    request: HttpRequest, pk: int, priority_pk: int | None = None
+) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk, edit=True)
+    priority = (
+        get_object_or_404(plan.priorities, pk=priority_pk) if priority_pk else None
+    )
+    form = PriorityForm(_posted(request), instance=priority, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        plan_services.priority_save(plan=plan, priority=priority, **form.cleaned_data)
+        messages.success(request, "Priority saved.")
+        return redirect(plan)
+    return _form_page(
+        request, plan, form, "Change the priority" if priority else "Add a priority"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(
+    request: HttpRequest, pk: int, priority_pk: int, action_pk: int | None = None
+) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk, edit=True)
+    priority = get_object_or_404(plan.priorities, pk=priority_pk)
+    action = get_object_or_404(priority.actions, pk=action_pk) if action_pk else None
+    form = ActionForm(_posted(request), instance=action, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        plan_services.action_save(priority=priority, action=action, **form.cleaned_data)
+        messages.success(request, "Action saved.")
+        return redirect(f"{plan.get_absolute_url()}#priority-{priority.pk}")
+    title = "Change the action" if action else f"Add an action to “{priority.title}”"
+    return _form_page(request, plan, form, title)
+
+
+@require_http_methods(["GET", "POST"])
+def target_edit(
+    request: HttpRequest, pk: int, priority_pk: int, target_pk: int | None = None
+) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk, edit=True)
+    priority = get_object_or_404(plan.priorities, pk=priority_pk)
+    target = get_object_or_404(priority.targets, pk=target_pk) if target_pk else None
+    points = list(plan.monitoring_points.all())
+    form = TargetForm(_posted(request), instance=target, plan=plan, points=points)
+    if request.method == "POST" and form.is_valid():
+        plan_services.target_save(
+            priority=priority,
+            target=target,
+            actuals=form.actuals(),
+            **form.model_fields(),
+        )
+        messages.success(request, "Target saved.")
+        return redirect(f"{plan.get_absolute_url()}#priority-{priority.pk}")
+    title = "Change the target" if target else f"Add a target to “{priority.title}”"
+    return _form_page(request, plan, form, title)
+
+
+PART_MODELS: dict[str, type[Priority] | type[PlanAction] | type[Target]] = {
+    "priority": Priority,
+    "action": PlanAction,
+    "target": Target,
+}
+
+
+@require_http_methods(["GET", "POST"])
+def plan_part_delete(
+    request: HttpRequest, pk: int, kind: str, part_pk: int
+) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk, edit=True)
+    model = PART_MODELS.get(kind)
+    if model is None:
+        raise Http404("No such part of a plan")
+    lookup = "plan" if kind == "priority" else "priority__plan"
+    part: Any = get_object_or_404(model.objects.filter(**{lookup: plan}), pk=part_pk)
+    if request.method == "POST":
+        if kind == "priority":
+            plan_services.priority_delete(priority=part)
+        elif kind == "action":
+            plan_services.action_delete(action=part)
+        else:
+            plan_services.target_delete(target=part)
+        messages.success(request, f"The {kind} was removed.")
+        return redirect(plan)
+    return render(
+        request,
+        "assessment/plan_confirm_delete.html",
+        {"plan": plan, "object": part, "title": f"Remove this {kind}?"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def update_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk, edit=True)
+    form = UpdateForm(_posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        plan_services.update_add(plan=plan, user=request.user, **form.cleaned_data)
+        messages.success(request, "Progress reported.")
+        return redirect(f"{plan.get_absolute_url()}#monitoring")
+    return _form_page(request, plan, form, "Report progress")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk)
+    if not is_llsc_officer_of(request.user, plan.partnership):
+        raise PermissionDenied("The partnership's LLSC officers approve its plan.")
+    form = ApprovalForm(_posted(request), initial={"comment": plan.officer_comment})
+    if request.method == "POST" and form.is_valid():
+        comment = form.cleaned_data["comment"].strip()
+        if form.cleaned_data["decision"] == "approve":
+            plan_services.plan_approve(plan=plan, user=request.user, comment=comment)
+            messages.success(request, "The plan is approved.")
+        else:
+            plan_services.plan_comment(plan=plan, user=request.user, comment=comment)
+            messages.success(request, "Your comment is saved.")
+        return redirect(plan)
+    return _form_page(request, plan, form, "Comment on or approve the plan")

@@ -1,0 +1,71 @@
+"""Charts as inline SVG, drawn by pygal, each with a text alternative."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygal
+from django.utils.safestring import SafeString, mark_safe
+from pygal.style import Style
+
+# GOV.UK colours: blue, orange, grey.
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#0b0c0c",
+    foreground_strong="#0b0c0c",
+    foreground_subtle="#b1b4b6",
+    colors=("#1d70b8", "#f47738", "#505a5f"),
+    font_family="Liberation Sans, Arial, DejaVu Sans, sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=13,
+    title_font_size=15,
+    value_font_size=12,
+    opacity="0.15",
+    opacity_hover="0.15",
+)
+
+
+@dataclass
+class Chart:
+    svg: SafeString
+    description: str
+
+
+def radar_chart(
+    *, title: str, axes: list[str], series: dict[str, list[float | None]], maximum: int
+) -> Chart:
+    """A radar chart of scores per dimension, one line per series."""
+    chart = pygal.Radar(
+        style=STYLE,
+        width=560,
+        height=440,
+        range=(0, maximum),
+        fill=True,
+        dots_size=4,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=len(series) or 1,
+        disable_xml_declaration=True,
+        js=[],
+        print_values=False,
+        explicit_size=False,
+    )
+    chart.title = title
+    chart.x_labels = axes
+    chart.y_labels = list(range(0, maximum + 1))
+    for name, values in series.items():
+        chart.add(name, values)
+    svg = chart.render(is_unicode=True)
+    # Screen readers read the description, not the drawing.
+    svg = svg.replace("<svg ", '<svg role="img" aria-label="' + title + '" ', 1)
+    parts = []
+    for name, values in series.items():
+        shown = ", ".join(
+            f"{axis} {value:.2f}" if value is not None else f"{axis} not scored"
+            for axis, value in zip(axes, values, strict=False)
+        )
+        parts.append(f"{name}: {shown}")
+    description = f"{title}. " + "; ".join(parts) + "."
+    return Chart(svg=mark_safe(svg), description=description)  # noqa: S308 (pygal output)

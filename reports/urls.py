@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
+    path("returns/<int:pk>/document/", views.return_document, name="return_document"),
+    path("returns/<int:pk>/pdf/", views.return_pdf, name="return_pdf"),
+]
