@@ -65,10 +65,13 @@ class DimensionSummary:
 
     @property
     def moderation_gap(self) -> float | None:
-        """Agreed minus self: negative when the LLSC moderated the scores down."""
-        if self.self_score is None or self.agreed_score is None:
+        """Agreed minus self, from the unrounded means: negative when the LLSC
+        moderated the scores down."""
+        agreed = [a.agreed_score for a in self.answers if a.agreed_score is not None]
+        scored = [a.score for a in self.answers if a.score is not None]
+        if not agreed or not scored:
             return None
-        return round(self.agreed_score - self.self_score, 2)
+        return round(mean(agreed) - mean(scored), 2)
 
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "Not yet started", "In progress", "Completed"
@@ -329,11 +332,9 @@ def return_transitions(*, return_record: Return) -> list[Any]:
 def latest_reviewed_summary(
     *, partnership: LearningPartnership
 ) -> tuple[Return | None, list[DimensionSummary]]:
-    """The partnership's newest return with agreed scores, and its dimensions."""
+    """The partnership's newest accepted return, and its dimensions."""
     latest = (
-        Return.objects.filter(
-            partnership=partnership, answers__agreed_score__isnull=False
-        )
+        Return.objects.filter(partnership=partnership, status="accepted")
         .select_related("period", "framework")
         .order_by("-period__starts_on")
         .first()

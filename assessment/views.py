@@ -365,11 +365,19 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             "Only the partnership's LLSC officers review its return."
         )
-    can_decide = return_record.status in (
-        ReturnStatus.SUBMITTED,
-        ReturnStatus.IN_REVIEW,
-    )
+    decidable = (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW)
+    can_decide = return_record.status in decidable
     if request.method == "POST" and not can_decide:
+        # The page says which status it was opened at: a page opened before a
+        # colleague decided gets an explanation, anything else is refused.
+        if request.POST.get("seen_status") in decidable:
+            messages.error(
+                request,
+                "Someone else changed this return while you were reviewing it: it is "
+                f"now {return_record.get_status_display().lower()}. Nothing you "
+                "entered was saved.",
+            )
+            return redirect("assessment:review", pk=return_record.pk)
         raise PermissionDenied(
             f"This return is {return_record.get_status_display().lower()}: "
             "there is nothing to decide."
@@ -394,7 +402,10 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
                 agreed=form.agreed(),
                 overall_comment=form.cleaned_data["overall_comment"].strip(),
                 decision=form.cleaned_data["decision"],
-                reasons=form.cleaned_data["reasons"],
+                # Reasons belong to a return for revision, not to an acceptance.
+                reasons=form.cleaned_data["reasons"]
+                if form.cleaned_data["decision"] == ReturnStatus.RETURNED
+                else "",
             )
         except workflow.TransitionLost as lost:
             messages.error(request, str(lost))

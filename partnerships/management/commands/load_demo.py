@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from assessment.demo import load_demo_returns
+from assessment.demo_plans import load_demo_plans
 from indicators.services import reference_framework_load
 from partnerships.demo import DEMO_PASSWORD, load_demo_data
 from partnerships.models import LearningPartnership
@@ -20,11 +21,12 @@ class Command(BaseCommand):
         users = load_demo_data()
         framework = reference_framework_load()
         returns = load_demo_returns(framework=framework)
+        plans = load_demo_plans()
         count = LearningPartnership.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {count} partnerships, {framework}, "
-                f"{returns} new returns."
+                f"{returns} new returns, {plans} new development plans."
             )
         )
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")

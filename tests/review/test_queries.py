@@ -1,0 +1,125 @@
+"""Query counts: the queue and the review page cost the same with ten times
+the data."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from assessment.models import Answer, Return, Transition
+from assessment.services import attachment_add, return_start, return_submit
+from assessment.workflow import answers_snapshot
+from tests.factories import LearningPartnershipFactory, LLSCRelationshipFactory
+
+from .helpers import SELF_SCORES, answers_by_code, fill_answers, review_url, signed_in
+
+SIZES = [1, 10]
+
+
+@pytest.fixture
+def grow(return_a, llsc_a, manager_a, period_2002, period_2003):
+    """``size`` times more of what the pages might read: partnerships of LSC A
+    with returns for both periods (2003-04 submitted), evidence files on
+    partnership A's answers, and earlier submissions of partnership A's return
+    (the last of which differs in D1.1, so "Changed" is shown)."""
+
+    def build(size: int) -> Return:
+        for _ in range(size):
+            partnership = LearningPartnershipFactory()
+            LLSCRelationshipFactory(partnership=partnership, llsc=llsc_a)
+            return_start(partnership=partnership, period=period_2002, user=manager_a)
+            current = return_start(
+                partnership=partnership, period=period_2003, user=manager_a
+            )
+            Return.objects.filter(pk=current.pk).update(
+                status="submitted", submitted_at=timezone.now()
+            )
+        fill_answers(return_a, SELF_SCORES)
+        answers = answers_by_code(return_a)
+        for n in range(size):
+            attachment_add(
+                answer=answers[f"D{n % 4 + 1}.{n % 7 + 1}"],
+                upload=SimpleUploadedFile(f"file{n}.pdf", b"%PDF-1.4 evidence"),
+                user=manager_a,
+            )
+        return_submit(return_record=return_a, user=manager_a)
+        submitted_a = Return.objects.get(pk=return_a.pk)
+        latest = Transition.objects.get(return_record=submitted_a)
+        snapshot = answers_snapshot(submitted_a)
+        earlier = {**snapshot, "D1.1": {**snapshot["D1.1"], "score": 4}}
+        for n in range(size):
+            Transition.objects.create(
+                return_record=submitted_a,
+                from_status="returned",
+                to_status="submitted",
+                by=manager_a,
+                at=latest.at - datetime.timedelta(days=n + 1),
+                snapshot=earlier,
+            )
+        assert Answer.objects.count() == 28 * (1 + 2 * size)
+        return submitted_a
+
+    return build
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_queue(grow, officer_a, django_assert_num_queries, size):
+    grow(size)
+    client = signed_in(officer_a)
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile (the role: may see the queue; the scope; the header)
+    # 4. the returns of the partnerships of the officer's LSC, with partnership
+    #    and period
+    # 5. the number of periods (the period filter's options)
+    # 6. the periods themselves
+    with django_assert_num_queries(6):
+        response = client.get("/reviews/")
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert len(rows) == 1 + 2 * size
+    assert sum(row.return_record.status == "submitted" for row in rows) == 1 + size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_queue_filtered(grow, officer_a, django_assert_num_queries, size):
+    grow(size)
+    client = signed_in(officer_a)
+    # 1-3. session, user, profile
+    # 4. the period chosen, by its code
+    # 5. the returns of the officer's LSC with that status and period
+    # 6-7. the periods (count, then rows) for the filter's options
+    with django_assert_num_queries(7):
+        response = client.get("/reviews/?status=submitted&period=2003-04")
+    assert len(response.context["rows"]) == 1 + size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review_page(grow, officer_a, django_assert_num_queries, size):
+    current = grow(size)
+    client = signed_in(officer_a)
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile
+    # 4. the return, scoped to the user, with partnership, period and framework
+    # 5. whether the partnership is linked to the officer's LSC (may review)
+    # 6. the framework's score levels (the stage labels of the summary)
+    # 7. the framework's dimensions
+    # 8. their indicators (prefetched)
+    # 9. the return's answers with their indicators (the summary)
+    # 10. the return's answers with their indicators again (the form)
+    # 11. their evidence files (prefetched)
+    # 12. the framework's score levels again (the agreed score radios)
+    # 13. the last two submissions' snapshots (what changed)
+    with django_assert_num_queries(13):
+        response = client.get(review_url(current))
+    assert response.status_code == 200
+    assert len(response.context["answers"]) == 28
+    assert sum(
+        len(a.attachments.all()) for a in response.context["answers"].values()
+    ) == (size)
+    assert list(response.context["changes"]) == ["D1.1"]
+    assert "Changed</strong>" in response.content.decode()

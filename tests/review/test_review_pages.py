@@ -1,0 +1,622 @@
+"""The LLSC officer's pages: the queue of returns to review and the review
+page, with the decision, the moderation gap and what a resubmission changed."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from assessment.models import Answer, Return, Transition
+from assessment.selectors import is_overdue, return_summary, review_queue
+from assessment.services import return_start
+from tests.assessment.helpers import answers_of, dimension_url, form_data
+from tests.factories import LearningPartnershipFactory, LLSCRelationshipFactory
+
+from .helpers import (
+    AGREED,
+    AGREED_SCORES,
+    SELF_SCORES,
+    answers_by_code,
+    by_dimension,
+    hand_gap,
+    review_data,
+    review_url,
+    signed_in,
+    table,
+    text,
+)
+
+QUEUE = "/reviews/"
+
+
+def at_noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def short(day: datetime.date) -> str:
+    return date_format(day, "j M Y")
+
+
+@pytest.fixture
+def queue_data(
+    cast,
+    submitted_a,
+    partnership_a,
+    llsc_a,
+    manager_a,
+    manager_b,
+    partnership_b,
+    period_2002,
+    period_2003,
+):
+    """For officer_a: A 2003-04 submitted 5 days ago, C (also in LSC A) 2003-04
+    returned, A 2002-03 a draft; both deadlines have passed. B's return belongs
+    to the other LSC."""
+    today = timezone.localdate()
+    Return.objects.filter(pk=submitted_a.pk).update(
+        submitted_at=at_noon(today - datetime.timedelta(days=5))
+    )
+    period_2003.submission_deadline = today - datetime.timedelta(days=1)
+    period_2003.save()
+    period_2002.submission_deadline = today - datetime.timedelta(days=3)
+    period_2002.save()
+    partnership_c = LearningPartnershipFactory(name="Charlie Learning")
+    LLSCRelationshipFactory(partnership=partnership_c, llsc=llsc_a)
+    returned = return_start(
+        partnership=partnership_c, period=period_2003, user=manager_a
+    )
+    Return.objects.filter(pk=returned.pk).update(
+        status="returned", submitted_at=at_noon(today - datetime.timedelta(days=9))
+    )
+    draft = return_start(partnership=partnership_a, period=period_2002, user=manager_a)
+    other = return_start(partnership=partnership_b, period=period_2003, user=manager_b)
+    return {
+        "today": today,
+        "submitted": submitted_a,
+        "returned": returned,
+        "draft": draft,
+        "other": other,
+    }
+
+
+HEADER = ["Partnership", "Period", "Status", "Submitted", "Days waiting", "Deadline"]
+
+
+def test_queue_lists_the_officers_returns(client_as, queue_data):
+    today = queue_data["today"]
+    response = client_as("officer_a").get(QUEUE)
+    assert response.status_code == 200
+    rows = table(response, "Returns of the partnerships in your area")
+    assert rows[0] == HEADER
+    # Waiting first, then returned, then drafts.
+    assert rows[1:] == [
+        [
+            "Alpha Learning",
+            "2003-04",
+            "Submitted",
+            short(today - datetime.timedelta(days=5)),
+            "5",
+            short(today - datetime.timedelta(days=1)),  # past, but submitted
+        ],
+        [
+            "Charlie Learning",
+            "2003-04",
+            "Returned for revision",
+            short(today - datetime.timedelta(days=9)),
+            "–",
+            f"{short(today - datetime.timedelta(days=1))} Overdue",
+        ],
+        [
+            "Alpha Learning",
+            "2002-03",
+            "Draft",
+            "–",
+            "–",
+            f"{short(today - datetime.timedelta(days=3))} Overdue",
+        ],
+    ]
+    assert "Bravo Learning" not in text(response)
+    html = response.content.decode()
+    # Submitted returns link to their review page, the others to the return.
+    assert f'href="{review_url(queue_data["submitted"])}"' in html
+    assert f'href="/returns/{queue_data["draft"].pk}/"' in html
+
+
+def test_days_waiting_counts_from_today(queue_data, officer_a):
+    today = queue_data["today"]
+    later = review_queue(user=officer_a, today=today + datetime.timedelta(days=2))
+    assert [row.days_waiting for row in later] == [7, None, None]
+
+
+def test_overdue_rule(return_a, period_2003):
+    today = datetime.date(2004, 6, 30)
+    return_a.period.submission_deadline = None
+    assert not is_overdue(return_a, today)
+    return_a.period.submission_deadline = today
+    assert not is_overdue(return_a, today)  # due today is not overdue yet
+    return_a.period.submission_deadline = today - datetime.timedelta(days=1)
+    for status, overdue in [
+        ("draft", True),
+        ("returned", True),
+        ("submitted", False),
+        ("in_review", False),
+        ("accepted", False),
+    ]:
+        return_a.status = status
+        assert is_overdue(return_a, today) is overdue, status
+
+
+def partnerships_and_periods(response) -> list[tuple[str, str]]:
+    rows = table(response, "Returns of the partnerships in your area")
+    return [(row[0], row[1]) for row in rows[1:]]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "error"),
+    [
+        ("?status=submitted", [("Alpha Learning", "2003-04")], None),
+        ("?status=returned", [("Charlie Learning", "2003-04")], None),
+        ("?period=2002-03", [("Alpha Learning", "2002-03")], None),
+        (
+            "?status=draft&period=2003-04",
+            [],
+            None,
+        ),
+        (
+            "?period=2003-04",
+            [("Alpha Learning", "2003-04"), ("Charlie Learning", "2003-04")],
+            None,
+        ),
+        ("?status=nonsense", "all", "There is no such status: showing all"),
+        ("?period=1999-00", "all", "There is no such period: showing all"),
+        ("?period=%27%3B--", "all", "There is no such period: showing all"),
+        (
+            "?status=bogus&period=2002-03",
+            [("Alpha Learning", "2002-03")],
+            "There is no such status: showing all",
+        ),
+    ],
+)
+def test_queue_filters(client_as, queue_data, query, shown, error):
+    response = client_as("officer_a").get(QUEUE + query)
+    assert response.status_code == 200
+    if shown == "all":
+        shown = [
+            ("Alpha Learning", "2003-04"),
+            ("Charlie Learning", "2003-04"),
+            ("Alpha Learning", "2002-03"),
+        ]
+    if shown:
+        assert partnerships_and_periods(response) == shown
+    else:
+        assert "No returns match your filters." in text(response)
+    if error:
+        assert error in text(response)
+
+
+@pytest.mark.parametrize(
+    "name", ["manager_a", "manager_b", "go_a", "go_elsewhere", "no_role"]
+)
+def test_queue_is_for_officers(client_as, queue_data, name):
+    assert client_as(name).get(QUEUE).status_code == 403
+
+
+def test_queue_of_another_lsc(client_as, queue_data):
+    response = client_as("officer_elsewhere").get(QUEUE)
+    assert response.status_code == 200
+    assert partnerships_and_periods(response) == [("Bravo Learning", "2003-04")]
+    assert "Alpha Learning" not in text(response)
+
+
+def test_admin_queue_shows_every_return(client_as, queue_data):
+    response = client_as("admin").get(QUEUE)
+    assert len(partnerships_and_periods(response)) == 4
+
+
+# The review page --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("officer_a", 200),
+        ("admin", 200),
+        ("officer_elsewhere", 404),
+        ("manager_b", 404),
+        ("go_elsewhere", 404),
+        ("no_role", 404),
+        ("manager_a", 403),
+        ("go_a", 403),
+    ],
+)
+def test_review_page_access(client_as, submitted_a, name, status):
+    assert client_as(name).get(review_url(submitted_a)).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("officer_elsewhere", 404),
+        ("manager_b", 404),
+        ("go_elsewhere", 404),
+        ("manager_a", 403),
+        ("go_a", 403),
+    ],
+)
+def test_others_cannot_post_a_decision(client_as, submitted_a, name, status):
+    response = client_as(name).post(
+        review_url(submitted_a), review_data(submitted_a, agreed=AGREED_SCORES)
+    )
+    assert response.status_code == status
+    assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
+    assert not Answer.objects.filter(agreed_score__isnull=False).exists()
+    assert list(Transition.objects.values_list("to_status", flat=True)) == ["submitted"]
+
+
+def test_anonymous_is_sent_to_sign_in(client, submitted_a):
+    response = client.get(review_url(submitted_a))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def checked_agreed(html: str, answer_pk: int) -> list[str]:
+    return re.findall(
+        rf'name="agreed-{answer_pk}" type="radio" value="(\d+)" checked', html
+    )
+
+
+def test_agreed_scores_default_to_the_self_scores(client_as, submitted_a):
+    html = client_as("officer_a").get(review_url(submitted_a)).content.decode()
+    answers = answers_by_code(submitted_a)
+    assert len(answers) == 28
+    for code, item in answers.items():
+        assert checked_agreed(html, item.pk) == [str(SELF_SCORES[code])], code
+        # every level of the scale is offered
+        assert len(re.findall(rf'name="agreed-{item.pk}" type="radio"', html)) == 4
+
+
+def test_accept(client_as, submitted_a, officer_a):
+    data = review_data(
+        submitted_a,
+        agreed=AGREED_SCORES,
+        comments={"D1.4": "No evidence of an advanced stage.", "D4.7": "Agreed."},
+        overall="A candid self-assessment; D1 was moderated down.",
+    )
+    response = client_as("officer_a").post(review_url(submitted_a), data)
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+
+    stored = answers_by_code(submitted_a)
+    assert {code: a.agreed_score for code, a in stored.items()} == AGREED_SCORES
+    assert {
+        code: a.officer_comment for code, a in stored.items() if a.officer_comment
+    } == {
+        "D1.4": "No evidence of an advanced stage.",
+        "D4.7": "Agreed.",
+    }
+    # The self scores are untouched.
+    assert {code: a.score for code, a in stored.items()} == SELF_SCORES
+    fresh = Return.objects.get(pk=submitted_a.pk)
+    assert fresh.status == "accepted"
+    assert fresh.review_comment == "A candid self-assessment; D1 was moderated down."
+    decision = Transition.objects.exclude(to_status="submitted").get()
+    assert (decision.from_status, decision.to_status, decision.by) == (
+        "submitted",
+        "accepted",
+        officer_a,
+    )
+    follow = client_as("officer_a").get(QUEUE)
+    assert "The self-assessment of Alpha Learning was accepted." in text(follow)
+
+
+def test_accept_from_in_review(client_as, submitted_a):
+    client = client_as("officer_a")
+    response = client.post(f"/returns/{submitted_a.pk}/review/start/")
+    assert response["Location"] == review_url(submitted_a)
+    assert Return.objects.get(pk=submitted_a.pk).status == "in_review"
+    page = client.get(review_url(submitted_a))
+    assert "Mark as in review by me" not in text(page)
+    client.post(review_url(submitted_a), review_data(submitted_a))
+    assert Return.objects.get(pk=submitted_a.pk).status == "accepted"
+    assert list(
+        Transition.objects.order_by("pk").values_list("from_status", "to_status")
+    ) == [("draft", "submitted"), ("submitted", "in_review"), ("in_review", "accepted")]
+
+
+@pytest.mark.parametrize(
+    ("name", "status"), [("manager_a", 403), ("go_elsewhere", 404)]
+)
+def test_only_officers_take_a_return_into_review(client_as, submitted_a, name, status):
+    response = client_as(name).post(f"/returns/{submitted_a.pk}/review/start/")
+    assert response.status_code == status
+    assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
+
+
+@pytest.mark.parametrize("reasons", ["", "   "])
+def test_return_without_reasons_is_refused(client_as, submitted_a, reasons):
+    data = review_data(
+        submitted_a,
+        decision="returned",
+        reasons=reasons,
+        agreed=AGREED_SCORES,
+        comments={"D1.1": "Typed before forgetting the reasons"},
+        overall="Overall",
+    )
+    response = client_as("officer_a").post(review_url(submitted_a), data)
+    assert response.status_code == 200
+    assert "There is a problem" in text(response)
+    assert "Give the reasons for returning the self-assessment" in text(response)
+    # Nothing saved, nothing recorded.
+    fresh = Return.objects.get(pk=submitted_a.pk)
+    assert (fresh.status, fresh.review_comment) == ("submitted", "")
+    assert set(Answer.objects.values_list("agreed_score", "officer_comment")) == {
+        (None, "")
+    }
+    assert list(Transition.objects.values_list("to_status", flat=True)) == ["submitted"]
+    # What the officer typed is kept on the page.
+    html = response.content.decode()
+    d1_1 = answers_by_code(submitted_a)["D1.1"]
+    assert checked_agreed(html, d1_1.pk) == [str(AGREED_SCORES["D1.1"])]
+    assert "Typed before forgetting the reasons" in html
+
+
+def test_decision_is_required(client_as, submitted_a):
+    data = review_data(submitted_a)
+    del data["decision"]
+    response = client_as("officer_a").post(review_url(submitted_a), data)
+    assert response.status_code == 200
+    assert "Select whether to accept or return the self-assessment" in text(response)
+    assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
+
+
+def test_agreed_score_off_the_scale_is_refused(client_as, submitted_a):
+    data = review_data(submitted_a)
+    d2_1 = answers_by_code(submitted_a)["D2.1"]
+    data[f"agreed-{d2_1.pk}"] = 9
+    response = client_as("officer_a").post(review_url(submitted_a), data)
+    assert response.status_code == 200
+    assert "Select the agreed score for D2.1 from the scale" in text(response)
+    assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
+    assert not Answer.objects.filter(agreed_score__isnull=False).exists()
+
+
+REASONS = "D2 needs evidence from the regeneration areas.\nPlease revise D1.1."
+
+
+def return_it(client, return_record) -> None:
+    response = client.post(
+        review_url(return_record),
+        review_data(return_record, decision="returned", reasons=REASONS),
+    )
+    assert response.status_code == 302
+
+
+def test_return_with_reasons(client_as, submitted_a, officer_a):
+    return_it(signed_in(officer_a), submitted_a)
+    fresh = Return.objects.get(pk=submitted_a.pk)
+    assert fresh.status == "returned"
+    step = Transition.objects.get(to_status="returned")
+    assert (step.from_status, step.by, step.reason) == ("submitted", officer_a, REASONS)
+
+    # The managers can change it again.
+    manager = client_as("manager_a")
+    tasks = manager.get(f"/returns/{submitted_a.pk}/")
+    assert tasks.context["can_edit"] is True
+    page = manager.get(dimension_url(submitted_a, "D1"))
+    assert page.status_code == 200
+    saved = manager.post(
+        dimension_url(submitted_a, "D1"),
+        form_data(answers_of(submitted_a, "D1"), {"D1.1": {"score": 3}}),
+    )
+    assert saved.status_code == 302
+    assert (
+        Answer.objects.get(return_record=submitted_a, indicator__code="D1.1").score == 3
+    )
+
+    # The reasons are in the history, for the managers as for the officer.
+    for name in ("manager_a", "officer_a"):
+        history = client_as(name).get(f"/returns/{submitted_a.pk}/history/")
+        rows = table(history, "Steps of the review workflow")
+        assert [row[2:] for row in rows[1:]] == [
+            ["Draft", "Submitted", "–"],
+            ["Submitted", "Returned for revision", " ".join(REASONS.split())],
+        ]
+        assert (
+            "D2 needs evidence from the regeneration areas.<br>Please revise D1.1."
+            in (history.content.decode())
+        )
+
+
+# The moderation gap ------------------------------------------------------------
+
+GAPS = [
+    # dimension, self mean, agreed mean, gap: worked by hand from helpers.SELF
+    # and helpers.AGREED
+    ("D1", "2.29", "2.00", "-0.29"),  # 16/7 and 14/7: -2/7
+    ("D2", "2.00", "3.00", "1.00"),
+    ("D3", "3.00", "3.00", "0.00"),
+    ("D4", "3.57", "2.71", "-0.86"),  # 25/7 and 19/7: -6/7
+]
+
+
+def test_hand_computation_of_the_gaps():
+    assert [hand_gap(d) for d in AGREED] == [gap for *_, gap in GAPS]
+
+
+def gap_columns(rows: list[list[str]]) -> list[tuple[str, str, str, str]]:
+    return [(row[0].split()[0], row[1], row[2].split()[0], row[3]) for row in rows[1:]]
+
+
+def test_moderation_gap_on_review_page_and_profile(
+    client_as, submitted_a, partnership_a
+):
+    officer = client_as("officer_a")
+    before = officer.get(review_url(submitted_a))
+    rows = table(before, "Mean self and agreed scores and the moderation gap")
+    assert gap_columns(rows) == [(d, s, "–", "–") for d, s, _, _ in GAPS]
+
+    officer.post(
+        review_url(submitted_a), review_data(submitted_a, agreed=AGREED_SCORES)
+    )
+    assert Return.objects.get(pk=submitted_a.pk).status == "accepted"
+
+    after = officer.get(review_url(submitted_a))
+    assert after.status_code == 200
+    rows = table(after, "Mean self and agreed scores and the moderation gap")
+    assert gap_columns(rows) == GAPS
+
+    for name in ("manager_a", "officer_a", "go_a"):
+        profile = client_as(name).get(f"/partnerships/{partnership_a.pk}/")
+        assert "Scores 2003-04" in text(profile)
+        rows = table(profile, "Mean self and agreed scores by dimension")
+        assert gap_columns(rows) == GAPS, name
+
+
+def test_gap_is_agreed_minus_self_unit(submitted_a):
+    for item in Answer.objects.filter(return_record=submitted_a).select_related(
+        "indicator"
+    ):
+        item.agreed_score = AGREED_SCORES[item.indicator.code]
+        item.save()
+    gaps = {
+        s.dimension.code: s.moderation_gap
+        for s in return_summary(return_record=submitted_a)
+    }
+    assert gaps == {"D1": -0.29, "D2": 1.0, "D3": 0.0, "D4": -0.86}
+
+
+def test_gap_is_not_rounded_twice(submitted_a):
+    agreed = by_dimension({**AGREED, "D1": [1, 1, 2, 3, 1, 1, 2]})  # 11/7
+    for item in Answer.objects.filter(return_record=submitted_a).select_related(
+        "indicator"
+    ):
+        item.agreed_score = agreed[item.indicator.code]
+        item.save()
+    d1 = return_summary(return_record=submitted_a)[0]
+    assert (d1.self_score, d1.agreed_score) == (2.29, 1.57)
+    assert d1.moderation_gap == -0.71
+
+
+# A resubmission ---------------------------------------------------------------
+
+
+def indicator_headings(html: str) -> dict[str, bool]:
+    """Each indicator's heading on the review page: whether marked Changed."""
+    return {
+        code: "Changed" in rest
+        for code, rest in re.findall(
+            r'<h3 class="govuk-heading-m">(D\d\.\d) (.*?)</h3>', html
+        )
+    }
+
+
+def test_resubmission_marks_what_changed(submitted_a, officer_a, manager_a):
+    officer = signed_in(officer_a)
+    first = officer.get(review_url(submitted_a))
+    assert not any(indicator_headings(first.content.decode()).values())
+    assert "This return was resubmitted" not in text(first)
+    return_it(officer, submitted_a)
+
+    manager = signed_in(manager_a)
+    manager.post(
+        dimension_url(submitted_a, "D1"),
+        form_data(answers_of(submitted_a, "D1"), {"D1.1": {"score": 4}}),
+    )
+    manager.post(
+        dimension_url(submitted_a, "D2"),
+        form_data(
+            answers_of(submitted_a, "D2"),
+            {"D2.3": {"evidence": "New evidence from the Leeds regeneration area"}},
+        ),
+    )
+    response = manager.post(f"/returns/{submitted_a.pk}/check/")
+    assert response["Location"] == f"/returns/{submitted_a.pk}/submitted/"
+    assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
+
+    page = officer.get(review_url(submitted_a))
+    html = page.content.decode()
+    headings = indicator_headings(html)
+    assert len(headings) == 28
+    assert {code for code, changed in headings.items() if changed} == {"D1.1", "D2.3"}
+    assert "This return was resubmitted" in text(page)
+    body = text(page)
+    assert "Changed since the previous submission Score : 1 → 4" in body
+    assert "Evidence : was “Evidence for D2.3”" in body
+    assert body.count("Changed since the previous submission") == 2
+
+
+def test_resubmission_unchanged_marks_nothing(submitted_a, officer_a, manager_a):
+    officer = signed_in(officer_a)
+    return_it(officer, submitted_a)
+    signed_in(manager_a).post(f"/returns/{submitted_a.pk}/check/")
+    assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
+    html = officer.get(review_url(submitted_a)).content.decode()
+    assert not any(indicator_headings(html).values())
+
+
+# After the decision -------------------------------------------------------------
+
+
+def test_post_to_an_accepted_return_is_refused(client_as, submitted_a):
+    officer = client_as("officer_a")
+    officer.post(
+        review_url(submitted_a),
+        review_data(submitted_a, agreed=AGREED_SCORES, overall="First decision"),
+    )
+    before = list(
+        Answer.objects.order_by("pk").values_list("agreed_score", "officer_comment")
+    )
+    steps = Transition.objects.count()
+    # A POST made as if from a page opened after the decision.
+    submitted_a.refresh_from_db()
+
+    for decision, reasons in (("accepted", ""), ("returned", "Second thoughts")):
+        response = officer.post(
+            review_url(submitted_a),
+            review_data(
+                submitted_a,
+                decision=decision,
+                reasons=reasons,
+                agreed=dict.fromkeys(SELF_SCORES, 1),
+                overall="Changed my mind",
+            ),
+        )
+        assert response.status_code == 403
+    after = list(
+        Answer.objects.order_by("pk").values_list("agreed_score", "officer_comment")
+    )
+    assert after == before
+    fresh = Return.objects.get(pk=submitted_a.pk)
+    assert (fresh.status, fresh.review_comment) == ("accepted", "First decision")
+    assert Transition.objects.count() == steps
+
+    # The page still reads, without a form, showing what was agreed.
+    page = officer.get(review_url(submitted_a))
+    assert page.status_code == 200
+    assert "Confirm the decision" not in text(page)
+    assert 'name="agreed-' not in page.content.decode()
+    assert "First decision" in text(page)
+
+
+def test_accepted_return_is_read_only_for_managers(client_as, submitted_a):
+    client_as("officer_a").post(review_url(submitted_a), review_data(submitted_a))
+    manager = client_as("manager_a")
+    response = manager.post(
+        dimension_url(submitted_a, "D1"),
+        form_data(answers_of(submitted_a, "D1"), {"D1.1": {"score": 4}}),
+    )
+    assert response.status_code == 403
+    assert manager.post(f"/returns/{submitted_a.pk}/check/").status_code == 403
+    assert (
+        Answer.objects.get(return_record=submitted_a, indicator__code="D1.1").score == 1
+    )
+
+
+def test_a_second_officer_sees_the_page(submitted_a, officer_a2):
+    response = signed_in(officer_a2).get(review_url(submitted_a))
+    assert response.status_code == 200
+    assert "Confirm the decision" in text(response)
