@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 
 from indicators.models import Dimension, Indicator
-from partnerships.forms import GovukDateField, GovukModelForm
+from partnerships.forms import GovukDateField, GovukModelForm, form_layout
 
 from .models import (
     ActionStatus,
@@ -24,14 +23,6 @@ from .models import (
     SoftOutcome,
     Target,
 )
-
-
-def _helper(*fields: Any, submit: str = "Save") -> FormHelper:
-    helper = FormHelper()
-    helper.label_size = Size.SMALL
-    helper.legend_size = Size.SMALL
-    helper.layout = Layout(*fields, Submit("submit", submit))
-    return helper
 
 
 class IndicatorChoiceField(forms.ModelMultipleChoiceField):
@@ -79,7 +70,7 @@ class PriorityForm(GovukModelForm):
         cast(
             forms.ChoiceField, self.fields["plausibility"]
         ).choices = Plausibility.choices
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("title"),
             Field.textarea("description", rows=4),
             Field.select("dimension"),
@@ -137,7 +128,7 @@ class ActionForm(GovukModelForm):
         cast(
             forms.ChoiceField, self.fields["improvement_area"]
         ).choices = ImprovementArea.choices
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.textarea("description", rows=3),
             Fieldset(
                 Field.select("lead_member"),
@@ -218,7 +209,7 @@ class TargetForm(GovukModelForm):
                 },
             )
             actual_fields.append(Field.text(name, field_width=10))
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("measure"),
             Field.text("unit", field_width=10),
             Field.text("baseline", field_width=10),
@@ -265,7 +256,7 @@ class UpdateForm(forms.Form):
         super().__init__(*args, **kwargs)
         point = cast(forms.ModelChoiceField, self.fields["point"])
         point.queryset = plan.monitoring_points.all()
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.radios("point"),
             Field.radios("status", small=True),
             Field.textarea("narrative", rows=5, max_characters=5000),
@@ -291,7 +282,7 @@ class ApprovalForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.textarea("comment", rows=4),
             Field.radios("decision"),
             submit="Confirm",

@@ -69,7 +69,8 @@ def _unlinked(form: forms.ModelForm, field: str, message: str) -> Any:
     return value
 
 
-def _helper(*fields: Any, submit: str = "Save") -> FormHelper:
+def form_layout(*fields: Any, submit: str = "Save") -> FormHelper:
+    """A GOV.UK form layout: small labels and legends, then one submit button."""
     helper = FormHelper()
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
@@ -128,7 +129,7 @@ class PartnershipForm(GovukModelForm):
             ("", "Select a type"),
             *LearningPartnership.HostType.choices,
         ]
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("name"),
             Field.select("region"),
             Field.radios("structure_model", legend_size=Size.SMALL),
@@ -172,7 +173,7 @@ class MemberForm(GovukModelForm):
             ("", "Select a sector"),
             *MemberOrganisation.Sector.choices,
         ]
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.text("name"),
             Field.select("sector"),
             Field.checkbox("is_board_member"),
@@ -221,7 +222,7 @@ class LLSCRelationshipForm(GovukModelForm):
         llsc_field = cast(forms.ModelChoiceField, self.fields["llsc"])
         llsc_field.queryset = LocalLSC.objects.select_related("region").order_by("name")
         llsc_field.empty_label = "Select a local LSC"
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.select("llsc"),
             Field.checkbox("is_coterminous"),
             Field.radios("agreement_status", legend_size=Size.SMALL),
@@ -268,7 +269,7 @@ class LSPRelationshipForm(GovukModelForm):
         lsp_field = cast(forms.ModelChoiceField, self.fields["lsp"])
         lsp_field.queryset = LSP.objects.order_by("name")
         lsp_field.empty_label = "Select an LSP"
-        self.helper = _helper(
+        self.helper = form_layout(
             Field.select("lsp"),
             Field.radios("recognition", legend_size=Size.SMALL),
             Field.checkbox("sits_on_board"),
