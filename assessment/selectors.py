@@ -16,7 +16,7 @@ from indicators.selectors import framework_dimensions, framework_for_period
 from partnerships.models import LearningPartnership, Role
 from partnerships.selectors import partnerships_for_user, role_of
 
-from .models import Answer, Attachment, EngagementRating, Return
+from .models import Answer, Attachment, DevelopmentPlan, EngagementRating, Return
 
 
 def returns_for_user(user: Any) -> QuerySet[Return]:
@@ -395,3 +395,12 @@ def home_summary(*, user: Any, today: datetime.date | None = None) -> HomeSummar
         else 0
     )
     return HomeSummary(unread, waiting, overdue, open_returns)
+
+
+def partnership_plans(*, partnership: LearningPartnership) -> list[Any]:
+    """The partnership's development plans, newest period first."""
+    return list(
+        DevelopmentPlan.objects.filter(partnership=partnership)
+        .select_related("period")
+        .order_by("-period__starts_on")
+    )

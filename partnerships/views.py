@@ -102,6 +102,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["ratings"] = assessment_selectors.engagement_ratings(
         partnership=partnership
     )
+    context["plans"] = assessment_selectors.partnership_plans(partnership=partnership)
     context["can_rate"] = assessment_selectors.can_rate(user=request.user)
     context["today"] = timezone.localdate()
     return render(request, "partnerships/detail.html", context)

@@ -77,7 +77,8 @@ def test_profile_as_manager(
     # 11. its self-assessment returns, with their periods
     # 12. its newest return with agreed scores (none here)
     # 13. its Government Office engagement ratings
-    with django_assert_num_queries(13):
+    # 14. its development plans, with their periods
+    with django_assert_num_queries(14):
         response = client.get(partnership_a.get_absolute_url())
     assert len(response.context["members"]) == size
     assert len(response.context["llsc_relationships"]) == size
