@@ -30,7 +30,7 @@ from .plan_services import (
 )
 
 PLANNED = ("Hull", "Doncaster", "Manchester", "County Durham", "Tees Valley")
-APPROVED = ("Manchester", "County Durham")
+APPROVED = ("Hull",)  # approved by the demo officer, of Humberside LSC
 ACTIONS = [
     (
         "Agree a division of labour with the LLSC on LSP work",

@@ -137,7 +137,7 @@ def dimension_save(
     locked = Return.objects.select_for_update().get(pk=return_record.pk)
     _ensure_editable(locked)
     answers = list(
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .filter(return_record=locked, indicator__dimension=dimension)
         .select_related("indicator", "updated_by")
     )

@@ -140,7 +140,6 @@ def test_accepted_file_is_kept_and_downloadable(
         assert b"".join(download.streaming_content) == content
         assert download["Content-Disposition"] == f'attachment; filename="{name}"'
         assert download["Content-Type"] == content_type
-        download.close()
 
 
 def test_attachment_is_listed_on_the_dimension_page(client_as, return_a):
