@@ -166,6 +166,11 @@ class TargetForm(GovukModelForm):
     class Meta:
         model = Target
         fields = ["measure", "unit", "baseline", "floor", "aspirational"]
+        # GOV.UK asks for text inputs for numbers: browsers mangle type=number.
+        widgets = {
+            name: forms.TextInput(attrs={"inputmode": "decimal"})
+            for name in ("baseline", "floor", "aspirational")
+        }
         error_messages = {
             name: {
                 "required": f"Enter the {label}",
@@ -204,6 +209,7 @@ class TargetForm(GovukModelForm):
                 max_digits=12,
                 decimal_places=2,
                 initial=existing.get(point.pk),
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                 error_messages={
                     "invalid": f"The actual value at {point.label} must be a number"
                 },

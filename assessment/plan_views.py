@@ -123,12 +123,16 @@ def plan_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest, plan: DevelopmentPlan, form: Any, title: str
+    request: HttpRequest,
+    plan: DevelopmentPlan,
+    form: Any,
+    title: str,
+    priority: Priority | None = None,
 ) -> HttpResponse:
     return render(
         request,
         "assessment/plan_form.html",
-        {"plan": plan, "form": form, "title": title},
+        {"plan": plan, "form": form, "title": title, "priority": priority},
     )
 
 
@@ -162,8 +166,8 @@ def action_edit(
         plan_services.action_save(priority=priority, action=action, **form.cleaned_data)
         messages.success(request, "Action saved.")
         return redirect(f"{plan.get_absolute_url()}#priority-{priority.pk}")
-    title = "Change the action" if action else f"Add an action to “{priority.title}”"
-    return _form_page(request, plan, form, title)
+    title = "Change the action" if action else "Add an action"
+    return _form_page(request, plan, form, title, priority)
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,8 +188,8 @@ def target_edit(
         )
         messages.success(request, "Target saved.")
         return redirect(f"{plan.get_absolute_url()}#priority-{priority.pk}")
-    title = "Change the target" if target else f"Add a target to “{priority.title}”"
-    return _form_page(request, plan, form, title)
+    title = "Change the target" if target else "Add a target"
+    return _form_page(request, plan, form, title, priority)
 
 
 PART_MODELS: dict[str, type[Priority] | type[PlanAction] | type[Target]] = {
