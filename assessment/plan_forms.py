@@ -224,6 +224,20 @@ class TargetForm(GovukModelForm):
             Fieldset(*actual_fields, legend="Actual values", legend_size=Size.SMALL),
         )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        baseline, floor, aspiration = (
+            cleaned.get(name) for name in ("baseline", "floor", "aspirational")
+        )
+        if baseline is not None and floor is not None and aspiration is not None:
+            rising = aspiration >= baseline
+            if (rising and floor > aspiration) or (not rising and floor < aspiration):
+                self.add_error(
+                    "floor",
+                    "The floor target must not go beyond the aspirational target",
+                )
+        return cleaned
+
     def actuals(self) -> dict[int, Any]:
         return {p.pk: self.cleaned_data.get(f"actual-{p.pk}") for p in self.points}
 

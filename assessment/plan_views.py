@@ -86,6 +86,11 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not request.user.has_perm("assessment.add_return", return_record.partnership):
         raise PermissionDenied("Only the partnership's managers start its plan.")
+    if return_record.is_editable:
+        raise PermissionDenied(
+            "A development plan starts from a submitted self-assessment: submit the "
+            "return first."
+        )
     plan = plan_services.plan_create(return_record=return_record, user=request.user)
     return redirect(plan)
 
