@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
@@ -58,13 +59,43 @@ def radar_chart(
     chart.y_labels = list(range(0, maximum + 1))
     for name, values in series.items():
         chart.add(name, values)
-    # pygal adds a configuration script even without its JavaScript; a static
-    # chart needs none.
+    return _finish(chart, title, series, axes)
+
+
+def median_chart(
+    *,
+    title: str,
+    axes: list[str],
+    regional: list[float | None],
+    national: list[float | None],
+) -> Chart:
+    """Bars of the regional median per dimension beside the national median."""
+    chart = pygal.Bar(
+        style=STYLE,
+        width=560,
+        height=320,
+        range=(0, 4),
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=2,
+        disable_xml_declaration=True,
+        js=[],
+        explicit_size=False,
+    )
+    chart.title = title
+    chart.x_labels = axes
+    chart.add("Selected partnerships (median)", regional)
+    chart.add("England (median)", national)
+    return _finish(chart, title, {"Selected": regional, "England": national}, axes)
+
+
+def _finish(
+    chart: Any, title: str, series: dict[str, list[float | None]], axes: list[str]
+) -> Chart:
     svg = re.sub(
         r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.S
     )
-    # Screen readers read the description, not the drawing.
-    svg = svg.replace("<svg ", '<svg role="img" aria-label="' + title + '" ', 1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
     parts = []
     for name, values in series.items():
         shown = ", ".join(
@@ -72,5 +103,7 @@ def radar_chart(
             for axis, value in zip(axes, values, strict=False)
         )
         parts.append(f"{name}: {shown}")
-    description = f"{title}. " + "; ".join(parts) + "."
-    return Chart(svg=mark_safe(svg), description=description)  # noqa: S308 (pygal output)
+    return Chart(
+        svg=mark_safe(svg),  # noqa: S308 (pygal output, labels escaped by pygal)
+        description=f"{title}. " + "; ".join(parts) + ".",
+    )

@@ -3,17 +3,43 @@ return, as HTML pages and as PDFs from the same templates and the same scoping."
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+import csv
+import tempfile
+from itertools import chain
+
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from assessment import selectors as assessment_selectors
 from assessment.models import Return
 from assessment.plan_selectors import plans_for_user
 from assessment.plan_views import plan_context
+from indicators.models import Period
 
+from .charts import median_chart
+from .forms import DashboardFilterForm
 from .pdf import pdf_response, render_pdf
+from .selectors import (
+    DIMENSIONS,
+    EXPORT_HEADERS,
+    DashboardFilters,
+    has_dashboard,
+    regional_dashboard,
+    score_rows,
+)
 
 
 @require_safe
@@ -66,3 +92,103 @@ def return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         f"{return_record.period.code}.pdf"
     )
     return pdf_response(content, name)
+
+
+def _dashboard_inputs(
+    request: HttpRequest,
+) -> tuple[DashboardFilterForm, Period | None, DashboardFilters]:
+    if not has_dashboard(request.user):
+        raise PermissionDenied(
+            "The regional view is for GO staff, LLSC officers and administrators."
+        )
+    form = DashboardFilterForm(request.GET or None)
+    period, filters = form.filters()
+    return form, period, filters
+
+
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, period, filters = _dashboard_inputs(request)
+    period = (
+        period
+        or Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
+    )
+    if period is None:
+        return render(request, "reports/dashboard.html", {"form": form, "data": None})
+    data = regional_dashboard(user=request.user, period=period, filters=filters)
+    chart = median_chart(
+        title=f"Median score by dimension, {period.code}",
+        axes=list(DIMENSIONS),
+        regional=[data.regional_median[d] for d in DIMENSIONS],
+        national=[data.national_median[d] for d in DIMENSIONS],
+    )
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "data": data,
+            "chart": chart,
+            "dimensions": DIMENSIONS,
+            "query": query,
+        },
+    )
+
+
+@require_safe
+def scores_csv(request: HttpRequest) -> StreamingHttpResponse:
+    _, period, filters = _dashboard_inputs(request)
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+    rows = chain(
+        [EXPORT_HEADERS], score_rows(user=request.user, filters=filters, period=period)
+    )
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_export_name(period)}.csv"'
+    )
+    return response
+
+
+@require_safe
+def scores_xlsx(request: HttpRequest) -> FileResponse:
+    _, period, filters = _dashboard_inputs(request)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Scores")
+    sheet.freeze_panes = "A2"
+    header = []
+    for title in EXPORT_HEADERS:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in score_rows(user=request.user, filters=filters, period=period):
+        sheet.append(row)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_HEADERS))}{count + 1}"
+    for letter, width in zip(
+        "ABCDEFGHIJ", (28, 24, 9, 14, 10, 10, 60, 10, 12, 50), strict=True
+    ):
+        sheet.column_dimensions[letter].width = width
+    # Spooled to disk when large, then streamed out.
+    spool = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{_export_name(period)}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _export_name(period: Period | None) -> str:
+    return f"learning-partnership-scores-{period.code if period else 'all-periods'}"

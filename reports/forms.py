@@ -1,0 +1,80 @@
+"""The dashboard's filters. A bad value is reported beside its filter and the
+others still apply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from django import forms
+
+from assessment.models import ReturnStatus
+from indicators.models import Period
+from partnerships.models import LocalLSC, Region, StructureModel
+
+from .selectors import DashboardFilters
+
+
+class DashboardFilterForm(forms.Form):
+    period = forms.ModelChoiceField(
+        queryset=Period.objects.order_by("-starts_on"),
+        to_field_name="code",
+        required=False,
+        empty_label="Latest period",
+        error_messages={
+            "invalid_choice": "There is no such period: showing the latest"
+        },
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label="All regions you can see",
+        error_messages={"invalid_choice": "There is no such region: showing all"},
+    )
+    llsc = forms.ModelChoiceField(
+        label="Local LSC",
+        queryset=LocalLSC.objects.all(),
+        required=False,
+        empty_label="All local LSCs",
+        error_messages={"invalid_choice": "There is no such local LSC: showing all"},
+    )
+    structure_model = forms.ChoiceField(
+        label="Structure model",
+        choices=[("", "All structure models"), *StructureModel.choices],
+        required=False,
+        error_messages={
+            "invalid_choice": "There is no such structure model: showing all"
+        },
+    )
+    status = forms.ChoiceField(
+        label="Return status",
+        choices=[
+            ("", "All statuses"),
+            ("not_started", "Not started"),
+            *ReturnStatus.choices,
+        ],
+        required=False,
+        error_messages={"invalid_choice": "There is no such status: showing all"},
+    )
+    funded_lsp = forms.BooleanField(
+        label="Only partnerships linked to an NRF-funded LSP", required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        for name, field in self.fields.items():
+            if name != "funded_lsp":
+                field.widget.attrs["class"] = "govuk-select"
+
+    def filters(self) -> tuple[Period | None, DashboardFilters]:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return cleaned.get("period"), DashboardFilters(
+            region=cleaned.get("region"),
+            llsc=cleaned.get("llsc"),
+            structure_model=cleaned.get("structure_model", ""),
+            funded_lsp=bool(cleaned.get("funded_lsp")),
+            status=cleaned.get("status", ""),
+        )
