@@ -212,6 +212,7 @@ def regional_dashboard(
             )
         )
     shown = [row.partnership for row in rows]
+    shown_ids = {p.pk for p in shown}
     total = len(shown)
     links = [list(p.lsp_relationships.all()) for p in shown]
     learning_arm = sum(
@@ -254,7 +255,7 @@ def regional_dashboard(
         regional_median=regional,
         national_median=national_medians(period=period),
         barriers=common_barriers(
-            returns=[r for r in current.values() if r.partnership in shown]
+            returns=[r for r in current.values() if r.partnership_id in shown_ids]
         ),
         levels=levels,
     )

@@ -1,0 +1,64 @@
+"""The dashboard page runs a fixed number of queries whatever the number of
+partnerships."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from assessment.models import EngagementRating
+from tests.factories import (
+    LearningPartnershipFactory,
+    LLSCRelationshipFactory,
+    LSPRelationshipFactory,
+)
+
+from .conftest import make_return
+
+# As signed in: 1 session, 2 user, 3 profile (role check). The view: 4 the
+# latest period with returns (no period asked for). regional_dashboard: 5 the
+# partnerships with their region, 6 their LLSC relationships (prefetch), 7
+# their LSP relationships with the LSP (prefetch), 8 the previous period, 9
+# the returns of both periods with their framework, 10 the dimension means of
+# those returns, 11 the GO ratings, 12 the score levels, 13 the national
+# medians, 14 the common barriers. The template's filter form: 15 periods, 16
+# regions, 17 local LSCs.
+QUERIES = 17
+
+
+def _populate(count, llsc, period_2002, period_2003):
+    for n in range(count):
+        partnership = LearningPartnershipFactory(name=f"Partnership {n:02d}")
+        LLSCRelationshipFactory(partnership=partnership, llsc=llsc)
+        LSPRelationshipFactory(partnership=partnership, recognition="learning_arm")
+        make_return(
+            partnership,
+            period_2003,
+            status="submitted",
+            self_scores={"D1": 2, "D2": 3, "D3": 1, "D4": 4},
+            barriers={"Funding": ["D1.1"]},
+        )
+        make_return(partnership, period_2002, status="accepted", self_scores={"D1": 1})
+        EngagementRating.objects.create(
+            partnership=partnership, period=period_2003, rating=3, rationale="x"
+        )
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_dashboard_query_count_is_constant(
+    client: Client,
+    go_a,
+    llsc_a,
+    period_2002,
+    period_2003,
+    django_assert_num_queries,
+    count,
+):
+    _populate(count, llsc_a, period_2002, period_2003)
+    client.force_login(go_a, backend="django.contrib.auth.backends.ModelBackend")
+    with django_assert_num_queries(QUERIES):
+        response = client.get("/dashboard/")
+    assert response.status_code == 200
+    assert response.content.decode().count("Partnership ") >= count
