@@ -4,9 +4,7 @@ partnerships."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from assessment.models import EngagementRating
 from tests.factories import (
