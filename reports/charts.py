@@ -17,7 +17,7 @@ STYLE = Style(
     foreground="#0b0c0c",
     foreground_strong="#0b0c0c",
     foreground_subtle="#b1b4b6",
-    colors=("#1d70b8", "#f47738", "#505a5f"),
+    colors=("#1d70b8", "#f47738", "#505a5f", "#00703c"),
     font_family="Liberation Sans, Arial, DejaVu Sans, sans-serif",
     label_font_size=13,
     major_label_font_size=13,
@@ -84,7 +84,7 @@ def median_chart(
     )
     chart.title = title
     chart.x_labels = axes
-    chart.add("Selected partnerships (median)", regional)
+    chart.add("Selected (median)", regional)
     chart.add("England (median)", national)
     return _finish(chart, title, {"Selected": regional, "England": national}, axes)
 
@@ -107,3 +107,27 @@ def _finish(
         svg=mark_safe(svg),  # noqa: S308 (pygal output, labels escaped by pygal)
         description=f"{title}. " + "; ".join(parts) + ".",
     )
+
+
+def trend_chart(
+    *, title: str, periods: list[str], series: dict[str, list[float | None]]
+) -> Chart:
+    """A line per dimension across the periods."""
+    chart = pygal.Line(
+        style=STYLE,
+        width=560,
+        height=320,
+        range=(0, 4),
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=len(series) or 1,
+        disable_xml_declaration=True,
+        js=[],
+        explicit_size=False,
+        allow_interruptions=True,
+    )
+    chart.title = title
+    chart.x_labels = periods
+    for name, values in series.items():
+        chart.add(name, values)
+    return _finish(chart, title, series, periods)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from statistics import mean, median
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from assessment.models import Answer, EngagementRating, Return
 from assessment.selectors import stage_label
@@ -354,3 +355,35 @@ def score_rows(
 def has_dashboard(user: Any) -> bool:
     """GO officers, LLSC officers and national administrators compare partnerships."""
     return role_of(user) in (Role.GO_OFFICER, Role.LLSC_OFFICER, Role.NATIONAL_ADMIN)
+
+
+def regional_trends(
+    *, user: Any, filters: DashboardFilters
+) -> tuple[list[str], dict[str, list[float | None]]]:
+    """Per period (oldest first), the mean per dimension of every answer's
+    agreed score, else its self score, over the selected partnerships'
+    submitted returns."""
+    partnerships = dashboard_partnerships(user=user, filters=filters)
+    rows = (
+        Answer.objects.filter(return_record__partnership__in=partnerships)
+        .exclude(return_record__status="draft")
+        .values("return_record__period__code", "return_record__period__starts_on")
+        .annotate(
+            **{
+                d: Avg(Coalesce("agreed_score", "score"), filter=_dimension(d))
+                for d in DIMENSIONS
+            }
+        )
+        .order_by("return_record__period__starts_on")
+    )
+    periods: list[str] = []
+    series: dict[str, list[float | None]] = {d: [] for d in DIMENSIONS}
+    for row in rows:
+        periods.append(row["return_record__period__code"])
+        for d in DIMENSIONS:
+            series[d].append(_rounded(row[d]))
+    return periods, series
+
+
+def _dimension(code: str) -> Q:
+    return Q(indicator__dimension__code=code)

@@ -29,7 +29,7 @@ from assessment.plan_selectors import plans_for_user
 from assessment.plan_views import plan_context
 from indicators.models import Period
 
-from .charts import median_chart
+from .charts import median_chart, trend_chart
 from .forms import DashboardFilterForm
 from .pdf import pdf_response, render_pdf
 from .selectors import (
@@ -38,6 +38,7 @@ from .selectors import (
     DashboardFilters,
     has_dashboard,
     regional_dashboard,
+    regional_trends,
     score_rows,
 )
 
@@ -122,6 +123,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         regional=[data.regional_median[d] for d in DIMENSIONS],
         national=[data.national_median[d] for d in DIMENSIONS],
     )
+    periods, series = regional_trends(user=request.user, filters=filters)
+    trends = trend_chart(
+        title="Mean score by dimension over the years", periods=periods, series=series
+    )
     query = request.GET.urlencode()
     return render(
         request,
@@ -130,6 +135,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "data": data,
             "chart": chart,
+            "trends": trends,
+            "trend_periods": periods,
+            "trend_series": series,
             "dimensions": DIMENSIONS,
             "query": query,
         },

@@ -21,9 +21,10 @@ from .conftest import make_return
 # their LSP relationships with the LSP (prefetch), 8 the previous period, 9
 # the returns of both periods with their framework, 10 the dimension means of
 # those returns, 11 the GO ratings, 12 the score levels, 13 the national
-# medians, 14 the common barriers. The template's filter form: 15 periods, 16
-# regions, 17 local LSCs.
-QUERIES = 17
+# medians, 14 the common barriers; regional_trends: 15 the mean per period
+# and dimension. The template's filter form: 16 periods, 17 regions, 18 local
+# LSCs.
+QUERIES = 18
 
 
 def _populate(count, llsc, period_2002, period_2003):
