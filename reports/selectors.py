@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from assessment.models import Answer, EngagementRating, Return
+from assessment.models import Answer, EngagementRating, Priority, Return
 from assessment.selectors import stage_label
 from indicators.models import Period, ScoreLevel
 from partnerships.models import (
@@ -387,3 +387,33 @@ def regional_trends(
 
 def _dimension(code: str) -> Q:
     return Q(indicator__dimension__code=code)
+
+
+@dataclass
+class PartnershipPage:
+    row: DashboardRow
+    priorities: list[Any]
+    lsp_links: list[LSPRelationship]
+
+
+def regional_summary_pages(*, dashboard: Dashboard) -> list[PartnershipPage]:
+    """Per partnership of the dashboard: its development plan's priorities for
+    the period and its LSP relationships (already loaded), in one query."""
+    ids = [row.partnership.pk for row in dashboard.rows]
+    priorities: dict[int, list[Any]] = {}
+    for priority in (
+        Priority.objects.filter(
+            plan__partnership_id__in=ids, plan__period=dashboard.period
+        )
+        .select_related("dimension", "plan")
+        .order_by("order", "pk")
+    ):
+        priorities.setdefault(priority.plan.partnership_id, []).append(priority)
+    return [
+        PartnershipPage(
+            row=row,
+            priorities=priorities.get(row.partnership.pk, []),
+            lsp_links=list(row.partnership.lsp_relationships.all()),
+        )
+        for row in dashboard.rows
+    ]

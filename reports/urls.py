@@ -10,6 +10,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/scores.csv", views.scores_csv, name="scores_csv"),
     path("dashboard/scores.xlsx", views.scores_xlsx, name="scores_xlsx"),
+    path("dashboard/summary.pdf", views.regional_pdf, name="regional_pdf"),
     path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("returns/<int:pk>/document/", views.return_document, name="return_document"),
     path("returns/<int:pk>/pdf/", views.return_pdf, name="return_pdf"),

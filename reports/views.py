@@ -29,7 +29,7 @@ from assessment.plan_selectors import plans_for_user
 from assessment.plan_views import plan_context
 from indicators.models import Period
 
-from .charts import median_chart, trend_chart
+from .charts import median_chart, radar_chart, trend_chart
 from .forms import DashboardFilterForm
 from .pdf import pdf_response, render_pdf
 from .selectors import (
@@ -38,6 +38,7 @@ from .selectors import (
     DashboardFilters,
     has_dashboard,
     regional_dashboard,
+    regional_summary_pages,
     regional_trends,
     score_rows,
 )
@@ -200,3 +201,57 @@ def scores_xlsx(request: HttpRequest) -> FileResponse:
 
 def _export_name(period: Period | None) -> str:
     return f"learning-partnership-scores-{period.code if period else 'all-periods'}"
+
+
+@require_safe
+def regional_pdf(request: HttpRequest) -> HttpResponse:
+    _, period, filters = _dashboard_inputs(request)
+    period = (
+        period
+        or Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
+    )
+    if period is None:
+        raise Http404("There are no returns yet.")
+    data = regional_dashboard(user=request.user, period=period, filters=filters)
+    pages = []
+    for page in regional_summary_pages(dashboard=data):
+        row = page.row
+        radar = radar_chart(
+            title=f"{row.partnership.name}, {period.code}",
+            axes=list(DIMENSIONS),
+            series={
+                "Self score": [row.self_scores[d] for d in DIMENSIONS],
+                "Agreed score": [row.agreed_scores[d] for d in DIMENSIONS],
+                "Regional median": [data.regional_median[d] for d in DIMENSIONS],
+            },
+            maximum=4,
+        )
+        pages.append({"page": page, "radar": radar})
+    chart = median_chart(
+        title=f"Median score by dimension, {period.code}",
+        axes=list(DIMENSIONS),
+        regional=[data.regional_median[d] for d in DIMENSIONS],
+        national=[data.national_median[d] for d in DIMENSIONS],
+    )
+    scope = filters.region.name if filters.region else _scope_name(request)
+    content = render_pdf(
+        "reports/regional_pdf.html",
+        {
+            "data": data,
+            "pages": pages,
+            "chart": chart,
+            "dimensions": DIMENSIONS,
+            "scope": scope,
+        },
+        request,
+    )
+    return pdf_response(content, f"regional-summary-{slugify(scope)}-{period.code}.pdf")
+
+
+def _scope_name(request: HttpRequest) -> str:
+    profile = getattr(request.user, "profile", None)
+    if profile is not None and profile.region_id:
+        return str(profile.region)
+    if profile is not None and profile.llsc_id:
+        return str(profile.llsc)
+    return "England"
