@@ -78,3 +78,26 @@ class DashboardFilterForm(forms.Form):
             funded_lsp=bool(cleaned.get("funded_lsp")),
             status=cleaned.get("status", ""),
         )
+
+
+class PackForm(forms.Form):
+    period = forms.ModelChoiceField(
+        queryset=Period.objects.filter(frameworks__isnull=False)
+        .distinct()
+        .order_by("-starts_on"),
+        to_field_name="code",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the period"},
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label="England (the national pack)",
+        label="Region",
+    )
+
+    def __init__(self, *args: Any, national: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not national:
+            del self.fields["region"]

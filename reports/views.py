@@ -15,9 +15,9 @@ from django.http import (
     HttpResponse,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -28,9 +28,13 @@ from assessment.models import Return
 from assessment.plan_selectors import plans_for_user
 from assessment.plan_views import plan_context
 from indicators.models import Period
+from partnerships.models import Role
+from partnerships.selectors import role_of
 
 from .charts import median_chart, radar_chart, trend_chart
-from .forms import DashboardFilterForm
+from .forms import DashboardFilterForm, PackForm
+from .models import Pack
+from .packs import pack_request, packs_for_user
 from .pdf import pdf_response, render_pdf
 from .selectors import (
     DIMENSIONS,
@@ -255,3 +259,48 @@ def _scope_name(request: HttpRequest) -> str:
     if profile is not None and profile.llsc_id:
         return str(profile.llsc)
     return "England"
+
+
+@require_http_methods(["GET", "POST"])
+def pack_list(request: HttpRequest) -> HttpResponse:
+    role = role_of(request.user)
+    if role not in (Role.GO_OFFICER, Role.NATIONAL_ADMIN):
+        raise PermissionDenied("Packs are for GO staff and national administrators.")
+    national = role == Role.NATIONAL_ADMIN
+    form = PackForm(
+        request.POST if request.method == "POST" else None, national=national
+    )
+    if request.method == "POST" and form.is_valid():
+        pack = pack_request(
+            user=request.user,
+            period=form.cleaned_data["period"],
+            region=form.cleaned_data.get("region"),
+        )
+        return redirect(pack)
+    packs = packs_for_user(request.user).select_related("period", "region")[:50]
+    return render(request, "reports/packs.html", {"form": form, "packs": packs})
+
+
+def _get_pack_for_user(request: HttpRequest, pk: int) -> Pack:
+    return get_object_or_404(
+        packs_for_user(request.user).select_related("period", "region"), pk=pk
+    )
+
+
+@require_safe
+def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pack = _get_pack_for_user(request, pk)
+    return render(request, "reports/pack.html", {"pack": pack})
+
+
+@require_safe
+def pack_download(request: HttpRequest, pk: int) -> FileResponse:
+    pack = _get_pack_for_user(request, pk)
+    if pack.status != Pack.Status.COMPLETE or not pack.file or pack.is_expired:
+        raise Http404("This pack is not ready, or it has expired.")
+    return FileResponse(
+        pack.file.open("rb"),
+        as_attachment=True,
+        filename=f"{slugify(str(pack))}.zip",
+        content_type="application/zip",
+    )

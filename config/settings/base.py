@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "partnerships",
     "indicators",
     "assessment",
@@ -128,6 +130,10 @@ STORAGES = {
 }
 # Evidence attachments: at most this many bytes each.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+# Background jobs (packs of PDFs): a queue in the database, run by
+# `manage.py db_worker`; any number of workers on any number of machines.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -23,3 +23,6 @@ STORAGES = {
         "OPTIONS": {"location": tempfile.mkdtemp(prefix="lp-test-attachments-")},
     },
 }
+
+# Background jobs run at once, inside the test.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
