@@ -20,6 +20,7 @@ PACK_LIFETIME = datetime.timedelta(days=7)
 class PackStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Being built"
+    ASSEMBLING = "assembling", "Being put together"
     COMPLETE = "complete", "Ready"
     FAILED = "failed", "Failed"
 

@@ -12,12 +12,13 @@ import zipfile
 from typing import Any
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
 
-from assessment.models import DevelopmentPlan
+from assessment.models import DevelopmentPlan, attachment_storage
 from assessment.plan_views import plan_context
 from partnerships.models import Role
 from partnerships.selectors import role_of
@@ -61,16 +62,67 @@ def pack_request(*, user: Any, period: Any, region: Any) -> Pack:
 
 
 @task()
-def build_pack(pack_id: int) -> str:
-    """Render each development plan of the pack's scope into a ZIP."""
+def build_pack(pack_id: int) -> int:
+    """Start a pack: one task per development plan, so that several workers
+    share the work; the last plan's task assembles the ZIP."""
     started = Pack.objects.filter(pk=pack_id, status=PackStatus.QUEUED).update(
         status=PackStatus.RUNNING
     )
     if not started:
-        return "already taken"
+        return 0
+    pack = Pack.objects.get(pk=pack_id)
+    plan_ids = list(pack_plans(pack).values_list("pk", flat=True))
+    Pack.objects.filter(pk=pack.pk).update(total=len(plan_ids))
+    if not plan_ids:
+        assemble_pack(pack.pk)
+    for plan_id in plan_ids:
+        render_pack_plan.enqueue(pack.pk, plan_id)
+    return len(plan_ids)
+
+
+def _part_name(pack_id: int, plan_id: int, suffix: str) -> str:
+    return f"packs/{pack_id}/parts/{plan_id}.{suffix}"
+
+
+@task()
+def render_pack_plan(pack_id: int, plan_id: int) -> str:
+    """Render one plan of a pack into the pack's folder; a failure is written
+    down, not raised, so the pack lists it."""
+    plan = (
+        DevelopmentPlan.objects.select_related(
+            "partnership", "period", "source_return__framework", "approved_by"
+        )
+        .filter(pk=plan_id)
+        .first()
+    )
+    storage = attachment_storage()
+    outcome = "ok"
+    try:
+        if plan is None:
+            raise LookupError("the plan was deleted")
+        content = render_pdf("reports/plan_pdf.html", plan_context(None, plan))
+        storage.save(_part_name(pack_id, plan_id, "pdf"), ContentFile(content))
+    except Exception as error:  # one plan must not sink the pack
+        logger.exception("Pack %s: plan %s failed", pack_id, plan_id)
+        outcome = str(error) or error.__class__.__name__
+        storage.save(
+            _part_name(pack_id, plan_id, "failed"), ContentFile(outcome.encode())
+        )
+    Pack.objects.filter(pk=pack_id).update(done=F("done") + 1)
+    # Exactly one task sees the last plan done and assembles the pack.
+    finished = Pack.objects.filter(
+        pk=pack_id, status=PackStatus.RUNNING, done=F("total")
+    ).update(status=PackStatus.ASSEMBLING)
+    if finished:
+        assemble_pack(pack_id)
+    return outcome
+
+
+def assemble_pack(pack_id: int) -> None:
+    """Put the rendered plans and a manifest into the ZIP; mark the pack ready."""
     pack = Pack.objects.select_related("period", "region").get(pk=pack_id)
     plans = list(pack_plans(pack))
-    Pack.objects.filter(pk=pack.pk).update(total=len(plans))
+    storage = attachment_storage()
     failures: list[dict[str, str]] = []
     try:
         with tempfile.TemporaryFile() as spool:
@@ -78,21 +130,20 @@ def build_pack(pack_id: int) -> str:
                 spool, "w", compression=zipfile.ZIP_DEFLATED
             ) as archive:
                 for plan in plans:
+                    pdf = _part_name(pack.pk, plan.pk, "pdf")
+                    failed = _part_name(pack.pk, plan.pk, "failed")
                     name = f"{slugify(plan.partnership.name)}-{plan.period.code}.pdf"
-                    try:
-                        content = render_pdf(
-                            "reports/plan_pdf.html", plan_context(None, plan)
-                        )
-                    except Exception as error:  # one plan must not sink the pack
-                        logger.exception(
-                            "Pack %s: the plan of %s failed", pack.pk, plan
-                        )
-                        failures.append(
-                            {"partnership": plan.partnership.name, "error": str(error)}
-                        )
+                    if storage.exists(pdf):
+                        with storage.open(pdf, "rb") as part:
+                            archive.writestr(name, part.read())
                     else:
-                        archive.writestr(name, content)
-                    Pack.objects.filter(pk=pack.pk).update(done=F("done") + 1)
+                        error = "not rendered"
+                        if storage.exists(failed):
+                            with storage.open(failed, "rb") as part:
+                                error = part.read().decode()
+                        failures.append(
+                            {"partnership": plan.partnership.name, "error": error}
+                        )
                 archive.writestr("README.txt", _manifest(pack, plans, failures))
             spool.seek(0)
             pack.file.save(f"development-plans-{pack.pk}.zip", File(spool), save=False)
@@ -109,7 +160,15 @@ def build_pack(pack_id: int) -> str:
         finished_at=finished,
         expires_at=finished + PACK_LIFETIME,
     )
-    return pack.file.name
+    _remove_parts(pack.pk)
+
+
+def _remove_parts(pack_id: int) -> None:
+    storage = attachment_storage()
+    folder = f"packs/{pack_id}/parts"
+    if storage.exists(folder):
+        for name in storage.listdir(folder)[1]:
+            storage.delete(f"{folder}/{name}")
 
 
 def _manifest(
@@ -136,5 +195,6 @@ def packs_prune(*, now: Any = None) -> int:
     for pack in expired:
         if pack.file:
             pack.file.delete(save=False)
+        _remove_parts(pack.pk)
         pack.delete()
     return len(expired)

@@ -8,6 +8,7 @@ import zipfile
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from assessment.models import DevelopmentPlan
@@ -114,3 +115,21 @@ def test_expired_packs_are_refused_then_pruned(plans, client_as):
     assert "expired" in client.get(f"/packs/{pack.pk}/").content.decode()
     assert packs_prune() == 1
     assert not Pack.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_builds_the_pack_from_the_database_queue(
+    plans, client_as, settings
+):
+    """The database backend and `manage.py db_worker`, as in production."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client_as("go_a").post("/packs/", {"period": "2003-04"})
+    pack = Pack.objects.get()
+    assert pack.status == "queued"  # nothing runs until a worker takes it
+
+    call_command("db_worker", batch=True, no_startup_delay=True, stdout=io.StringIO())
+
+    pack.refresh_from_db()
+    assert pack.status == "complete"
+    assert pack.done == pack.total > 0
+    assert pack.file
