@@ -11,6 +11,11 @@ urlpatterns = [
     path("dashboard/scores.csv", views.scores_csv, name="scores_csv"),
     path("dashboard/scores.xlsx", views.scores_xlsx, name="scores_xlsx"),
     path("dashboard/summary.pdf", views.regional_pdf, name="regional_pdf"),
+    path(
+        "dashboard/partnerships/<int:pk>/",
+        views.dashboard_partnership,
+        name="dashboard_partnership",
+    ),
     path("packs/", views.pack_list, name="packs"),
     path("packs/<int:pk>/", views.pack_detail, name="pack"),
     path("packs/<int:pk>/download/", views.pack_download, name="pack_download"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from itertools import chain
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import (
@@ -219,17 +220,7 @@ def regional_pdf(request: HttpRequest) -> HttpResponse:
     data = regional_dashboard(user=request.user, period=period, filters=filters)
     pages = []
     for page in regional_summary_pages(dashboard=data):
-        row = page.row
-        radar = radar_chart(
-            title=f"{row.partnership.name}, {period.code}",
-            axes=list(DIMENSIONS),
-            series={
-                "Self score": [row.self_scores[d] for d in DIMENSIONS],
-                "Agreed score": [row.agreed_scores[d] for d in DIMENSIONS],
-                "Regional median": [data.regional_median[d] for d in DIMENSIONS],
-            },
-            maximum=4,
-        )
+        radar = _partnership_radar(page.row, data)
         pages.append({"page": page, "radar": radar})
     chart = median_chart(
         title=f"Median score by dimension, {period.code}",
@@ -303,4 +294,52 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=f"{slugify(str(pack))}.zip",
         content_type="application/zip",
+    )
+
+
+@require_safe
+def dashboard_partnership(request: HttpRequest, pk: int) -> HttpResponse:
+    """One partnership of the regional view: radar against the regional median."""
+    _, period, filters = _dashboard_inputs(request)
+    period = (
+        period
+        or Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
+    )
+    if period is None:
+        raise Http404("There are no returns yet.")
+    data = regional_dashboard(user=request.user, period=period, filters=filters)
+    item = next(
+        (
+            p
+            for p in regional_summary_pages(dashboard=data)
+            if p.row.partnership.pk == pk
+        ),
+        None,
+    )
+    if item is None:
+        raise Http404("No such partnership in your view")
+    return render(
+        request,
+        "reports/dashboard_partnership.html",
+        {
+            "data": data,
+            "page": item,
+            "row": item.row,
+            "radar": _partnership_radar(item.row, data),
+            "dimensions": DIMENSIONS,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _partnership_radar(row: Any, data: Any) -> Any:
+    return radar_chart(
+        title=f"{row.partnership.name}, {data.period.code}",
+        axes=list(DIMENSIONS),
+        series={
+            "Self score": [row.self_scores[d] for d in DIMENSIONS],
+            "Agreed score": [row.agreed_scores[d] for d in DIMENSIONS],
+            "Regional median": [data.regional_median[d] for d in DIMENSIONS],
+        },
+        maximum=4,
     )

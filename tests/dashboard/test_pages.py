@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 
+from partnerships.models import LearningPartnership
 from tests.review.helpers import table, text
 
 URL = "/dashboard/"
@@ -192,3 +193,23 @@ def test_key_figures_and_barriers_on_the_page(client_as, region_set):
     assert "67% recognised as lead agency" in page
     assert "Funding (4 indicators)" in page
     assert "Transport" not in page
+
+
+def test_a_partnership_of_the_regional_view_has_its_radar(region_set, client_as):
+    aire = LearningPartnership.objects.get(name="Aire Partnership")
+    response = client_as("go_a").get(
+        f"/dashboard/partnerships/{aire.pk}/", {"period": "2003-04"}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="img"' in html
+    assert "Regional median" in html
+    assert (
+        client_as("go_elsewhere").get(f"/dashboard/partnerships/{aire.pk}/").status_code
+        == 404
+    )
+    assert (
+        client_as("manager_a").get(f"/dashboard/partnerships/{aire.pk}/").status_code
+        == 403
+    )
