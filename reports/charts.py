@@ -39,6 +39,8 @@ def radar_chart(
     *, title: str, axes: list[str], series: dict[str, list[float | None]], maximum: int
 ) -> Chart:
     """A radar chart of scores per dimension, one line per series."""
+    if not any(value is not None for values in series.values() for value in values):
+        return Chart(svg=mark_safe(""), description=f"{title}: no scores yet.")
     chart = pygal.Radar(
         style=STYLE,
         width=560,
@@ -58,7 +60,10 @@ def radar_chart(
     chart.x_labels = axes
     chart.y_labels = list(range(0, maximum + 1))
     for name, values in series.items():
-        chart.add(name, values)
+        # A series with no score at all would be drawn as zeros: leave it to
+        # the text alternative, which says it is not scored.
+        if any(value is not None for value in values):
+            chart.add(name, values)
     return _finish(chart, title, series, axes)
 
 
