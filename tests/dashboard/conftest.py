@@ -23,10 +23,8 @@ D3 4 D4 4 with barrier Transport x5; Wear, 2003-04 draft self 1 throughout.
 
 from __future__ import annotations
 
-import copy
 import datetime
 from dataclasses import dataclass
-from functools import cache
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -34,9 +32,7 @@ from django.utils import timezone
 
 from assessment.models import Answer, EngagementRating, Return
 from assessment.services import return_start
-from indicators import services as framework_services
-from indicators.models import Framework, Period
-from indicators.services import ParsedFramework, reference_framework_load
+from indicators.models import Period
 from partnerships.models import (
     AgreementStatus,
     LearningPartnership,
@@ -52,37 +48,6 @@ from tests.factories import (
     LSPRelationshipFactory,
     region,
 )
-
-_parse = framework_services.parse_framework_file
-
-
-@cache
-def _parsed(text: str) -> ParsedFramework:
-    return _parse(text)
-
-
-def _cached_parse(text: str) -> ParsedFramework:
-    return copy.deepcopy(_parsed(text))
-
-
-@pytest.fixture
-def framework(db: None, monkeypatch: pytest.MonkeyPatch) -> Framework:
-    """The reference framework: 2002-03 and 2003-04, D1-D4 of 7 indicators,
-    scores 1 to 4."""
-    with monkeypatch.context() as patch:
-        patch.setattr(framework_services, "parse_framework_file", _cached_parse)
-        return reference_framework_load()
-
-
-@pytest.fixture
-def period_2002(framework: Framework) -> Period:
-    return Period.objects.get(code="2002-03")
-
-
-@pytest.fixture
-def period_2003(framework: Framework) -> Period:
-    return Period.objects.get(code="2003-04")
-
 
 Scores = dict[str, int | list[int]]
 

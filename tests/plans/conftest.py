@@ -14,52 +14,18 @@ On top:
 
 from __future__ import annotations
 
-import copy
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from functools import cache
 
 import pytest
 
 from assessment import plan_services
 from assessment.models import ActionStatus, DevelopmentPlan, Return
-from assessment.services import return_start, return_submit
-from indicators import services as framework_services
-from indicators.models import Dimension, Framework, Indicator, Period
-from indicators.services import ParsedFramework, reference_framework_load
+from assessment.services import return_submit
+from indicators.models import Dimension, Framework, Indicator
 
 from .helpers import AGREED_SCORES, SELF_SCORES, agree, fill_answers
-
-_parse = framework_services.parse_framework_file
-
-
-@cache
-def _parsed(text: str) -> ParsedFramework:
-    return _parse(text)
-
-
-def _cached_parse(text: str) -> ParsedFramework:
-    return copy.deepcopy(_parsed(text))
-
-
-@pytest.fixture
-def framework(db: None, monkeypatch: pytest.MonkeyPatch) -> Framework:
-    """The reference framework: 2002-03 and 2003-04, D1-D4 of 7 indicators,
-    scores 1 to 4."""
-    with monkeypatch.context() as patch:
-        patch.setattr(framework_services, "parse_framework_file", _cached_parse)
-        return reference_framework_load()
-
-
-@pytest.fixture
-def period_2002(framework: Framework) -> Period:
-    return Period.objects.get(code="2002-03")
-
-
-@pytest.fixture
-def period_2003(framework: Framework) -> Period:
-    return Period.objects.get(code="2003-04")
 
 
 @pytest.fixture
@@ -70,12 +36,6 @@ def dimensions(framework: Framework) -> dict[str, Dimension]:
 @pytest.fixture
 def indicators(framework: Framework) -> dict[str, Indicator]:
     return {i.code: i for i in Indicator.objects.filter(dimension__framework=framework)}
-
-
-@pytest.fixture
-def return_a(partnership_a, manager_a, period_2003) -> Return:
-    """Partnership A's draft return for 2003-04, every answer blank."""
-    return return_start(partnership=partnership_a, period=period_2003, user=manager_a)
 
 
 @pytest.fixture
