@@ -13,32 +13,13 @@ from django.test import Client
 
 from assessment.models import Answer, Return
 
-
-def by_dimension(scores: dict[str, list[int]]) -> dict[str, int]:
-    """{"D1": [1, 2, ...]} as {"D1.1": 1, "D1.2": 2, ...}."""
-    return {
-        f"{dimension}.{n}": score
-        for dimension, values in scores.items()
-        for n, score in enumerate(values, start=1)
-    }
-
-
-# The partnership's own scores (the reference scale runs 1 to 4) ...
-SELF = {
-    "D1": [1, 2, 3, 4, 1, 2, 3],
-    "D2": [2, 2, 2, 2, 2, 2, 2],
-    "D3": [3, 3, 3, 3, 3, 3, 3],
-    "D4": [4, 4, 4, 4, 4, 4, 1],
-}
-# ... and the scores the LLSC officer agrees.
-AGREED = {
-    "D1": [2, 2, 2, 2, 2, 2, 2],
-    "D2": [3, 3, 3, 3, 3, 3, 3],
-    "D3": [3, 3, 3, 3, 3, 3, 3],
-    "D4": [3, 3, 3, 3, 3, 3, 1],
-}
-SELF_SCORES = by_dimension(SELF)
-AGREED_SCORES = by_dimension(AGREED)
+# The scores and how they are stored are shared with the plan tests.
+from tests.plans.helpers import AGREED as AGREED
+from tests.plans.helpers import AGREED_SCORES as AGREED_SCORES
+from tests.plans.helpers import SELF as SELF
+from tests.plans.helpers import SELF_SCORES as SELF_SCORES
+from tests.plans.helpers import by_dimension as by_dimension
+from tests.plans.helpers import fill_answers as fill_answers
 
 
 def hand_gap(dimension: str) -> str:
@@ -46,14 +27,6 @@ def hand_gap(dimension: str) -> str:
     agreed = Fraction(sum(AGREED[dimension]), len(AGREED[dimension]))
     own = Fraction(sum(SELF[dimension]), len(SELF[dimension]))
     return f"{float(agreed - own):.2f}"
-
-
-def fill_answers(return_record: Return, scores: dict[str, int]) -> None:
-    """Give each answer its score and some evidence, straight in the database."""
-    for code, score in scores.items():
-        Answer.objects.filter(return_record=return_record, indicator__code=code).update(
-            score=score, evidence=f"Evidence for {code}"
-        )
 
 
 def answers_by_code(return_record: Return) -> dict[str, Answer]:
