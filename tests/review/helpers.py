@@ -3,10 +3,7 @@ the POST a browser sends from the review page, and reading tables from HTML."""
 
 from __future__ import annotations
 
-import html as html_lib
-import re
 from fractions import Fraction
-from html.parser import HTMLParser
 from typing import Any
 
 from django.test import Client
@@ -20,6 +17,8 @@ from tests.plans.helpers import SELF as SELF
 from tests.plans.helpers import SELF_SCORES as SELF_SCORES
 from tests.plans.helpers import by_dimension as by_dimension
 from tests.plans.helpers import fill_answers as fill_answers
+from tests.plans.helpers import table as table
+from tests.plans.helpers import text as text
 
 
 def hand_gap(dimension: str) -> str:
@@ -72,56 +71,3 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
-
-
-def text(response) -> str:
-    """The page as text a reader sees: tags dropped, entities decoded, spaces
-    collapsed."""
-    body = response.content.decode()
-    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", body)).split())
-
-
-class _Tables(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[dict[str, Any]] = []
-        self._cell: list[str] | None = None
-        self._caption: list[str] | None = None
-        self._row: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag == "table":
-            self.tables.append({"caption": "", "rows": []})
-        elif tag == "caption":
-            self._caption = []
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = []
-        elif tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "caption" and self._caption is not None:
-            self.tables[-1]["caption"] = " ".join("".join(self._caption).split())
-            self._caption = None
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.tables[-1]["rows"].append(self._row)
-            self._row = None
-
-    def handle_data(self, data: str) -> None:
-        for sink in (self._cell, self._caption):
-            if sink is not None:
-                sink.append(data)
-
-
-def table(response, caption: str) -> list[list[str]]:
-    """The rows (header row first) of the table whose caption starts so."""
-    parser = _Tables()
-    parser.feed(response.content.decode())
-    found = [t for t in parser.tables if t["caption"].startswith(caption)]
-    assert len(found) == 1, [t["caption"] for t in parser.tables]
-    return found[0]["rows"]
