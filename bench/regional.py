@@ -28,6 +28,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--partnerships", type=int, default=110)
     parser.add_argument("--years", type=int, default=10)
+    parser.add_argument(
+        "--no-packs", action="store_true", help="stop after the dashboard and PDF"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault(
@@ -38,6 +41,10 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Timed as served in production: no debug templates or query log.
+    settings.DEBUG = False
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
@@ -112,6 +119,8 @@ def main() -> None:
     assert response.status_code == 200
     print(f"regional summary PDF: {time.perf_counter() - started:.1f} s")
 
+    if args.no_packs:
+        return
     if connection.vendor != "postgresql":
         print("packs: skipped (several workers need PostgreSQL; set DATABASE_URL)")
         return

@@ -7,15 +7,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean, median
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from assessment.models import Answer, EngagementRating, Priority, Return
 from assessment.selectors import stage_label
-from indicators.models import Period, ScoreLevel
+from indicators.models import Indicator, Period, ScoreLevel
 from partnerships.models import (
     LearningPartnership,
     LLSCRelationship,
@@ -40,6 +41,37 @@ class DashboardFilters:
     status: str = ""
 
 
+def heat_class(score: float | None) -> str:
+    """The heatmap class of a score from 1 to 4; colour only adds to the number."""
+    if score is None:
+        return "app-heat-none"
+    return f"app-heat-{min(max(int(score + 0.5), 1), 4)}"
+
+
+def _figure(value: float | None, places: int) -> str:
+    """As the floatformat filter shows it: halves rounded up, a dash for none."""
+    if value is None:
+        return "–"
+    step = Decimal(1).scaleb(-places)
+    return str(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    """One dimension's cell of the heatmap: "self / agreed", coloured by the
+    agreed score, else the self score."""
+
+    text: str
+    heat: str
+
+
+def score_cell(own: float | None, agreed: float | None) -> ScoreCell:
+    return ScoreCell(
+        text=f"{_figure(own, 1)} / {_figure(agreed, 1)}",
+        heat=heat_class(agreed if agreed is not None else own),
+    )
+
+
 @dataclass
 class DashboardRow:
     partnership: LearningPartnership
@@ -52,6 +84,27 @@ class DashboardRow:
     rating: EngagementRating | None
     agreement: LLSCRelationship | None
     recognition: LSPRelationship | None
+    lsp_links: list[LSPRelationship] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[ScoreCell]:
+        return [
+            score_cell(self.self_scores[d], self.agreed_scores[d]) for d in DIMENSIONS
+        ]
+
+    @property
+    def overall_heat(self) -> str:
+        return heat_class(self.overall)
+
+    @property
+    def overall_text(self) -> str:
+        return _figure(self.overall, 2)
+
+    @property
+    def change_text(self) -> str:
+        if self.change is None:
+            return "–"
+        return ("+" if self.change > 0 else "") + _figure(self.change, 2)
 
 
 @dataclass
@@ -135,10 +188,17 @@ def regional_dashboard(
         dashboard_partnerships(user=user, filters=filters)
         .select_related("region")
         .prefetch_related(
-            Prefetch("llsc_relationships", queryset=LLSCRelationship.objects.all()),
+            # As plain lists (to_attr): read 3 times per partnership, and a
+            # manager's .all() would build a queryset each time.
+            Prefetch(
+                "llsc_relationships",
+                queryset=LLSCRelationship.objects.all(),
+                to_attr="llsc_links",
+            ),
             Prefetch(
                 "lsp_relationships",
                 queryset=LSPRelationship.objects.select_related("lsp"),
+                to_attr="lsp_links",
             ),
         )
         .order_by("name")
@@ -150,9 +210,7 @@ def regional_dashboard(
     )
     periods = [p for p in (period, previous) if p is not None]
     returns = list(
-        Return.objects.filter(
-            partnership__in=partnerships, period__in=periods
-        ).select_related("framework")
+        Return.objects.filter(partnership__in=partnerships, period__in=periods)
     )
     current = {r.partnership_id: r for r in returns if r.period_id == period.pk}
     last = {
@@ -201,21 +259,22 @@ def regional_dashboard(
                 else None,
                 rating=ratings.get(partnership.pk),
                 agreement=_best(
-                    list(partnership.llsc_relationships.all()),
+                    getattr(partnership, "llsc_links", []),
                     "agreement_status",
                     AGREEMENT_RANK,
                 ),
                 recognition=_best(
-                    list(partnership.lsp_relationships.all()),
+                    getattr(partnership, "lsp_links", []),
                     "recognition",
                     RECOGNITION_RANK,
                 ),
+                lsp_links=getattr(partnership, "lsp_links", []),
             )
         )
     shown = [row.partnership for row in rows]
     shown_ids = {p.pk for p in shown}
     total = len(shown)
-    links = [list(p.lsp_relationships.all()) for p in shown]
+    links = [row.lsp_links for row in rows]
     learning_arm = sum(
         1 for ls in links if any(x.recognition == "learning_arm" for x in ls)
     )
@@ -364,29 +423,44 @@ def regional_trends(
     agreed score, else its self score, over the selected partnerships'
     submitted returns."""
     partnerships = dashboard_partnerships(user=user, filters=filters)
-    rows = (
+    # Summed per period and indicator (joining answers to returns only), then
+    # folded into dimensions here: far cheaper than joining every answer to
+    # its indicator, dimension and period.
+    score = Coalesce("agreed_score", "score")
+    sums = (
         Answer.objects.filter(return_record__partnership__in=partnerships)
         .exclude(return_record__status="draft")
-        .values("return_record__period__code", "return_record__period__starts_on")
-        .annotate(
-            **{
-                d: Avg(Coalesce("agreed_score", "score"), filter=_dimension(d))
-                for d in DIMENSIONS
-            }
+        .values("return_record__period_id", "indicator_id")
+        .annotate(total=Sum(score), count=Count(score))
+        .order_by()
+    )
+    totals: dict[int, dict[int, list[int]]] = {}
+    indicator_ids = set()
+    for row in sums:
+        indicator_ids.add(row["indicator_id"])
+        totals.setdefault(row["return_record__period_id"], {})[row["indicator_id"]] = [
+            row["total"] or 0,
+            row["count"],
+        ]
+    dimension_of = dict(
+        Indicator.objects.filter(pk__in=indicator_ids).values_list(
+            "pk", "dimension__code"
         )
-        .order_by("return_record__period__starts_on")
     )
     periods: list[str] = []
     series: dict[str, list[float | None]] = {d: [] for d in DIMENSIONS}
-    for row in rows:
-        periods.append(row["return_record__period__code"])
+    for period in Period.objects.filter(pk__in=totals).order_by("starts_on"):
+        by_dimension = {d: [0, 0] for d in DIMENSIONS}
+        for indicator_id, (total, count) in totals[period.pk].items():
+            code = dimension_of.get(indicator_id)
+            if code in by_dimension:
+                by_dimension[code][0] += total
+                by_dimension[code][1] += count
+        periods.append(period.code)
         for d in DIMENSIONS:
-            series[d].append(_rounded(row[d]))
+            total, count = by_dimension[d]
+            series[d].append(round(total / count, 2) if count else None)
     return periods, series
-
-
-def _dimension(code: str) -> Q:
-    return Q(indicator__dimension__code=code)
 
 
 @dataclass
@@ -413,7 +487,7 @@ def regional_summary_pages(*, dashboard: Dashboard) -> list[PartnershipPage]:
         PartnershipPage(
             row=row,
             priorities=priorities.get(row.partnership.pk, []),
-            lsp_links=list(row.partnership.lsp_relationships.all()),
+            lsp_links=row.lsp_links,
         )
         for row in dashboard.rows
     ]

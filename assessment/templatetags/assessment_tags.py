@@ -3,8 +3,33 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from assessment.models import ReturnStatus
 
 register = template.Library()
+
+STATUS_TAG_COLOURS = {
+    ReturnStatus.DRAFT: "grey",
+    ReturnStatus.SUBMITTED: "blue",
+    ReturnStatus.IN_REVIEW: "light-blue",
+    ReturnStatus.RETURNED: "orange",
+    ReturnStatus.ACCEPTED: "green",
+}
+
+
+@register.filter
+def status_tag(return_record: Any) -> SafeString:
+    """A return's status as a GOV.UK tag; "Not started" when there is none."""
+    if return_record is None:
+        colour, label = "grey", "Not started"
+    else:
+        status = ReturnStatus(return_record.status)
+        colour, label = STATUS_TAG_COLOURS[status], status.label
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label
+    )
 
 
 @register.filter

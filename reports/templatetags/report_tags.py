@@ -4,15 +4,15 @@ from typing import Any
 
 from django import template
 
+from reports.selectors import heat_class
+
 register = template.Library()
 
 
 @register.filter
 def heat(score: float | None) -> str:
     """The heatmap class of a score from 1 to 4; colour only adds to the number."""
-    if score is None:
-        return "app-heat-none"
-    return f"app-heat-{min(max(int(score + 0.5), 1), 4)}"
+    return heat_class(score)
 
 
 @register.filter

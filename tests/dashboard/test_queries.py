@@ -19,12 +19,12 @@ from .conftest import make_return
 # latest period with returns (no period asked for). regional_dashboard: 5 the
 # partnerships with their region, 6 their LLSC relationships (prefetch), 7
 # their LSP relationships with the LSP (prefetch), 8 the previous period, 9
-# the returns of both periods with their framework, 10 the dimension means of
-# those returns, 11 the GO ratings, 12 the score levels, 13 the national
-# medians, 14 the common barriers; regional_trends: 15 the mean per period
-# and dimension. The template's filter form: 16 periods, 17 regions, 18 local
-# LSCs.
-QUERIES = 18
+# the returns of both periods, 10 the dimension means of those returns, 11 the
+# GO ratings, 12 the score levels, 13 the national medians, 14 the common
+# barriers; regional_trends: 15 the score sums per period and indicator, 16
+# the indicators' dimensions, 17 the periods. The template's filter form: 18
+# periods, 19 regions, 20 local LSCs.
+QUERIES = 20
 
 
 def _populate(count, llsc, period_2002, period_2003):

@@ -1,0 +1,85 @@
+"""The heatmap's cells and tags are formatted in Python, as the template
+filters would have shown them."""
+
+import pytest
+
+from assessment.models import Return, ReturnStatus
+from assessment.templatetags.assessment_tags import status_tag
+from reports.selectors import DashboardRow, heat_class, score_cell
+
+
+@pytest.mark.parametrize(
+    ("own", "agreed", "text", "heat"),
+    [
+        (2.25, 3.0, "2.3 / 3.0", "app-heat-3"),
+        (1.04, None, "1.0 / –", "app-heat-1"),
+        (None, None, "– / –", "app-heat-none"),
+        (3.5, 3.45, "3.5 / 3.5", "app-heat-3"),
+    ],
+)
+def test_score_cell_rounds_halves_up_and_colours_by_agreed_else_self(
+    own, agreed, text, heat
+):
+    cell = score_cell(own, agreed)
+    assert (cell.text, cell.heat) == (text, heat)
+
+
+def test_heat_class_is_clamped_to_the_scale():
+    assert [heat_class(v) for v in (0.2, 1.49, 1.5, 4.9)] == [
+        "app-heat-1",
+        "app-heat-1",
+        "app-heat-2",
+        "app-heat-4",
+    ]
+
+
+def _row(overall, change):
+    return DashboardRow(
+        partnership=None,
+        return_record=None,
+        self_scores={},
+        agreed_scores={},
+        overall=overall,
+        stage="",
+        change=change,
+        rating=None,
+        agreement=None,
+        recognition=None,
+    )
+
+
+def test_overall_and_change_texts():
+    assert _row(2.5, 0.25).overall_text == "2.50"
+    assert _row(2.5, 0.25).change_text == "+0.25"
+    assert _row(2.5, -0.5).change_text == "-0.50"
+    assert _row(2.5, 0.0).change_text == "0.00"
+    assert _row(None, None).overall_text == "–"
+    assert _row(None, None).change_text == "–"
+
+
+@pytest.mark.parametrize(
+    ("status", "html"),
+    [
+        (
+            ReturnStatus.DRAFT,
+            '<strong class="govuk-tag govuk-tag--grey">Draft</strong>',
+        ),
+        (
+            ReturnStatus.RETURNED,
+            '<strong class="govuk-tag govuk-tag--orange">'
+            "Returned for revision</strong>",
+        ),
+        (
+            ReturnStatus.ACCEPTED,
+            '<strong class="govuk-tag govuk-tag--green">Accepted</strong>',
+        ),
+    ],
+)
+def test_status_tag(status, html):
+    assert status_tag(Return(status=status)) == html
+
+
+def test_status_tag_without_a_return_says_not_started():
+    assert status_tag(None) == (
+        '<strong class="govuk-tag govuk-tag--grey">Not started</strong>'
+    )
