@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from html import escape
+from typing import Any, TypeVar
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
@@ -29,12 +32,49 @@ STYLE = Style(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Chart:
     svg: SafeString
     description: str
 
 
+F = TypeVar("F", bound=Callable[..., Chart])
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ("dict", tuple((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("list", tuple(_frozen(item) for item in value))
+    return value
+
+
+def _thawed(value: Any) -> Any:
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "dict":
+        return {key: _thawed(item) for key, item in value[1]}
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "list":
+        return [_thawed(item) for item in value[1]]
+    return value
+
+
+def _memoised(function: F) -> F:
+    """A chart is a pure function of its figures: the same figures are drawn
+    once per process and the SVG reused, so a page asked for again with
+    unchanged data does no drawing. Keyword arguments only."""
+
+    @lru_cache(maxsize=512)
+    def draw(key: tuple[tuple[str, Any], ...]) -> Chart:
+        return function(**{name: _thawed(value) for name, value in key})
+
+    def wrapper(**kwargs: Any) -> Chart:
+        return draw(tuple(sorted((name, _frozen(v)) for name, v in kwargs.items())))
+
+    wrapper.__doc__ = function.__doc__
+    wrapper.cache_clear = draw.cache_clear  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+@_memoised
 def radar_chart(
     *, title: str, axes: list[str], series: dict[str, list[float | None]], maximum: int
 ) -> Chart:
@@ -67,6 +107,7 @@ def radar_chart(
     return _finish(chart, title, series, axes)
 
 
+@_memoised
 def median_chart(
     *,
     title: str,
@@ -100,7 +141,7 @@ def _finish(
     svg = re.sub(
         r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.S
     )
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
     parts = []
     for name, values in series.items():
         shown = ", ".join(
@@ -114,6 +155,7 @@ def _finish(
     )
 
 
+@_memoised
 def trend_chart(
     *, title: str, periods: list[str], series: dict[str, list[float | None]]
 ) -> Chart:
