@@ -29,11 +29,13 @@ serve: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/pytest
 
-## lint: ruff, formatting, types, and migrations in step with the models
+## lint: ruff, formatting, types, security (bandit, medium and above), and
+## migrations in step with the models
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive . --severity-level medium
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed

@@ -53,7 +53,7 @@ class DimensionForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=answer.score,
                 error_messages={
-                    "invalid_choice": f"Select a score for {code} from the scale"  # noqa: S608
+                    "invalid_choice": f"Select a score for {code} from the scale"  # noqa: S608  # nosec B608
                 },
             )
             for name, label, limit in (
@@ -200,7 +200,7 @@ class ReviewForm(forms.Form):
                 error_messages={
                     "required": f"Select the agreed score for {code}",
                     "invalid_choice": (
-                        f"Select the agreed score for {code} from the scale"  # noqa: S608
+                        f"Select the agreed score for {code} from the scale"  # noqa: S608  # nosec B608
                     ),
                 },
             )

@@ -1,7 +1,11 @@
-"""Project-wide pages: the home page and the health check."""
+"""Project-wide pages: the home page, the health check and the page shown
+when sign-in is paused after too many failed attempts."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -42,3 +46,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """django-axes' answer to a sign-in while paused: what happened, for how
+    long, and what to do, with status 429 (Too Many Requests)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return render(
+        request,
+        "registration/locked_out.html",
+        {
+            "username": username,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+        status=429,
+    )

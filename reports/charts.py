@@ -34,8 +34,13 @@ STYLE = Style(
 
 @dataclass(frozen=True)
 class Chart:
+    """``svg`` for pages: no inline style (the Content-Security-Policy allows
+    none), its look comes from static/css/charts.css. ``print_svg`` for
+    PDFs: pygal's own style inside the SVG, which WeasyPrint reads."""
+
     svg: SafeString
     description: str
+    print_svg: SafeString
 
 
 F = TypeVar("F", bound=Callable[..., Chart])
@@ -80,7 +85,8 @@ def radar_chart(
 ) -> Chart:
     """A radar chart of scores per dimension, one line per series."""
     if not any(value is not None for values in series.values() for value in values):
-        return Chart(svg=mark_safe(""), description=f"{title}: no scores yet.")
+        empty = SafeString("")
+        return Chart(svg=empty, description=f"{title}: no scores yet.", print_svg=empty)
     chart = pygal.Radar(
         style=STYLE,
         width=560,
@@ -142,6 +148,9 @@ def _finish(
         r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.S
     )
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1)
+    # The tooltip layer is hidden by a style attribute: an SVG attribute
+    # does the same without inline CSS.
+    svg = svg.replace(' style="opacity: 0"', ' opacity="0"')
     parts = []
     for name, values in series.items():
         shown = ", ".join(
@@ -150,9 +159,29 @@ def _finish(
         )
         parts.append(f"{name}: {shown}")
     return Chart(
-        svg=mark_safe(svg),  # noqa: S308 (pygal output, labels escaped by pygal)
+        # pygal output: it escapes every label and title it writes.
+        svg=mark_safe(_STYLE_ELEMENT.sub("", svg)),  # noqa: S308  # nosec B308 B703
         description=f"{title}. " + "; ".join(parts) + ".",
+        print_svg=mark_safe(svg),  # noqa: S308  # nosec B308 B703
     )
+
+
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", flags=re.S)
+_CHART_ID = re.compile(r"#chart-[0-9a-f-]{36}")
+
+
+def chart_stylesheet() -> str:
+    """The CSS pygal writes into each chart (scoped to that chart's id), once
+    for every chart on a page: scoped to the ``pygal-chart`` class, with a
+    colour rule for each of the style's colours. static/css/charts.css holds
+    it; `manage.py chart_stylesheet` writes it again after STYLE changes."""
+    chart = pygal.Line(style=STYLE, disable_xml_declaration=True, js=[])
+    for number in range(len(STYLE.colors)):
+        chart.add(f"Series {number}", [1, 2])
+    found = _STYLE_ELEMENT.search(chart.render(is_unicode=True))
+    if found is None:
+        raise RuntimeError("pygal wrote no style element")
+    return _CHART_ID.sub(".pygal-chart", found.group(1)) + "\n"
 
 
 @_memoised

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
+from reports.charts import Chart
 from reports.selectors import heat_class
 
 register = template.Library()
@@ -18,3 +20,9 @@ def heat(score: float | None) -> str:
 @register.filter
 def lookup(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)
+
+
+@register.simple_tag(takes_context=True)
+def chart_svg(context: template.Context, chart: Chart) -> SafeString:
+    """A chart's SVG: with its own style inside for a PDF, without for a page."""
+    return chart.print_svg if context.get("for_pdf") else chart.svg
