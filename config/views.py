@@ -19,6 +19,7 @@ from partnerships import selectors
 HOME_PARTNERSHIP_LIMIT = 10
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     partnerships = selectors.partnership_list(user=request.user)
     counts = selectors.partnership_counts(user=request.user)

@@ -15,7 +15,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment import selectors as assessment_selectors
 
@@ -59,6 +59,7 @@ def _get_part_for_user(
     return get_object_or_404(part.scope(request.user), partnership=partnership, pk=pk)
 
 
+@require_safe
 def partnership_list(request: HttpRequest) -> HttpResponse:
     form = PartnershipFilterForm(request.GET or None)
     form.is_valid()
@@ -86,6 +87,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _get_partnership_for_user(request, pk)
     context = selectors.partnership_profile(partnership=partnership)
