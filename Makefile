@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo setup serve test lint format assets
+.PHONY: demo setup serve test test-browser lint format assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,15 @@ demo: setup serve
 serve: $(VENV)/.installed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## test: the whole test suite (SQLite unless DATABASE_URL is set)
+## test: the whole test suite (SQLite unless DATABASE_URL is set), without
+## the browser tests
 test: $(VENV)/.installed
 	$(BIN)/pytest
+
+## test-browser: the journeys in a real Chromium (/usr/bin/chromium; Debian
+## packages chromium and poppler-utils)
+test-browser: $(VENV)/.installed
+	$(BIN)/pytest -m browser tests/browser
 
 ## lint: ruff, formatting, types, security (bandit, medium and above), and
 ## migrations in step with the models

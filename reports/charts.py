@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 from typing import Any, TypeVar
 
 import pygal
@@ -181,7 +181,9 @@ def chart_stylesheet() -> str:
     found = _STYLE_ELEMENT.search(chart.render(is_unicode=True))
     if found is None:
         raise RuntimeError("pygal wrote no style element")
-    return _CHART_ID.sub(".pygal-chart", found.group(1)) + "\n"
+    # Inside the SVG the CSS is XML text (">" written as "&gt;"); a stylesheet
+    # is plain CSS.
+    return _CHART_ID.sub(".pygal-chart", unescape(found.group(1))) + "\n"
 
 
 @_memoised

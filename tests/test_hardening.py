@@ -68,6 +68,9 @@ def test_the_charts_stylesheet_is_the_style_the_charts_are_drawn_with() -> None:
     on_disk = (ROOT / "static" / "css" / "charts.css").read_text(encoding="utf-8")
 
     assert on_disk == chart_stylesheet()
+    # Plain CSS, not the XML-escaped text of the SVG's style element.
+    assert "&gt;" not in on_disk
+    assert ".pygal-chart .graph > .background{fill:white}" in on_disk
 
 
 def test_session_and_csrf_cookies_are_http_only_and_same_site(

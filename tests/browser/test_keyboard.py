@@ -1,0 +1,167 @@
+"""Journey 4: sign in and save a dimension with the keyboard alone.
+
+Only Tab, Shift+Tab, Enter and Space (and typing into the boxes): no click.
+Every stop of the focus must be drawn in the GOV.UK focus colour, and the
+controls must be reached in the order of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import expect
+
+from assessment.models import Answer
+from indicators.models import Indicator
+
+from .conftest import Person
+from .helpers import answer_ids
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+class Keyboard:
+    """Moves the focus of one person's page and keeps every stop."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+        self.stops: list[dict] = []
+
+    def press(self, key: str) -> dict:
+        self.person.page.keyboard.press(key)
+        focused = self.person.focused()
+        self.stops.append(focused)
+        described = (
+            f"{key} to <{focused['tag']} id={focused['id']!r} "
+            f"name={focused['name']!r}> {focused['text']!r}"
+        )
+        assert focused["onScreen"], f"{described}: focus on nothing visible"
+        if focused["tag"] not in ("body", "main"):
+            assert focused["visible"], f"{described}: no visible focus indicator"
+        return focused
+
+    def tab(self) -> dict:
+        return self.press("Tab")
+
+    def back(self) -> dict:
+        return self.press("Shift+Tab")
+
+    def tab_to(self, wanted: Callable[[dict], bool], limit: int = 40) -> dict:
+        for _ in range(limit):
+            focused = self.tab()
+            if wanted(focused):
+                return focused
+        raise AssertionError(
+            f"{limit} presses of Tab never reached it; stops: "
+            + ", ".join(
+                f"{s['tag']}#{s['id']} {s['text']!r}" for s in self.stops[-limit:]
+            )
+        )
+
+    def type(self, text: str) -> None:
+        self.person.page.keyboard.type(text)
+
+
+def test_sign_in_and_save_a_dimension_with_the_keyboard_alone(people, cast, return_a):
+    ids = answer_ids(return_a)
+    person = people("keyboard")
+    keys = Keyboard(person)
+    page = person.goto("/accounts/login/")
+
+    # The sign-in form: the username box has the focus from the start.
+    assert person.focused()["id"] == "id_username"
+    assert person.focused()["visible"]
+    keys.type("manager_a")
+    assert keys.tab()["id"] == "id_password"
+    keys.type("correct horse battery staple")
+    assert keys.tab()["text"] == "Sign in"
+    person.follow(None, key="Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Learning Partnerships self-assessment"
+    )
+
+    # Home: the skip link comes first and takes the focus past the menu to
+    # the main content, whose first link is the open self-assessment.
+    assert keys.tab()["text"] == "Skip to main content"
+    keys.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+    assert keys.tab()["text"] == "Alpha Learning 2003-04"
+    person.follow(None, key="Enter")
+
+    # The task list, through the header and the menu, in order.
+    start = len(keys.stops)
+    keys.tab_to(lambda f: f["text"].startswith("D1 "))
+    texts = [stop["text"] for stop in keys.stops[start:]]
+    assert texts[texts.index("Skip to main content") + 1] == "Learning Partnerships"
+    assert texts.index("Home") < texts.index("Notifications") < texts.index("Sign out")
+    person.follow(None, key="Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "D1 Internal partnership arrangements"
+    )
+
+    # The dimension page: open "How to score" with Enter.
+    keys.tab_to(lambda f: f["text"] == "Back to the task list")
+    assert keys.tab()["tag"] == "summary"
+    keys.press("Enter")
+    expect(page.locator("details").first).to_have_attribute("open", "")
+
+    # Each indicator: score with Space, then evidence, barriers, planned
+    # action and the file, in that order.
+    codes = sorted(code for code in ids if code.startswith("D1."))
+    guided = {
+        i.code
+        for i in Indicator.objects.filter(code__in=codes)
+        if i.guidance or i.evidence_examples
+    }
+    first = len(keys.stops)
+    expected = []
+    for code in codes:
+        pk = ids[code]
+        if code in guided:
+            expected.append(("summary", ""))
+        expected += [
+            ("input", f"id_score-{pk}_0"),
+            ("textarea", f"id_evidence-{pk}"),
+            ("textarea", f"id_barriers-{pk}"),
+            ("textarea", f"id_planned_action-{pk}"),
+            ("input", f"id_attachment-{pk}"),
+        ]
+        keys.tab_to(lambda f, pk=pk: f["id"] == f"id_score-{pk}_0", limit=3)
+        keys.press("Space")
+        expect(page.locator(f"#id_score-{pk}_0")).to_be_checked()
+        stop = keys.tab()
+        keys.type(f"Evidence for {code}, typed.")
+        assert stop["id"] == f"id_evidence-{pk}"
+        keys.tab()
+        keys.tab()
+        keys.tab()
+    # The Space pressed on each radio does not move the focus.
+    reached = [
+        (stop["tag"], stop["id"] if stop["tag"] != "summary" else "")
+        for number, stop in enumerate(keys.stops[first:])
+        if not (number and keys.stops[first + number - 1] == stop)
+    ]
+    assert reached == expected
+
+    # The buttons, forwards and back; Space presses the second.
+    assert keys.tab()["text"] == "Save and continue"
+    assert keys.tab()["text"] == "Save and come back later"
+    assert keys.back()["text"] == "Save and continue"
+    assert keys.tab()["text"] == "Save and come back later"
+    person.follow(None, key="Space")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Your answers for D1 Internal partnership arrangements have been saved."
+    )
+    expect(page.locator("#task-D1-status")).to_have_text("Completed")
+    person.shot("saved with the keyboard")
+
+    saved = Answer.objects.filter(
+        return_record=return_a, indicator__code__in=codes
+    ).values_list("indicator__code", "score", "evidence")
+    assert sorted(saved) == [
+        (code, 1, f"Evidence for {code}, typed.") for code in codes
+    ]
