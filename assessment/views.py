@@ -3,6 +3,7 @@ dimension, check answers, submit; plus evidence files and history."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -39,6 +40,9 @@ from .models import (
 )
 
 CHANGE_RETURN = "assessment.change_return"
+
+
+logger = logging.getLogger(__name__)
 
 
 def _get_return_for_user(
@@ -165,9 +169,19 @@ def return_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 conflicts = conflict.conflicts
                 form = _rebased_form(request, form, conflicts, answers, levels)
             else:
-                for answer, upload in form.uploads():
-                    services.attachment_add(
-                        answer=answer, upload=upload, user=request.user
+                unstored = _store_uploads(request, form)
+                if unstored:
+                    messages.error(
+                        request,
+                        "Your answers were saved, but "
+                        + ", ".join(unstored)
+                        + " could not be stored: the service's file storage is "
+                        "full or cannot be written to. Attach the file again "
+                        "later; if this keeps happening, tell your national "
+                        "administrator.",
+                    )
+                    return redirect(
+                        "assessment:dimension", pk=return_record.pk, code=code
                     )
                 return _after_dimension_save(request, return_record, dimension)
     return render(
@@ -183,6 +197,20 @@ def return_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "conflicts": conflicts,
         },
     )
+
+
+def _store_uploads(request: HttpRequest, form: DimensionForm) -> list[str]:
+    """Keep the evidence files after the answers are saved; the names of those
+    the storage refused (disk full, folder not writable). The answers stay
+    saved either way."""
+    unstored = []
+    for answer, upload in form.uploads():
+        try:
+            services.attachment_add(answer=answer, upload=upload, user=request.user)
+        except OSError:
+            logger.exception("Evidence file for answer %s not stored", answer.pk)
+            unstored.append(f"“{upload.name}”")
+    return unstored
 
 
 def _refused_uploads(form: DimensionForm) -> bool:

@@ -63,3 +63,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.views.server_error"

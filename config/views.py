@@ -1,15 +1,17 @@
-"""Project-wide pages: the home page, the health check and the page shown
-when sign-in is paused after too many failed attempts."""
+"""Project-wide pages: the home page, the health check, the page shown when
+sign-in is paused after too many failed attempts, and the error pages."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -65,3 +67,16 @@ def locked_out(
         },
         status=429,
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An unexpected error: 503 with Retry-After when the database cannot be
+    reached (a restart or a failover: the next request reconnects by itself),
+    500 otherwise. Never a stack trace; rendered without the request, whose
+    user and session would need the database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -297,3 +297,38 @@ def test_remove_through_another_return_is_not_found(
     url = f"/returns/{other.pk}/attachments/{attachment.pk}/remove/"
     assert client_as("manager_a").post(url).status_code == 404
     assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        OSError(28, "No space left on device"),
+        PermissionError(13, "Permission denied"),
+    ],
+)
+def test_a_file_the_storage_refuses_leaves_the_answers_saved_and_says_so(
+    client_as, return_a, monkeypatch, failure
+):
+    """Disk full or an unwritable media folder: the answer text is kept, no
+    attachment row points at a missing file, and the page says what happened."""
+
+    def refuse(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(storages["attachments"], "_save", refuse)
+    client = client_as("manager_a")
+
+    response = upload_to_d11(
+        client, return_a, "minutes.pdf", PDF, score=3, evidence="Minutes of May"
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == dimension_url(return_a, "D1")
+    saved = answer(return_a, "D1.1")
+    assert (saved.score, saved.evidence) == (3, "Minutes of May")
+    assert not Attachment.objects.exists()
+    page = client.get(response["Location"])
+    assert "Your answers were saved, but “minutes.pdf” could not be stored" in (
+        page.text
+    )
+    assert "file storage is full or cannot be written to" in page.text
