@@ -15,6 +15,9 @@ from indicators.models import Period
 from partnerships.models import Region
 
 PACK_LIFETIME = datetime.timedelta(days=7)
+# A pack that has not moved for this long has lost its worker (killed, or its
+# machine gone): its missing plans are queued once more, then it fails.
+PACK_STALL = datetime.timedelta(minutes=10)
 
 
 class PackStatus(models.TextChoices):
@@ -57,6 +60,12 @@ class Pack(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last moved the pack on."
+    )
+    retried = models.BooleanField(
+        default=False, help_text="Its missing plans were queued again once."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 

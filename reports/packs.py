@@ -1,8 +1,10 @@
 """Building packs of development plan PDFs in the background (django-tasks).
 
-Several workers, on several machines, share the queue through the database;
-each pack is built by one of them. A partnership whose PDF fails is listed in
-the pack as failed, never silently left out."""
+Several workers, on several machines, share the queue through the database:
+a pack is one task per development plan, and the last to finish assembles
+the ZIP. A partnership whose PDF fails is listed in the pack as failed, never
+silently left out; a pack whose worker died is taken up again once, then
+marked failed (`packs_recover`)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from assessment.plan_views import plan_context
 from partnerships.models import Role
 from partnerships.selectors import role_of
 
-from .models import PACK_LIFETIME, Pack, PackStatus
+from .models import PACK_LIFETIME, PACK_STALL, Pack, PackStatus
 from .pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -66,7 +68,7 @@ def build_pack(pack_id: int) -> int:
     """Start a pack: one task per development plan, so that several workers
     share the work; the last plan's task assembles the ZIP."""
     started = Pack.objects.filter(pk=pack_id, status=PackStatus.QUEUED).update(
-        status=PackStatus.RUNNING
+        status=PackStatus.RUNNING, progress_at=timezone.now()
     )
     if not started:
         return 0
@@ -108,14 +110,74 @@ def render_pack_plan(pack_id: int, plan_id: int) -> str:
         storage.save(
             _part_name(pack_id, plan_id, "failed"), ContentFile(outcome.encode())
         )
-    Pack.objects.filter(pk=pack_id).update(done=F("done") + 1)
-    # Exactly one task sees the last plan done and assembles the pack.
+    Pack.objects.filter(pk=pack_id).update(
+        done=F("done") + 1, progress_at=timezone.now()
+    )
+    _assemble_if_done(pack_id)
+    return outcome
+
+
+def _assemble_if_done(pack_id: int) -> None:
+    # Exactly one caller sees the last plan done and assembles the pack.
     finished = Pack.objects.filter(
-        pk=pack_id, status=PackStatus.RUNNING, done=F("total")
-    ).update(status=PackStatus.ASSEMBLING)
+        pk=pack_id, status=PackStatus.RUNNING, done__gte=F("total")
+    ).update(status=PackStatus.ASSEMBLING, progress_at=timezone.now())
     if finished:
         assemble_pack(pack_id)
-    return outcome
+
+
+def _has_part(pack_id: int, plan_id: int) -> bool:
+    storage = attachment_storage()
+    return storage.exists(_part_name(pack_id, plan_id, "pdf")) or storage.exists(
+        _part_name(pack_id, plan_id, "failed")
+    )
+
+
+def packs_recover(*, now: Any = None, stalled_after: Any = PACK_STALL) -> int:
+    """Take up packs whose worker stopped (killed, or its machine gone): a
+    pack that has not moved for `stalled_after` has its missing plans queued
+    once more; if it stalls again it is marked failed, saying which plans
+    were not made. A pack is never reported ready with plans silently
+    missing. Returns how many packs were taken up."""
+    now = now or timezone.now()
+    stalled = Pack.objects.filter(
+        status__in=[PackStatus.RUNNING, PackStatus.ASSEMBLING],
+        progress_at__lt=now - stalled_after,
+    )
+    count = 0
+    for pack in stalled:
+        count += 1
+        if pack.status == PackStatus.ASSEMBLING or pack.done >= pack.total:
+            # The worker stopped after the last plan: put it together again.
+            Pack.objects.filter(pk=pack.pk).update(
+                status=PackStatus.RUNNING, progress_at=now
+            )
+            _assemble_if_done(pack.pk)
+            continue
+        missing = [
+            plan_id
+            for plan_id in pack_plans(pack).values_list("pk", flat=True)
+            if not _has_part(pack.pk, plan_id)
+        ]
+        if pack.retried:
+            Pack.objects.filter(pk=pack.pk, status=PackStatus.RUNNING).update(
+                status=PackStatus.FAILED,
+                error=(
+                    f"a worker stopped while building it, twice; {len(missing)} "
+                    f"of {pack.total} development plans were not made"
+                ),
+                finished_at=now,
+                expires_at=now + PACK_LIFETIME,
+            )
+            logger.error("Pack %s failed: its worker stopped twice", pack.pk)
+            continue
+        logger.warning(
+            "Pack %s stalled: queueing %s plans again", pack.pk, len(missing)
+        )
+        Pack.objects.filter(pk=pack.pk).update(retried=True, progress_at=now)
+        for plan_id in missing:
+            render_pack_plan.enqueue(pack.pk, plan_id)
+    return count
 
 
 def assemble_pack(pack_id: int) -> None:

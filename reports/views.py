@@ -35,7 +35,7 @@ from partnerships.selectors import role_of
 from .charts import median_chart, radar_chart, trend_chart
 from .forms import DashboardFilterForm, PackForm
 from .models import Pack
-from .packs import pack_request, packs_for_user
+from .packs import pack_request, packs_for_user, packs_recover
 from .pdf import pdf_response, render_pdf
 from .selectors import (
     DIMENSIONS,
@@ -281,6 +281,10 @@ def _get_pack_for_user(request: HttpRequest, pk: int) -> Pack:
 @require_safe
 def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _get_pack_for_user(request, pk)
+    # The page people watch while a pack is built takes up a stalled pack even
+    # where no `prune_packs` runs from cron.
+    if packs_recover():
+        pack.refresh_from_db()
     return render(request, "reports/pack.html", {"pack": pack})
 
 
