@@ -15,9 +15,6 @@ from indicators.models import Period
 from partnerships.models import Region
 
 PACK_LIFETIME = datetime.timedelta(days=7)
-# A pack that has not moved for this long has lost its worker (killed, or its
-# machine gone): its missing plans are queued once more, then it fails.
-PACK_STALL = datetime.timedelta(minutes=10)
 
 
 class PackStatus(models.TextChoices):

@@ -8,11 +8,13 @@ marked failed (`packs_recover`)."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import tempfile
 import zipfile
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db.models import F, QuerySet
@@ -25,7 +27,7 @@ from assessment.plan_views import plan_context
 from partnerships.models import Role
 from partnerships.selectors import role_of
 
-from .models import PACK_LIFETIME, PACK_STALL, Pack, PackStatus
+from .models import PACK_LIFETIME, Pack, PackStatus
 from .pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -133,13 +135,15 @@ def _has_part(pack_id: int, plan_id: int) -> bool:
     )
 
 
-def packs_recover(*, now: Any = None, stalled_after: Any = PACK_STALL) -> int:
+def packs_recover(*, now: Any = None, stalled_after: Any = None) -> int:
     """Take up packs whose worker stopped (killed, or its machine gone): a
     pack that has not moved for `stalled_after` has its missing plans queued
     once more; if it stalls again it is marked failed, saying which plans
     were not made. A pack is never reported ready with plans silently
     missing. Returns how many packs were taken up."""
     now = now or timezone.now()
+    if stalled_after is None:
+        stalled_after = datetime.timedelta(minutes=settings.PACK_STALL_MINUTES)
     stalled = Pack.objects.filter(
         status__in=[PackStatus.RUNNING, PackStatus.ASSEMBLING],
         progress_at__lt=now - stalled_after,

@@ -159,6 +159,9 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Background jobs (packs of PDFs): a queue in the database, run by
 # `manage.py db_worker`; any number of workers on any number of machines.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A pack that has not moved for this many minutes has lost its worker (killed,
+# or its machine gone): its missing plans are queued once more, then it fails.
+PACK_STALL_MINUTES = int(os.environ.get("PACK_STALL_MINUTES", "10"))
 
 # Content-Security-Policy: everything from this service's own address, no
 # inline script or style (charts take their style from static/css/charts.css),
