@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
@@ -23,11 +24,29 @@ class StaticOnlyFetcher(URLFetcher):
     def fetch(self, url: str, headers: Any = None) -> Any:
         prefix = f"file://{settings.STATIC_URL}"
         if url.startswith(prefix):
-            path = finders.find(url[len(prefix) :])
-            if not path:
+            path = static_file_path(url[len(prefix) :])
+            if path is None:
                 raise ValueError(f"No static file {url}")
-            url = Path(str(path)).resolve().as_uri()
+            url = path.resolve().as_uri()
         return super().fetch(url, headers)
+
+
+def static_file_path(name: str) -> Path | None:
+    """A static file on disk: from the app and project folders (development),
+    else as collected into STATIC_ROOT, where production's names carry a hash
+    of their content (`govuk-frontend.min.1ed01ec6fd29.css`)."""
+    try:
+        found = finders.find(name)
+    except SuspiciousFileOperation:  # a name that climbs out of the folders
+        return None
+    if found:
+        return Path(str(found))
+    collected = Path(settings.STATIC_ROOT) / name
+    if collected.is_file() and collected.resolve().is_relative_to(
+        Path(settings.STATIC_ROOT).resolve()
+    ):
+        return collected
+    return None
 
 
 def render_pdf(

@@ -1,0 +1,407 @@
+"""Faults, for real: a PostgreSQL restart under load, and a pack worker killed
+half-way.
+
+    python bench/faults.py            # as root (PostgreSQL runs as `postgres`)
+
+Starts its own throwaway PostgreSQL 15 cluster (so that it may restart it),
+gunicorn with the production settings, and `db_worker` processes, then:
+
+1. Managers save drafts and read pages while PostgreSQL is restarted. Every
+   answer is a 302 (saved), a 200 or a 503 page; never a 500 or a stack
+   trace. Every save is whole: the seven answers of a dimension carry the same
+   token or the earlier one. After the restart the same gunicorn serves again.
+2. A pack is built by a worker that is killed (SIGKILL) half-way; after
+   `prune_packs` and a new worker the pack is complete with every plan, or
+   failed: never "ready" with plans missing.
+
+Prints what it saw and exits non-zero on any breach.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_BIN = Path(
+    sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: p.parent.name)[-1]
+)
+PASSWORD = "learning-2003"  # the demo password
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def as_postgres(command: list[str]) -> None:
+    subprocess.run(
+        ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(command)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+class Cluster:
+    def __init__(self) -> None:
+        self.data = Path(tempfile.mkdtemp(prefix="faults-pg."))
+        shutil.chown(self.data, "postgres", "postgres")
+        self.port = free_port()
+        as_postgres(
+            [f"{PG_BIN}/initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres"]
+        )
+        self.start()
+
+    def ctl(self, *args: str) -> None:
+        options = (
+            f"'-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off'"
+        )
+        as_postgres(
+            [
+                f"{PG_BIN}/pg_ctl",
+                "-D",
+                str(self.data),
+                "-w",
+                "-o",
+                options,
+                f"-l {self.data}/log",
+                *args,
+            ]
+        )
+
+    def start(self) -> None:
+        self.ctl("start")
+
+    def stop(self) -> None:
+        try:
+            self.ctl("-m", "fast", "stop")
+        finally:
+            shutil.rmtree(self.data, ignore_errors=True)
+
+
+def main() -> int:
+    cluster = Cluster()
+    media = Path(tempfile.mkdtemp(prefix="faults-media."))
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{cluster.port}/faults",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "faults-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "MEDIA_ROOT": str(media),
+        "PACK_STALL_MINUTES": "0",
+        "LOG_LEVEL": "CRITICAL",
+    }
+    subprocess.run(
+        [
+            f"{PG_BIN}/createdb",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(cluster.port),
+            "-U",
+            "postgres",
+            "faults",
+        ],
+        check=True,
+    )
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate"], ["collectstatic", "--noinput"], ["load_demo"]):
+        subprocess.run(
+            manage + command + ["-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    breaches: list[str] = []
+    gunicorn = None
+    try:
+        gunicorn, base = _serve(env)
+        breaches += restart_under_load(cluster, base)
+        breaches += kill_a_pack_worker(env, base)
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=30)
+        cluster.stop()
+        shutil.rmtree(media, ignore_errors=True)
+    print("\n" + ("FAULTS: all held" if not breaches else "FAULTS: BREACHED"))
+    for breach in breaches:
+        print("  " + breach)
+    return 1 if breaches else 0
+
+
+def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--workers",
+            "3",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "critical",
+        ],
+        cwd=ROOT,
+        env=env,
+        # The server logs each refused request with its traceback: kept out
+        # of this report (the pages themselves are checked for traces).
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            requests.get(f"{base}/healthz", timeout=10)
+            return process, base
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+class Browser:
+    """A signed-in user over plain HTTP to the production settings: the proxy
+    header says HTTPS, and the session cookie (Secure) is sent by hand."""
+
+    def __init__(self, base: str, username: str) -> None:
+        self.base = base
+        self.http = requests.Session()
+        self.headers = {"X-Forwarded-Proto": "https", "Referer": f"https://{base[7:]}/"}
+        page = self.http.get(f"{base}/accounts/login/", headers=self.headers)
+        self.cookies = {"csrftoken": page.cookies["csrftoken"]}
+        token = _csrf(page.text)
+        answer = self.post(
+            "/accounts/login/", {"username": username, "password": PASSWORD}, token
+        )
+        if answer.status_code != 302:
+            raise RuntimeError(f"{username} could not sign in: {answer.status_code}")
+
+    def _cookie_header(self) -> dict[str, str]:
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return {**self.headers, "Cookie": cookie}
+
+    def get(self, path: str) -> requests.Response:
+        return self.http.get(
+            self.base + path, headers=self._cookie_header(), allow_redirects=False
+        )
+
+    def post(
+        self, path: str, data: dict[str, str], token: str | None = None
+    ) -> requests.Response:
+        data = {"csrfmiddlewaretoken": token or self.cookies["csrftoken"], **data}
+        response = self.http.post(
+            self.base + path,
+            data=data,
+            headers=self._cookie_header(),
+            allow_redirects=False,
+        )
+        for name in ("sessionid", "csrftoken"):
+            if name in response.cookies:
+                self.cookies[name] = response.cookies[name]
+        return response
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if not found:
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1)
+
+
+def restart_under_load(cluster: Cluster, base: str) -> list[str]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from assessment.models import Answer, Return
+    from assessment.services import return_start
+    from indicators.models import Period
+    from partnerships.models import LearningPartnership
+
+    print("1. PostgreSQL restarted while managers save drafts")
+    manager = Browser(base, "manager")
+    partnership = LearningPartnership.objects.get(name="Hull")
+    period = Period.objects.filter(frameworks__isnull=False).order_by("-starts_on")[0]
+    record = Return.objects.filter(partnership=partnership, period=period).first()
+    if record is None or record.status not in ("draft", "returned"):
+        Return.objects.filter(partnership=partnership, period=period).delete()
+        user = get_user_model().objects.get(username="manager")
+        record = return_start(partnership=partnership, period=period, user=user)
+    path = f"/returns/{record.pk}/dimensions/D1/"
+    statuses: Counter[str] = Counter()
+    breaches: list[str] = []
+    tokens: list[str] = []
+    stop = threading.Event()
+
+    answers = list(
+        Answer.objects.filter(return_record=record, indicator__dimension__code="D1")
+    )
+    versions = {item.pk: item.version for item in answers}
+
+    def save_loop() -> None:
+        # Versions are followed from the answers (a save adds one to each),
+        # so that saving needs no database of its own while it is down.
+        number = 0
+        while not stop.is_set():
+            number += 1
+            token = f"save-{number}"
+            data = {"action": "later"}
+            for pk, version in versions.items():
+                data[f"version-{pk}"] = str(version)
+                data[f"evidence-{pk}"] = token
+                data[f"score-{pk}"] = "2"
+            try:
+                response = manager.post(path, data)
+            except requests.ConnectionError:
+                statuses["connection refused"] += 1
+                continue
+            statuses[f"save {response.status_code}"] += 1
+            if response.status_code == 302:
+                tokens.append(token)
+                for pk in versions:
+                    versions[pk] += 1
+            _check_page(response, breaches)
+            response = manager.get("/")
+            statuses[f"home {response.status_code}"] += 1
+            _check_page(response, breaches)
+
+    worker = threading.Thread(target=save_loop)
+    worker.start()
+    time.sleep(4)
+    cluster.ctl("-m", "fast", "stop")
+    print("   PostgreSQL stopped for 3 s")
+    time.sleep(3)
+    cluster.start()
+    time.sleep(4)
+    stop.set()
+    worker.join()
+    connection.close()
+    after = manager.get("/")
+    print(f"   answers seen: {dict(sorted(statuses.items()))}")
+    print(f"   after the restart, same gunicorn: home {after.status_code}")
+    if after.status_code != 200:
+        breaches.append(f"no recovery after the restart: {after.status_code}")
+    stored = set(
+        Answer.objects.filter(
+            return_record=record, indicator__dimension__code="D1"
+        ).values_list("evidence", flat=True)
+    )
+    print(f"   acknowledged saves: {len(tokens)}; D1 evidence now: {sorted(stored)}")
+    if len(stored) != 1:
+        breaches.append(f"a half-saved dimension: {sorted(stored)}")
+    elif tokens and stored != {tokens[-1]}:
+        breaches.append(f"the last acknowledged save {tokens[-1]} is not stored")
+    if not any(key.endswith("503") for key in statuses):
+        print("   (no request fell in the restart window this time)")
+    return breaches
+
+
+def _check_page(response: requests.Response, breaches: list[str]) -> None:
+    if response.status_code >= 500 and response.status_code != 503:
+        breaches.append(f"{response.request.method} answered {response.status_code}")
+    if "Traceback" in response.text or "OperationalError" in response.text:
+        breaches.append("a stack trace was shown")
+    if response.status_code == 503 and "unavailable for a moment" not in response.text:
+        breaches.append("a 503 without the explanation page")
+
+
+def kill_a_pack_worker(env: dict[str, str], base: str) -> list[str]:
+    from django.db import connection
+
+    from assessment.models import DevelopmentPlan, Return
+    from assessment.plan_services import plan_create
+    from reports.models import Pack
+
+    print("2. A pack worker killed half-way")
+    connection.close()
+    latest = Return.objects.exclude(status="draft").order_by("-period__starts_on")[0]
+    for record in Return.objects.filter(period=latest.period).exclude(status="draft"):
+        if not DevelopmentPlan.objects.filter(
+            partnership=record.partnership, period=record.period
+        ).exists():
+            plan_create(return_record=record, user=None)
+    admin = Browser(base, "admin")
+    page = admin.get("/packs/")
+    admin.post(
+        "/packs/", {"period": latest.period.code, "region": ""}, _csrf(page.text)
+    )
+    pack = Pack.objects.latest("pk")
+    worker_command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay"]
+    worker_log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+        "w+", prefix="faults-worker.", suffix=".log", delete=False
+    )
+    worker = subprocess.Popen(
+        worker_command,
+        cwd=ROOT,
+        env=env,
+        stdout=worker_log,
+        stderr=worker_log,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        pack.refresh_from_db()
+        if pack.total and 0 < pack.done < pack.total - 1:
+            break
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    pack.refresh_from_db()
+    print(f"   killed the worker at {pack.done} of {pack.total} plans ({pack.status})")
+    time.sleep(1)
+    subprocess.run(
+        [sys.executable, "manage.py", "prune_packs"], cwd=ROOT, env=env, check=True
+    )
+    worker = subprocess.Popen(
+        [*worker_command, "--batch"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker.wait(timeout=600)
+    pack.refresh_from_db()
+    breaches = []
+    if pack.status == "complete":
+        with zipfile.ZipFile(pack.file.path) as archive:
+            pdfs = [n for n in archive.namelist() if n.endswith(".pdf")]
+        print(
+            f"   after prune_packs and a new worker: complete, {len(pdfs)} PDFs "
+            f"for {pack.total} plans, {len(pack.failures)} listed as failed"
+        )
+        if len(pdfs) + len(pack.failures) != pack.total:
+            breaches.append("a complete pack with plans missing")
+    else:
+        print(f"   after prune_packs and a new worker: {pack.status} ({pack.error})")
+        if pack.status != "failed":
+            breaches.append(f"the pack is still {pack.status}")
+    if breaches:
+        print(f"   the first worker's log: {worker_log.name}")
+    return breaches
+
+
+if __name__ == "__main__":
+    sys.exit(main())
