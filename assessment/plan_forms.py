@@ -29,6 +29,22 @@ class IndicatorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} {Truncator(obj.statement).chars(100)}"
 
+    def clean(self, value: Any) -> Any:
+        # Django looks the chosen ids up with IN (...), and SQLite raises
+        # OverflowError for a number beyond 64 bits: refuse it as no such id.
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                beyond = not -(2**63) <= int(pk) < 2**63
+            except (TypeError, ValueError):
+                continue  # not a number: Django's own check names it
+            if beyond:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
 
 class PriorityForm(GovukModelForm):
     class Meta:

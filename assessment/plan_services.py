@@ -105,11 +105,15 @@ def suggestion_accept(*, plan: DevelopmentPlan, code: str) -> Priority | None:
     )
 
 
-def suggestion_dismiss(*, plan: DevelopmentPlan, code: str) -> None:
-    """Stop suggesting an indicator for this plan."""
-    if code not in plan.dismissed_suggestions:
-        plan.dismissed_suggestions = [*plan.dismissed_suggestions, code]
-        plan.save(update_fields=["dismissed_suggestions", "updated_at"])
+def suggestion_dismiss(*, plan: DevelopmentPlan, code: str) -> bool:
+    """Stop suggesting an indicator for this plan. False, and nothing kept,
+    when the code is not a suggestion now: only codes the plan suggests are
+    stored, never whatever was posted."""
+    if code not in {suggestion.code for suggestion in plan_suggestions(plan=plan)}:
+        return False
+    plan.dismissed_suggestions = [*plan.dismissed_suggestions, code]
+    plan.save(update_fields=["dismissed_suggestions", "updated_at"])
+    return True
 
 
 def priority_delete(*, priority: Priority) -> None:

@@ -107,8 +107,10 @@ def plan_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("code", "")
         if request.POST.get("action") == "dismiss":
-            plan_services.suggestion_dismiss(plan=plan, code=code)
-            messages.success(request, f"{code} will not be suggested again.")
+            if plan_services.suggestion_dismiss(plan=plan, code=code):
+                messages.success(request, f"{code} will not be suggested again.")
+            else:
+                messages.error(request, f"{code} is no longer a suggestion.")
         else:
             priority = plan_services.suggestion_accept(plan=plan, code=code)
             if priority is None:

@@ -95,10 +95,13 @@ def _remind(
             f"The {period.code} self-assessment of {partnership.name} is due on {when}."
         )
     url = reverse("partnerships:detail", args=[partnership.pk])
+    # A header is one line: Django refuses to send a subject with a line break
+    # in it, and a name typed with one would stop the whole run.
+    name = " ".join(partnership.name.split())
     for manager in managers:
         Notification.objects.create(user=manager, message=message, url=url)
         send_mail(
-            f"Self-assessment {'overdue' if overdue else 'due'}: {partnership.name}",
+            f"Self-assessment {'overdue' if overdue else 'due'}: {name}",
             f"{message}\n\n{settings.SITE_URL}{url}\n",
             settings.DEFAULT_FROM_EMAIL,
             [manager.email],

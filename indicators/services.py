@@ -27,6 +27,8 @@ Path = tuple[str | int, ...]
 
 DIMENSION_CODE = re.compile(r"^D\d+$")
 MAX_TEXT = 4000
+MAX_VERSION = 2_147_483_647  # the largest a PositiveIntegerField holds everywhere
+MAX_DEPTH = 20
 
 
 class FrameworkFileError(Exception):
@@ -81,6 +83,9 @@ class _Reader:
         text = str(value).strip()
         if len(text) > max_length:
             self.problem((*path, key), f"must be {max_length} characters or fewer")
+        if "\x00" in text:
+            # A YAML "\0" escape; PostgreSQL cannot store it.
+            self.problem((*path, key), "must not contain a NUL character")
         return text
 
     def items(self, data: dict[str, Any], path: Path, key: str) -> list[Any]:
@@ -129,11 +134,46 @@ class ParsedFramework:
     version_line: int = 1
 
 
+_OPENS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSES = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _refuse_unreadable(text: str) -> None:
+    """Refuse what a framework file never needs and YAML is slow to read:
+    aliases (a few nested ones take hours to expand) and deep nesting (the
+    parser slows down quadratically, then runs out of stack). Scanning stops
+    at the first, so a hostile file costs little."""
+    depth = 0
+    for token in yaml.scan(text):
+        line = token.start_mark.line + 1
+        if isinstance(token, yaml.AliasToken):
+            raise FrameworkFileError(
+                [f"line {line}: aliases (*{token.value}) are not allowed"]
+            )
+        if isinstance(token, _OPENS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FrameworkFileError(
+                    [f"line {line}: nested more than {MAX_DEPTH} levels deep"]
+                )
+        elif isinstance(token, _CLOSES):
+            depth -= 1
+
+
 def parse_framework_file(text: str) -> ParsedFramework:
     """Read and check a framework file; FrameworkFileError lists every problem."""
+    lines: dict[Path, int] = {}
     try:
+        _refuse_unreadable(text)
         data = yaml.safe_load(text)
         root = yaml.compose(text)
+        if root is not None:
+            _line_map(root, (), lines)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = f"line {mark.line + 1}" if mark else "file"
@@ -142,9 +182,9 @@ def parse_framework_file(text: str) -> ParsedFramework:
         ) from error
     except yaml.YAMLError as error:
         raise FrameworkFileError([f"file: not valid YAML ({error})"]) from error
-    lines: dict[Path, int] = {}
-    if root is not None:
-        _line_map(root, (), lines)
+    except ValueError as error:
+        # A value YAML recognises but cannot make: 2003-02-30, a 5,000-digit number.
+        raise FrameworkFileError([f"file: a value cannot be read ({error})"]) from error
     reader = _Reader(lines)
     top = reader.mapping(data, ())
     if top is None:
@@ -155,12 +195,19 @@ def parse_framework_file(text: str) -> ParsedFramework:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         reader.problem(("version",), "must be a whole number, 1 or more")
         version = 0
+    elif version > MAX_VERSION:
+        reader.problem(("version",), f"must be {MAX_VERSION} or less")
+        version = 0
     status = top.get("status", FrameworkStatus.DRAFT)
     if status not in FrameworkStatus.values:
         reader.problem(("status",), "must be draft or published")
     description = reader.text(top, (), "description", required=False)
     periods = []
-    for index, code in enumerate(top.get("periods") or []):
+    listed = top.get("periods") or []
+    if not isinstance(listed, list):
+        reader.problem(("periods",), "must be a list of periods like 2003-04")
+        listed = []
+    for index, code in enumerate(listed):
         try:
             period_dates(str(code))
             periods.append(str(code))

@@ -163,7 +163,8 @@ def scores_csv(request: HttpRequest) -> StreamingHttpResponse:
         [EXPORT_HEADERS], score_rows(user=request.user, filters=filters, period=period)
     )
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+        (writer.writerow([_csv_text(value) for value in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
         f'attachment; filename="{_export_name(period)}.csv"'
@@ -185,7 +186,7 @@ def scores_xlsx(request: HttpRequest) -> FileResponse:
     sheet.append(header)
     count = 0
     for row in score_rows(user=request.user, filters=filters, period=period):
-        sheet.append(row)
+        sheet.append([_xlsx_value(sheet, value) for value in row])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_HEADERS))}{count + 1}"
     for letter, width in zip(
@@ -202,6 +203,32 @@ def scores_xlsx(request: HttpRequest) -> FileResponse:
         filename=f"{_export_name(period)}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+# A spreadsheet reads a cell that starts with one of these as a formula
+# (OWASP, "CSV injection"): partnership names, statements and barriers are
+# typed by users.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: Any) -> Any:
+    """Text a spreadsheet would evaluate, with an apostrophe in front so it
+    shows as typed; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """Text a spreadsheet would evaluate as a text cell, marked as text
+    (Excel's own leading apostrophe, which is not part of the value);
+    openpyxl would otherwise write text starting with = as a formula."""
+    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def _export_name(period: Period | None) -> str:
