@@ -9,12 +9,12 @@ app_name = "assessment"
 urlpatterns = [
     path("partnerships/<int:pk>/returns/new/", views.return_start, name="start"),
     path(
-        "partnerships/<int:pk>/ratings/<str:period>/", views.rating_edit, name="rating"
+        "partnerships/<int:pk>/ratings/<slug:period>/", views.rating_edit, name="rating"
     ),
     path("returns/<int:pk>/", views.return_tasks, name="tasks"),
     path("returns/<int:pk>/profile/", views.return_profile_check, name="profile_check"),
     path(
-        "returns/<int:pk>/dimensions/<str:code>/",
+        "returns/<int:pk>/dimensions/<slug:code>/",
         views.return_dimension,
         name="dimension",
     ),
@@ -66,7 +66,7 @@ urlpatterns = [
         name="target_edit",
     ),
     path(
-        "plans/<int:pk>/<str:kind>/<int:part_pk>/remove/",
+        "plans/<int:pk>/<slug:kind>/<int:part_pk>/remove/",
         plan_views.plan_part_delete,
         name="plan_part_delete",
     ),

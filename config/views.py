@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
@@ -80,3 +81,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+def sign_in_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The username django-axes counts failures under: as typed, cut to the
+    longest a username can be (a longer one names no account, and would not
+    fit the attempts table)."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    return str(username or "")[: get_user_model().username.field.max_length]

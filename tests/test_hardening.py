@@ -198,3 +198,25 @@ def test_production_sends_hsts_and_secure_cookies() -> None:
     )
 
     assert result.stdout.split() == ["31536000", "True", "True", "True", "True"]
+
+
+@pytest.mark.django_db
+def test_an_overlong_username_is_refused_not_a_server_error(client: Client) -> None:
+    """django-axes records the username of each failure: one longer than any
+    username could be is cut to fit, on every database."""
+    response = _sign_in(client, "0" * 300, "not it")
+
+    assert response.status_code == 200
+    assert "Enter a correct username and password" in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/returns/1/dimensions/D1%00/",
+        "/partnerships/1/ratings/2003%0004/",
+        "/plans/1/act%00ion/1/remove/",
+    ],
+)
+def test_a_nul_in_a_path_is_not_found(client_as, path: str) -> None:
+    assert client_as("manager_a").get(path).status_code == 404
