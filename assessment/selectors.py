@@ -131,6 +131,16 @@ class IndicatorRow:
     last_year: Answer | None
 
 
+def dimension_answers(*, return_record: Return, dimension: Dimension) -> list[Answer]:
+    """The return's answers to a dimension's indicators: what saving the
+    dimension's page needs (showing it needs ``dimension_rows``)."""
+    return list(
+        return_record.answers.filter(indicator__dimension=dimension).select_related(
+            "indicator"
+        )
+    )
+
+
 def dimension_rows(
     *, return_record: Return, dimension: Dimension
 ) -> list[IndicatorRow]:

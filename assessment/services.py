@@ -165,7 +165,14 @@ def dimension_save(
         answer.carried_forward = False
         answer.version += 1
         answer.updated_by = user
-        answer.full_clean(exclude=["return_record", "indicator"])
+        # The user is the one signed in: no need to look them up again. The
+        # score's check constraint is the database's to enforce: validating it
+        # here costs three queries an answer, and the form only offers the
+        # framework's levels.
+        answer.full_clean(
+            exclude=["return_record", "indicator", "updated_by"],
+            validate_constraints=False,
+        )
         answer.save()
         saved.append(answer)
     return saved

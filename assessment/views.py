@@ -142,10 +142,21 @@ def return_profile_check(request: HttpRequest, pk: int) -> HttpResponse:
 def return_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return_record = _get_return_for_user(request, pk, edit=request.method == "POST")
     dimension = get_object_or_404(return_record.framework.dimensions, code=code)
-    if not _can_edit(request, return_record):
-        return redirect("assessment:check", pk=return_record.pk)
-    rows = selectors.dimension_rows(return_record=return_record, dimension=dimension)
-    answers = [row.answer for row in rows]
+    rows: list[selectors.IndicatorRow] | None = None
+    if request.method == "POST":
+        # _get_return_for_user checked that the user may change the return. A
+        # save needs only the answers: files and last year's answers are read
+        # when the page is shown again (an error or a conflict).
+        answers = selectors.dimension_answers(
+            return_record=return_record, dimension=dimension
+        )
+    else:
+        if not _can_edit(request, return_record):
+            return redirect("assessment:check", pk=return_record.pk)
+        rows = selectors.dimension_rows(
+            return_record=return_record, dimension=dimension
+        )
+        answers = [row.answer for row in rows]
     levels = list(return_record.framework.score_levels.all())
     form = DimensionForm(
         request.POST if request.method == "POST" else None,
@@ -184,6 +195,10 @@ def return_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                         "assessment:dimension", pk=return_record.pk, code=code
                     )
                 return _after_dimension_save(request, return_record, dimension)
+    if rows is None:
+        rows = selectors.dimension_rows(
+            return_record=return_record, dimension=dimension
+        )
     return render(
         request,
         "assessment/dimension.html",
