@@ -26,9 +26,10 @@ serve: $(VENV)/.installed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole test suite (SQLite unless DATABASE_URL is set), without
-## the browser tests
+## the browser tests, one process per core (a module's tests stay together,
+## so its module-wide data is built once)
 test: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 ## test-browser: the journeys in a real Chromium (/usr/bin/chromium; Debian
 ## packages chromium and poppler-utils)

@@ -15,14 +15,18 @@ one LLSC relationship and one LSP relationship. The people:
 from __future__ import annotations
 
 import copy
+import importlib
 import shutil
 import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import AnonymousUser
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from assessment.models import Attachment, Return
@@ -61,6 +65,22 @@ CAST = [
     "no_role",
     "anonymous",
 ]
+
+
+def _regions_after_flush(sender: Any, using: str, **kwargs: Any) -> None:
+    """A transactional test (the pack worker, the browser journeys) ends by
+    emptying every table, then Django sends post_migrate: the regions the
+    migration added are put back, for the tests that run after it in the same
+    process and for a database kept for the next run (``--reuse-db``)."""
+    regions = importlib.import_module("partnerships.migrations.0002_regions")
+    regions.add_regions(django_apps, None)
+
+
+post_migrate.connect(
+    _regions_after_flush,
+    sender=django_apps.get_app_config("partnerships"),
+    dispatch_uid="tests-regions-after-flush",
+)
 
 
 @pytest.fixture
