@@ -6,10 +6,12 @@ half-way.
 Starts its own throwaway PostgreSQL 15 cluster (so that it may restart it),
 gunicorn with the production settings, and `db_worker` processes, then:
 
-1. Managers save drafts and read pages while PostgreSQL is restarted. Every
-   answer is a 302 (saved), a 200 or a 503 page; never a 500 or a stack
-   trace. Every save is whole: the seven answers of a dimension carry the same
-   token or the earlier one. After the restart the same gunicorn serves again.
+1. PostgreSQL is restarted while a manager saves the four dimensions of a
+   return from four sessions at once, an LLSC officer reads the review queue
+   and a GO officer the regional dashboard. Every answer is a 302 (saved), a
+   200 or a 503 page; never a 500 or a stack trace. Every save is whole: the
+   seven answers of each dimension carry one save's token, the last one
+   acknowledged. After the restart the same gunicorn serves again.
 2. A pack is built by a worker that is killed (SIGKILL) half-way; after
    `prune_packs` and a new worker the pack is complete with every plan, or
    failed: never "ready" with plans missing.
@@ -242,8 +244,7 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
     from indicators.models import Period
     from partnerships.models import LearningPartnership
 
-    print("1. PostgreSQL restarted while managers save drafts")
-    manager = Browser(base, "manager")
+    print("1. PostgreSQL restarted while managers save, an officer and GO read")
     partnership = LearningPartnership.objects.get(name="Hull")
     period = Period.objects.filter(frameworks__isnull=False).order_by("-starts_on")[0]
     record = Return.objects.filter(partnership=partnership, period=period).first()
@@ -251,24 +252,36 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
         Return.objects.filter(partnership=partnership, period=period).delete()
         user = get_user_model().objects.get(username="manager")
         record = return_start(partnership=partnership, period=period, user=user)
-    path = f"/returns/{record.pk}/dimensions/D1/"
+    codes = ["D1", "D2", "D3", "D4"]
     statuses: Counter[str] = Counter()
     breaches: list[str] = []
-    tokens: list[str] = []
+    tokens: dict[str, list[str]] = {code: [] for code in codes}
     stop = threading.Event()
+    lock = threading.Lock()
 
-    answers = list(
-        Answer.objects.filter(return_record=record, indicator__dimension__code="D1")
-    )
-    versions = {item.pk: item.version for item in answers}
+    def count(kind: str, response: requests.Response | None) -> None:
+        with lock:
+            if response is None:
+                statuses[f"{kind} connection refused"] += 1
+                return
+            statuses[f"{kind} {response.status_code}"] += 1
+            _check_page(response, breaches)
 
-    def save_loop() -> None:
-        # Versions are followed from the answers (a save adds one to each),
-        # so that saving needs no database of its own while it is down.
+    def save_loop(code: str) -> None:
+        # One session a dimension, as a manager with four tabs open. Versions
+        # are followed from the answers (a save adds one to each), so that
+        # saving needs no database of its own while it is down.
+        manager = Browser(base, "manager")
+        path = f"/returns/{record.pk}/dimensions/{code}/"
+        versions = dict(
+            Answer.objects.filter(
+                return_record=record, indicator__dimension__code=code
+            ).values_list("pk", "version")
+        )
         number = 0
         while not stop.is_set():
             number += 1
-            token = f"save-{number}"
+            token = f"{code}-save-{number}"
             data = {"action": "later"}
             for pk, version in versions.items():
                 data[f"version-{pk}"] = str(version)
@@ -277,20 +290,34 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
             try:
                 response = manager.post(path, data)
             except requests.ConnectionError:
-                statuses["connection refused"] += 1
+                count("save", None)
                 continue
-            statuses[f"save {response.status_code}"] += 1
+            count("save", response)
             if response.status_code == 302:
-                tokens.append(token)
+                tokens[code].append(token)
                 for pk in versions:
                     versions[pk] += 1
-            _check_page(response, breaches)
-            response = manager.get("/")
-            statuses[f"home {response.status_code}"] += 1
-            _check_page(response, breaches)
+            try:
+                count("page", manager.get(path))
+            except requests.ConnectionError:
+                count("page", None)
 
-    worker = threading.Thread(target=save_loop)
-    worker.start()
+    def read_loop(username: str, kind: str, path: str) -> None:
+        reader = Browser(base, username)
+        while not stop.is_set():
+            try:
+                count(kind, reader.get(path))
+            except requests.ConnectionError:
+                count(kind, None)
+            time.sleep(0.2)
+
+    threads = [threading.Thread(target=save_loop, args=(code,)) for code in codes]
+    threads += [
+        threading.Thread(target=read_loop, args=("officer", "queue", "/reviews/")),
+        threading.Thread(target=read_loop, args=("go", "dashboard", "/dashboard/")),
+    ]
+    for thread in threads:
+        thread.start()
     time.sleep(4)
     cluster.ctl("-m", "fast", "stop")
     print("   PostgreSQL stopped for 3 s")
@@ -298,25 +325,33 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
     cluster.start()
     time.sleep(4)
     stop.set()
-    worker.join()
+    for thread in threads:
+        thread.join()
     connection.close()
+    manager = Browser(base, "manager")
     after = manager.get("/")
     print(f"   answers seen: {dict(sorted(statuses.items()))}")
     print(f"   after the restart, same gunicorn: home {after.status_code}")
     if after.status_code != 200:
         breaches.append(f"no recovery after the restart: {after.status_code}")
-    stored = set(
-        Answer.objects.filter(
-            return_record=record, indicator__dimension__code="D1"
-        ).values_list("evidence", flat=True)
-    )
-    print(f"   acknowledged saves: {len(tokens)}; D1 evidence now: {sorted(stored)}")
-    if len(stored) != 1:
-        breaches.append(f"a half-saved dimension: {sorted(stored)}")
-    elif tokens and stored != {tokens[-1]}:
-        breaches.append(f"the last acknowledged save {tokens[-1]} is not stored")
-    if not any(key.endswith("503") for key in statuses):
+    if not any(key.endswith(" 503") for key in statuses):
         print("   (no request fell in the restart window this time)")
+    for code in codes:
+        stored = set(
+            Answer.objects.filter(
+                return_record=record, indicator__dimension__code=code
+            ).values_list("evidence", flat=True)
+        )
+        print(
+            f"   {code}: {len(tokens[code])} acknowledged saves; "
+            f"evidence now: {sorted(stored)}"
+        )
+        if len(stored) != 1:
+            breaches.append(f"a half-saved dimension {code}: {sorted(stored)}")
+        elif tokens[code] and stored != {tokens[code][-1]}:
+            breaches.append(
+                f"{code}: the last acknowledged save {tokens[code][-1]} is not stored"
+            )
     return breaches
 
 
