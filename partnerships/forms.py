@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any, cast
 
 from crispy_forms_gds.fields import DateInputField
@@ -40,9 +41,38 @@ class GovukDateField(DateInputField):
             raise ValidationError("Enter a real date", code="invalid") from error
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class OneLineValidator:
+    """A name, title or other one-line answer: no line breaks, tabs or other
+    control characters, which a text box cannot type but a crafted post can,
+    and which would break the lines of emails, exports and PDFs."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def __call__(self, value: str) -> None:
+        if _CONTROL_CHARACTERS.search(value):
+            raise ValidationError(
+                f"{self.label} must be on one line, without line breaks or tabs",
+                code="not_one_line",
+            )
+
+
 class GovukModelForm(forms.ModelForm):
     """A model form whose fields, once they fail their own validation, are not
-    also judged by the model's rules: one true error per field, not two."""
+    also judged by the model's rules: one true error per field, not two. Its
+    one-line text boxes take one line (``OneLineValidator``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and isinstance(
+                field.widget, forms.TextInput
+            ):
+                label = str(field.label or "This answer")
+                field.validators.append(OneLineValidator(label))
 
     def _update_errors(self, errors: ValidationError) -> None:
         if hasattr(errors, "error_dict"):

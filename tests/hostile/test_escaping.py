@@ -651,28 +651,40 @@ def period_2002(hostile) -> Period:
     return Period.objects.get(code="2002-03")
 
 
-def test_a_line_break_in_a_name_cannot_break_the_reminders(
-    hostile, client_as, cast, period_2002
-):
-    """The edit form keeps a line break inside a name; an email header cannot
-    hold one (Django refuses to send it), so the reminder's subject is one
-    line and every partnership is still reminded."""
+def test_the_edit_form_refuses_a_line_break_in_a_name(hostile, client_as):
     partnership = hostile.partnership
+    before = partnership.name
     response = client_as("manager_a").post(
         f"/partnerships/{partnership.pk}/edit/",
         {
             "name": "Alpha\nBcc: everyone@example.org",
             "region": partnership.region_id,
             "structure_model": "unitary",
-            "host_organisation": "Host",
+            "host_organisation": "Host\tOrganisation",
             "host_type": "other",
             "manager_name": "Manager",
             "is_active": "on",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Name must be on one line, without line breaks or tabs" in page
+    assert "Host organisation must be on one line, without line breaks or tabs" in page
     partnership.refresh_from_db()
-    assert partnership.name == "Alpha\nBcc: everyone@example.org"
+    assert partnership.name == before
+
+
+def test_a_line_break_in_a_name_cannot_break_the_reminders(
+    hostile, client_as, cast, period_2002
+):
+    """A name stored with a line break (from before the forms refused one, or
+    an import): an email header cannot hold one (Django refuses to send it), so
+    the reminder's subject is one line and every partnership is still
+    reminded."""
+    partnership = hostile.partnership
+    partnership.name = "Alpha\nBcc: everyone@example.org"
+    partnership.save()
     mail.outbox.clear()
     today = timezone.localdate()
     Period.objects.filter(pk=period_2002.pk).update(submission_deadline=today)
