@@ -151,6 +151,9 @@ def _finish(
     # The tooltip layer is hidden by a style attribute: an SVG attribute
     # does the same without inline CSS.
     svg = svg.replace(' style="opacity: 0"', ' opacity="0"')
+    # pygal numbers its legend entries from 0 in every chart: two charts on a
+    # page would repeat the ids. Only its script (removed above) used them.
+    svg = _SERIES_ID.sub("", svg)
     parts = []
     for name, values in series.items():
         shown = ", ".join(
@@ -166,6 +169,7 @@ def _finish(
     )
 
 
+_SERIES_ID = re.compile(r' id="activate-serie-\d+"')
 _STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)</style>", flags=re.S)
 _CHART_ID = re.compile(r"#chart-[0-9a-f-]{36}")
 

@@ -213,3 +213,14 @@ def test_a_partnership_of_the_regional_view_has_its_radar(region_set, client_as)
         client_as("manager_a").get(f"/dashboard/partnerships/{aire.pk}/").status_code
         == 403
     )
+
+
+def test_every_id_on_the_page_is_unique(client_as, region_set):
+    """The median and trend charts share the page: no id may repeat (pygal
+    numbers its legend entries from 0 in each chart)."""
+    response = client_as("go_a").get(URL)
+    page = response.content.decode()
+    assert page.count("<svg") >= 2
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    assert repeated == []
