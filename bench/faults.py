@@ -15,6 +15,11 @@ gunicorn with the production settings, and `db_worker` processes, then:
 2. A pack is built by a worker that is killed (SIGKILL) half-way; after
    `prune_packs` and a new worker the pack is complete with every plan, or
    failed: never "ready" with plans missing.
+3. The evidence folder is a small file system, filled up, then made
+   read-only: a manager saving answers with an evidence file gets the answers
+   saved and a message saying the file could not be stored; no attachment
+   points at a missing file. (Needs `mount`, as root; said and skipped where
+   a file system cannot be mounted.)
 
 Prints what it saw and exits non-zero on any breach.
 """
@@ -143,6 +148,7 @@ def main() -> int:
         gunicorn, base = _serve(env)
         breaches += restart_under_load(cluster, base)
         breaches += kill_a_pack_worker(env, base)
+        breaches += evidence_on_a_full_disk(media, base)
     finally:
         if gunicorn is not None:
             gunicorn.terminate()
@@ -213,18 +219,22 @@ class Browser:
         )
 
     def post(
-        self, path: str, data: dict[str, str], token: str | None = None
+        self,
+        path: str,
+        data: dict[str, str],
+        token: str | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> requests.Response:
         data = {"csrfmiddlewaretoken": token or self.cookies["csrftoken"], **data}
         response = self.http.post(
             self.base + path,
             data=data,
+            files=files,
             headers=self._cookie_header(),
             allow_redirects=False,
         )
-        for name in ("sessionid", "csrftoken"):
-            if name in response.cookies:
-                self.cookies[name] = response.cookies[name]
+        # The session, the CSRF token and the messages shown on the next page.
+        self.cookies.update(response.cookies.get_dict())
         return response
 
 
@@ -267,11 +277,15 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
             statuses[f"{kind} {response.status_code}"] += 1
             _check_page(response, breaches)
 
+    # Everyone signs in before PostgreSQL goes away.
+    managers = {code: Browser(base, "manager") for code in codes}
+    readers = {username: Browser(base, username) for username in ("officer", "go")}
+
     def save_loop(code: str) -> None:
         # One session a dimension, as a manager with four tabs open. Versions
         # are followed from the answers (a save adds one to each), so that
         # saving needs no database of its own while it is down.
-        manager = Browser(base, "manager")
+        manager = managers[code]
         path = f"/returns/{record.pk}/dimensions/{code}/"
         versions = dict(
             Answer.objects.filter(
@@ -303,7 +317,7 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
                 count("page", None)
 
     def read_loop(username: str, kind: str, path: str) -> None:
-        reader = Browser(base, username)
+        reader = readers[username]
         while not stop.is_set():
             try:
                 count(kind, reader.get(path))
@@ -435,6 +449,96 @@ def kill_a_pack_worker(env: dict[str, str], base: str) -> list[str]:
             breaches.append(f"the pack is still {pack.status}")
     if breaches:
         print(f"   the first worker's log: {worker_log.name}")
+    return breaches
+
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def evidence_on_a_full_disk(media: Path, base: str) -> list[str]:
+    print("3. Evidence files on a full disk, then on a read-only one")
+    folder = media / "attachments"
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        print(
+            f"   skipped: cannot mount a small file system ({mounted.stderr.strip()})"
+        )
+        return []
+    breaches: list[str] = []
+    try:
+        with open(folder / "filler", "wb", buffering=0) as filler:
+            try:
+                while True:
+                    filler.write(b"\0" * 4096)
+            except OSError:
+                pass
+        breaches += _upload_refused(base, "D2", "full")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        breaches += _upload_refused(base, "D3", "read-only")
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+    return breaches
+
+
+def _upload_refused(base: str, code: str, state: str) -> list[str]:
+    from assessment.models import Answer, Attachment
+    from partnerships.models import LearningPartnership
+
+    partnership = LearningPartnership.objects.get(name="Hull")
+    answers = list(
+        Answer.objects.filter(
+            return_record__partnership=partnership,
+            return_record__status__in=("draft", "returned"),
+            indicator__dimension__code=code,
+        ).order_by("indicator__order")
+    )
+    record_pk = answers[0].return_record_id
+    path = f"/returns/{record_pk}/dimensions/{code}/"
+    token = f"{code}-{state}-disk"
+    data = {"action": "later"}
+    for item in answers:
+        data[f"version-{item.pk}"] = str(item.version)
+        data[f"evidence-{item.pk}"] = token
+        data[f"score-{item.pk}"] = "3"
+    before = Attachment.objects.count()
+    manager = Browser(base, "manager")
+    response = manager.post(
+        path,
+        data,
+        files={f"attachment-{answers[0].pk}": ("minutes.pdf", PDF, "application/pdf")},
+    )
+    breaches: list[str] = []
+    _check_page(response, breaches)
+    page = manager.get(path)
+    _check_page(page, breaches)
+    told = "could not be stored" in page.text
+    stored = set(
+        Answer.objects.filter(pk__in=[a.pk for a in answers]).values_list(
+            "evidence", flat=True
+        )
+    )
+    added = Attachment.objects.count() - before
+    print(
+        f"   {state}: save {response.status_code} "
+        f"to {response.headers.get('Location')}; "
+        f"answers stored: {stored == {token}}; attachments added: {added}; "
+        f"the page says the file was not stored: {told}"
+    )
+    if response.status_code != 302:
+        breaches.append(f"{state} disk: the save answered {response.status_code}")
+    if stored != {token}:
+        breaches.append(f"{state} disk: the answers were not saved: {sorted(stored)}")
+    if added:
+        breaches.append(f"{state} disk: an attachment row without its file")
+    if not told:
+        breaches.append(f"{state} disk: the manager was not told the file was lost")
     return breaches
 
 
