@@ -41,13 +41,19 @@ class GovukDateField(DateInputField):
             raise ValidationError("Enter a real date", code="invalid") from error
 
 
+_LINE_BREAKS_AND_TABS = re.compile(r"[\t\n\v\f\r]+")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class OneLineValidator:
-    """A name, title or other one-line answer: no line breaks, tabs or other
-    control characters, which a text box cannot type but a crafted post can,
-    and which would break the lines of emails, exports and PDFs."""
+def one_line(value: str) -> str:
+    """A name, title or other one-line answer on one line: a tab or line break
+    (pasted from a spreadsheet, or a crafted post) becomes a space. Left in,
+    it would break the lines of emails, exports and PDFs."""
+    return " ".join(part.strip() for part in _LINE_BREAKS_AND_TABS.split(value))
+
+
+class NoControlCharacters:
+    """What is left after ``one_line``: characters nobody can type, refused."""
 
     def __init__(self, label: str) -> None:
         self.label = label
@@ -55,15 +61,15 @@ class OneLineValidator:
     def __call__(self, value: str) -> None:
         if _CONTROL_CHARACTERS.search(value):
             raise ValidationError(
-                f"{self.label} must be on one line, without line breaks or tabs",
-                code="not_one_line",
+                f"{self.label} must not include hidden control characters",
+                code="control_characters",
             )
 
 
 class GovukModelForm(forms.ModelForm):
     """A model form whose fields, once they fail their own validation, are not
     also judged by the model's rules: one true error per field, not two. Its
-    one-line text boxes take one line (``OneLineValidator``)."""
+    one-line text boxes keep one line (``one_line``, ``NoControlCharacters``)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,8 +77,9 @@ class GovukModelForm(forms.ModelForm):
             if isinstance(field, forms.CharField) and isinstance(
                 field.widget, forms.TextInput
             ):
+                field.to_python = _on_one_line(field.to_python)  # type: ignore[method-assign]
                 label = str(field.label or "This answer")
-                field.validators.append(OneLineValidator(label))
+                field.validators.append(NoControlCharacters(label))
 
     def _update_errors(self, errors: ValidationError) -> None:
         if hasattr(errors, "error_dict"):
@@ -84,6 +91,14 @@ class GovukModelForm(forms.ModelForm):
                 }
             )
         super()._update_errors(errors)  # type: ignore[misc]
+
+
+def _on_one_line(to_python: Any) -> Any:
+    def wrapped(value: Any) -> Any:
+        value = to_python(value)
+        return one_line(value) if isinstance(value, str) else value
+
+    return wrapped
 
 
 def _unlinked(form: forms.ModelForm, field: str, message: str) -> Any:
