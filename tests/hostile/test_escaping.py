@@ -651,26 +651,31 @@ def period_2002(hostile) -> Period:
     return Period.objects.get(code="2002-03")
 
 
-EDIT = {
-    "structure_model": "unitary",
-    "host_type": "other",
-    "manager_name": "Manager",
-    "is_active": "on",
-}
+def edit_partnership(client, partnership, name: str, host: str):
+    """The partnership's edit form, posted with this name and host."""
+    return client.post(
+        f"/partnerships/{partnership.pk}/edit/",
+        {
+            "name": name,
+            "region": partnership.region_id,
+            "structure_model": "unitary",
+            "host_organisation": host,
+            "host_type": "other",
+            "manager_name": "Manager",
+            "is_active": "on",
+        },
+    )
 
 
 def test_the_edit_form_puts_a_name_on_one_line(hostile, client_as):
     """A line break or tab (pasted, or posted by hand) in a one-line box
     becomes a space."""
     partnership = hostile.partnership
-    response = client_as("manager_a").post(
-        f"/partnerships/{partnership.pk}/edit/",
-        {
-            **EDIT,
-            "name": "Alpha\r\nBcc: everyone@example.org",
-            "region": partnership.region_id,
-            "host_organisation": "Host\tOrganisation\n",
-        },
+    response = edit_partnership(
+        client_as("manager_a"),
+        partnership,
+        name="Alpha\r\nBcc: everyone@example.org",
+        host="Host\tOrganisation\n",
     )
     assert response.status_code == 302
     partnership.refresh_from_db()
@@ -681,14 +686,8 @@ def test_the_edit_form_puts_a_name_on_one_line(hostile, client_as):
 def test_the_edit_form_refuses_hidden_control_characters(hostile, client_as):
     partnership = hostile.partnership
     before = partnership.name
-    response = client_as("manager_a").post(
-        f"/partnerships/{partnership.pk}/edit/",
-        {
-            **EDIT,
-            "name": "Alpha\x07Learning",
-            "region": partnership.region_id,
-            "host_organisation": "Host",
-        },
+    response = edit_partnership(
+        client_as("manager_a"), partnership, name="Alpha\x07Learning", host="Host"
     )
     assert response.status_code == 200
     page = response.content.decode()
