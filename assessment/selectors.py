@@ -77,11 +77,20 @@ class DimensionSummary:
 NOT_STARTED, IN_PROGRESS, COMPLETED = "Not yet started", "In progress", "Completed"
 
 
-def return_summary(*, return_record: Return) -> list[DimensionSummary]:
-    """Per dimension: its answers, task status and mean scores, in three queries."""
-    levels = list(return_record.framework.score_levels.all())
+def return_summary(
+    *,
+    return_record: Return,
+    answers: list[Answer] | None = None,
+    levels: list[ScoreLevel] | None = None,
+) -> list[DimensionSummary]:
+    """Per dimension: its answers, task status and mean scores, in three queries
+    (one, if the caller has already read the answers, with their indicators, and
+    the score levels)."""
+    if levels is None:
+        levels = list(return_record.framework.score_levels.all())
     dimensions = framework_dimensions(framework=return_record.framework)
-    answers = list(return_record.answers.select_related("indicator"))
+    if answers is None:
+        answers = list(return_record.answers.select_related("indicator"))
     by_dimension: dict[int, list[Answer]] = {}
     for answer in answers:
         by_dimension.setdefault(answer.indicator.dimension_id, []).append(answer)

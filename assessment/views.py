@@ -425,13 +425,15 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
             f"This return is {return_record.get_status_display().lower()}: "
             "there is nothing to decide."
         )
-    summaries = selectors.return_summary(return_record=return_record)
     answers = list(
         return_record.answers.select_related("indicator").prefetch_related(
             "attachments"
         )
     )
     levels = list(return_record.framework.score_levels.all())
+    summaries = selectors.return_summary(
+        return_record=return_record, answers=answers, levels=levels
+    )
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
         answers=answers,

@@ -106,15 +106,13 @@ def test_review_page(grow, officer_a, django_assert_num_queries, size):
     # 3. the user's profile
     # 4. the return, scoped to the user, with partnership, period and framework
     # 5. whether the partnership is linked to the officer's LSC (may review)
-    # 6. the framework's score levels (the stage labels of the summary)
-    # 7. the framework's dimensions
-    # 8. their indicators (prefetched)
-    # 9. the return's answers with their indicators (the summary)
-    # 10. the return's answers with their indicators again (the form)
-    # 11. their evidence files (prefetched)
-    # 12. the framework's score levels again (the agreed score radios)
-    # 13. the last two submissions' snapshots (what changed)
-    with django_assert_num_queries(13):
+    # 6. the return's answers with their indicators (the form and the summary)
+    # 7. their evidence files (prefetched)
+    # 8. the framework's score levels (agreed score radios and stage labels)
+    # 9. the framework's dimensions
+    # 10. their indicators (prefetched)
+    # 11. the last two submissions' snapshots (what changed)
+    with django_assert_num_queries(11):
         response = client.get(review_url(current))
     assert response.status_code == 200
     assert len(response.context["answers"]) == 28
