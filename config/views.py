@@ -13,24 +13,35 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from assessment import selectors as assessment_selectors
 from partnerships import selectors
+from partnerships.models import Role
 
 HOME_PARTNERSHIP_LIMIT = 10
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    partnerships = selectors.partnership_list(user=request.user)
+    partnerships = list(
+        selectors.partnership_list(user=request.user)[:HOME_PARTNERSHIP_LIMIT]
+    )
     counts = selectors.partnership_counts(user=request.user)
+    managed = (
+        assessment_selectors.managed_partnerships(partnerships=partnerships)
+        if selectors.role_of(request.user) == Role.MANAGER
+        else []
+    )
     return render(
         request,
         "home.html",
         {
-            "partnerships": partnerships[:HOME_PARTNERSHIP_LIMIT],
+            "partnerships": partnerships,
+            "managed": managed,
+            "today": timezone.localdate(),
             "counts": counts,
             "more": max(counts["total"] - HOME_PARTNERSHIP_LIMIT, 0),
             "returns": assessment_selectors.home_summary(user=request.user),

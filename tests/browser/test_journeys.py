@@ -307,7 +307,7 @@ def test_plan_from_suggestions_and_the_regional_documents(
     # The Government Office: the regional view and its downloads.
     go = people("go")
     page = go.sign_in("go_a")
-    go.follow(page.get_by_role("link", name="Regional view"))
+    go.follow(page.get_by_role("link", name="Regional view", exact=True))
     heatmap = page.locator("table.app-heatmap")
     expect(heatmap).to_contain_text("Alpha Learning")
     expect(heatmap).to_contain_text("Charlie Learning")
