@@ -188,7 +188,7 @@ class ReviewForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.answers = answers
-        choices = [(level.value, str(level.value)) for level in levels]
+        choices = [(level.value, f"{level.value} – {level.label}") for level in levels]
         for answer in answers:
             code = answer.indicator.code
             self.fields[f"agreed-{answer.pk}"] = forms.TypedChoiceField(

@@ -299,12 +299,16 @@ def return_check(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(return_record)
         else:
             return redirect("assessment:submitted", pk=return_record.pk)
+    levels = selectors.framework_levels(framework=return_record.framework)
     return render(
         request,
         "assessment/check.html",
         {
             "return": return_record,
-            "summaries": selectors.return_summary(return_record=return_record),
+            "summaries": selectors.return_summary(
+                return_record=return_record, levels=levels
+            ),
+            "levels": levels,
             "missing": missing,
             "can_edit": _can_edit(request, return_record),
         },

@@ -54,3 +54,16 @@ def index(sequence: Any, position: int) -> Any:
         return sequence[position]
     except (IndexError, TypeError, KeyError):
         return None
+
+
+@register.filter
+def scored(score: int | None, levels: Any) -> str:
+    """A score with its level's name ("2 - Developing", with an en dash), as
+    the scoring radios show it; an empty string for no score, so ``default``
+    can follow."""
+    if score is None:
+        return ""
+    for level in levels or ():
+        if level.value == score:
+            return f"{score} – {level.label}"
+    return str(score)

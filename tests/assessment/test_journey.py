@@ -135,6 +135,9 @@ def test_whole_journey(client_as, return_a):
         f"D{d}.{n}" for d in (3, 4) for n in range(1, 8)
     ]
     assert f'href="/returns/{return_a.pk}/dimensions/D3/#indicator-D3.1"' in html
+    # Each score is named as the scoring radios name it.
+    assert html.count("<strong>Score 3 – Significant progress</strong>") == 7
+    assert "<strong>Score 1 – Early development</strong>" in html
     return_a.refresh_from_db()
     assert return_a.status == Return.Status.DRAFT
     assert return_a.submitted_at is None

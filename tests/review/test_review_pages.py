@@ -279,6 +279,29 @@ def test_agreed_scores_default_to_the_self_scores(client_as, submitted_a):
         assert len(re.findall(rf'name="agreed-{item.pk}" type="radio"', html)) == 4
 
 
+def test_scores_are_named_as_the_manager_saw_them(client_as, submitted_a):
+    """The self score and each agreed-score radio carry the level's name, as
+    the manager's scoring radios do."""
+    html = client_as("officer_a").get(review_url(submitted_a)).content.decode()
+    d1_1 = answers_by_code(submitted_a)["D1.1"]
+    names = ["Early development", "Developing", "Significant progress", "Advanced"]
+    level = names[SELF_SCORES["D1.1"] - 1]
+    row = re.search(
+        r'id="indicator-D1.1".*?Self score</dt><dd class="govuk-summary-list__value">'
+        r"([^<]*)</dd>",
+        html,
+        re.S,
+    )
+    assert row and row.group(1) == f"{SELF_SCORES['D1.1']} – {level}"
+    labels = re.findall(rf'for="id_agreed-{d1_1.pk}_\d">([^<]*)</label>', html)
+    assert labels == [
+        "1 – Early development",
+        "2 – Developing",
+        "3 – Significant progress",
+        "4 – Advanced",
+    ]
+
+
 def test_accept(client_as, submitted_a, officer_a):
     data = review_data(
         submitted_a,
