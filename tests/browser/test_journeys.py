@@ -312,6 +312,13 @@ def test_plan_from_suggestions_and_the_regional_documents(
     expect(heatmap).to_contain_text("Alpha Learning")
     expect(heatmap).to_contain_text("Charlie Learning")
     expect(heatmap).not_to_contain_text("Bravo Learning")
+    # Every column fits the page's width on a desktop screen: nothing is cut
+    # off behind the table's sideways scroll.
+    table_width, box_width = page.evaluate(
+        "(() => { const box = document.querySelector('.app-table-scroll');"
+        " return [box.scrollWidth, box.clientWidth]; })()"
+    )
+    assert table_width <= box_width
     go.shot("regional view")
     charts |= chart_backgrounds(page)
 
