@@ -1,12 +1,16 @@
-"""Building the POST a browser sends from a dimension page."""
+"""Building the POST a browser sends from a dimension page, and returns for
+earlier years."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.test import Client
 
 from assessment.models import Answer, Return
+from assessment.services import return_start
+from indicators.models import Framework, Period
 
 FIELDS = ("score", "evidence", "barriers", "planned_action")
 
@@ -81,3 +85,18 @@ def snapshot(return_record: Return) -> list[tuple[Any, ...]]:
         .order_by("pk")
         .values_list("pk", *FIELDS, "version", "carried_forward", "updated_by")
     )
+
+
+def earlier_returns(
+    *, partnership: Any, framework: Framework, user: Any, before: int, years: int
+) -> None:
+    """A draft return of the partnership for each of the ``years`` periods
+    before the one starting in April ``before``, under the framework."""
+    for year in range(before - years, before):
+        period = Period.objects.create(
+            code=f"{year}-{(year + 1) % 100:02d}",
+            starts_on=datetime.date(year, 4, 1),
+            ends_on=datetime.date(year + 1, 3, 31),
+        )
+        framework.periods.add(period)
+        return_start(partnership=partnership, period=period, user=user)

@@ -14,6 +14,8 @@ from assessment.plan_services import plan_create
 from assessment.services import return_start
 from indicators.models import Period
 
+from .helpers import earlier_returns
+
 CARD = re.compile(r'<div class="govuk-summary-card">.*?</dl>', re.S)
 
 
@@ -143,14 +145,13 @@ def test_the_managers_home_reads_the_same_whatever_the_years(
 ):
     framework = period_2002.frameworks.get()
     return_start(partnership=partnership_a, period=period_2002, user=manager_a)
-    for year in range(2002 - years, 2002):
-        period = Period.objects.create(
-            code=f"{year}-{(year + 1) % 100:02d}",
-            starts_on=datetime.date(year, 4, 1),
-            ends_on=datetime.date(year + 1, 3, 31),
-        )
-        framework.periods.add(period)
-        return_start(partnership=partnership_a, period=period, user=manager_a)
+    earlier_returns(
+        partnership=partnership_a,
+        framework=framework,
+        user=manager_a,
+        before=2002,
+        years=years,
+    )
     client = client_as("manager_a")
     # 1. the session
     # 2. the user

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessment.models import Answer, Return
 from assessment.services import attachment_add, return_start
-from indicators.models import Period
 from tests.factories import LearningPartnershipFactory
 
-from .helpers import answer, answers_of, dimension_url, form_data
+from .helpers import answer, answers_of, dimension_url, earlier_returns, form_data
 
 SIZES = [1, 10]
 
@@ -36,14 +33,13 @@ def grow(framework, partnership_a, manager_a, period_2002, period_2003):
         for partnership in LearningPartnershipFactory.create_batch(size):
             for period in (period_2002, period_2003):
                 return_start(partnership=partnership, period=period, user=manager_a)
-        for year in range(2001 - size, 2001):
-            period = Period.objects.create(
-                code=f"{year}-{(year + 1) % 100:02d}",
-                starts_on=datetime.date(year, 4, 1),
-                ends_on=datetime.date(year + 1, 3, 31),
-            )
-            framework.periods.add(period)
-            return_start(partnership=partnership_a, period=period, user=manager_a)
+        earlier_returns(
+            partnership=partnership_a,
+            framework=framework,
+            user=manager_a,
+            before=2001,
+            years=size,
+        )
         for n in range(size):
             attachment_add(
                 answer=answer(current, f"D1.{n % 7 + 1}"),
