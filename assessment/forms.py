@@ -41,7 +41,7 @@ class DimensionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.answers = answers
-        choices = [(level.value, f"{level.value} – {level.label}") for level in levels]
+        choices = [(level.value, level.named) for level in levels]
         for answer in answers:
             code = answer.indicator.code
             self.fields[f"score-{answer.pk}"] = forms.TypedChoiceField(
@@ -188,7 +188,7 @@ class ReviewForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.answers = answers
-        choices = [(level.value, f"{level.value} – {level.label}") for level in levels]
+        choices = [(level.value, level.named) for level in levels]
         for answer in answers:
             code = answer.indicator.code
             self.fields[f"agreed-{answer.pk}"] = forms.TypedChoiceField(

@@ -87,7 +87,7 @@ def return_summary(
     (one, if the caller has already read the answers, with their indicators, and
     the score levels)."""
     if levels is None:
-        levels = list(return_record.framework.score_levels.all())
+        levels = framework_levels(framework=return_record.framework)
     dimensions = framework_dimensions(framework=return_record.framework)
     if answers is None:
         answers = list(return_record.answers.select_related("indicator"))

@@ -434,7 +434,7 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments"
         )
     )
-    levels = list(return_record.framework.score_levels.all())
+    levels = selectors.framework_levels(framework=return_record.framework)
     summaries = selectors.return_summary(
         return_record=return_record, answers=answers, levels=levels
     )

@@ -127,6 +127,11 @@ class ScoreLevel(models.Model):
     def __str__(self) -> str:
         return f"{self.value} {self.label}"
 
+    @property
+    def named(self) -> str:
+        """The score with its name, as every scoring radio and score shows it."""
+        return f"{self.value} – {self.label}"
+
 
 class Dimension(models.Model):
     """One of the four regeneration dimensions, in one framework version."""

@@ -65,5 +65,5 @@ def scored(score: int | None, levels: Any) -> str:
         return ""
     for level in levels or ():
         if level.value == score:
-            return f"{score} – {level.label}"
+            return level.named
     return str(score)
