@@ -11,16 +11,16 @@ from itertools import cycle
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import (
+from assessment.models import Return
+from plans.models import (
     ActionStatus,
     DevelopmentPlan,
     ImprovementArea,
     Plausibility,
-    Return,
     SoftOutcome,
 )
-from .plan_selectors import plan_suggestions
-from .plan_services import (
+from plans.selectors import plan_suggestions
+from plans.services import (
     action_save,
     plan_approve,
     plan_create,

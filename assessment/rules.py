@@ -19,11 +19,3 @@ rules.add_perm(
     "assessment.change_return", manages_return_partnership | is_national_admin
 )
 rules.add_perm("assessment.add_return", is_manager_of | is_national_admin)
-
-
-@rules.predicate
-def manages_plan_partnership(user: Any, plan: Any) -> bool:
-    return plan is not None and is_manager_of(user, plan.partnership)
-
-
-rules.add_perm("assessment.change_plan", manages_plan_partnership | is_national_admin)

@@ -16,7 +16,7 @@ from indicators.selectors import framework_dimensions, framework_for_period
 from partnerships.models import LearningPartnership, Role
 from partnerships.selectors import partnerships_for_user, role_of
 
-from .models import Answer, Attachment, DevelopmentPlan, EngagementRating, Return
+from .models import Answer, Attachment, EngagementRating, Return
 
 
 def returns_for_user(user: Any) -> QuerySet[Return]:
@@ -386,7 +386,7 @@ class ManagedPartnership:
     partnership: LearningPartnership
     latest: Return | None = None
     also_open: list[Return] = field(default_factory=list)
-    plan: DevelopmentPlan | None = None
+    plan: Any = None
     to_start: list[Period] = field(default_factory=list)
 
 
@@ -412,9 +412,10 @@ def managed_partnerships(
         for item in items.values()
         if item.latest is not None
     }
-    for plan in DevelopmentPlan.objects.filter(partnership_id__in=ids).select_related(
-        "period"
-    ):
+    # Plans live in the layer above, reached through the reverse relation.
+    plan_model: Any = LearningPartnership.plans.field.model
+    plans = plan_model._default_manager
+    for plan in plans.filter(partnership_id__in=ids).select_related("period"):
         if (plan.partnership_id, plan.period_id) in latest_periods:
             items[plan.partnership_id].plan = plan
     # Periods with a published framework, oldest first; a partnership is offered
@@ -461,12 +462,3 @@ def home_summary(*, user: Any, today: datetime.date | None = None) -> HomeSummar
         else 0
     )
     return HomeSummary(unread, waiting, overdue)
-
-
-def partnership_plans(*, partnership: LearningPartnership) -> list[Any]:
-    """The partnership's development plans, newest period first."""
-    return list(
-        DevelopmentPlan.objects.filter(partnership=partnership)
-        .select_related("period")
-        .order_by("-period__starts_on")
-    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import plan_views, views
+from . import views
 
 app_name = "assessment"
 
@@ -30,47 +30,5 @@ urlpatterns = [
     ),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("reviews/", views.review_queue, name="queue"),
-    path("returns/<int:pk>/plan/", plan_views.plan_start, name="plan_start"),
-    path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),
-    path(
-        "plans/<int:pk>/suggestions/",
-        plan_views.plan_suggestions,
-        name="plan_suggestions",
-    ),
-    path(
-        "plans/<int:pk>/priorities/add/", plan_views.priority_edit, name="priority_add"
-    ),
-    path(
-        "plans/<int:pk>/priorities/<int:priority_pk>/edit/",
-        plan_views.priority_edit,
-        name="priority_edit",
-    ),
-    path(
-        "plans/<int:pk>/priorities/<int:priority_pk>/actions/add/",
-        plan_views.action_edit,
-        name="action_add",
-    ),
-    path(
-        "plans/<int:pk>/priorities/<int:priority_pk>/actions/<int:action_pk>/edit/",
-        plan_views.action_edit,
-        name="action_edit",
-    ),
-    path(
-        "plans/<int:pk>/priorities/<int:priority_pk>/targets/add/",
-        plan_views.target_edit,
-        name="target_add",
-    ),
-    path(
-        "plans/<int:pk>/priorities/<int:priority_pk>/targets/<int:target_pk>/edit/",
-        plan_views.target_edit,
-        name="target_edit",
-    ),
-    path(
-        "plans/<int:pk>/<slug:kind>/<int:part_pk>/remove/",
-        plan_views.plan_part_delete,
-        name="plan_part_delete",
-    ),
-    path("plans/<int:pk>/progress/add/", plan_views.update_add, name="update_add"),
-    path("plans/<int:pk>/approve/", plan_views.plan_approve, name="plan_approve"),
     path("notifications/", views.notification_list, name="notifications"),
 ]

@@ -32,7 +32,6 @@ from .forms import (
 )
 from .models import (
     Answer,
-    DevelopmentPlan,
     EngagementRating,
     Notification,
     Return,
@@ -109,9 +108,8 @@ def return_tasks(request: HttpRequest, pk: int) -> HttpResponse:
             "summaries": summaries,
             "completed": sum(1 for s in summaries if s.status == selectors.COMPLETED),
             "can_edit": _can_edit(request, return_record),
-            "plan": DevelopmentPlan.objects.filter(
-                partnership_id=return_record.partnership_id,
-                period_id=return_record.period_id,
+            "plan": return_record.partnership.plans.filter(
+                period_id=return_record.period_id
             ).first(),
             # A plan starts from a submitted return.
             "can_plan": not return_record.is_editable

@@ -168,9 +168,10 @@ def seed(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from assessment.models import Answer, Attachment, DevelopmentPlan, ReturnStatus
+    from assessment.models import Answer, Attachment, ReturnStatus
     from assessment.services import attachment_add
     from partnerships.models import LearningPartnership, Profile, Role
+    from plans.models import DevelopmentPlan
     from reports.models import Pack
     from reports.packs import pack_request
 
@@ -430,16 +431,14 @@ def summary() -> str:
     """What the figures mean for the service: returns, scores, plans."""
     from django.db.models import Count, Sum
 
-    from assessment.models import (
-        Answer,
+    from assessment.models import Answer, Return, Transition
+    from plans.models import (
         DevelopmentPlan,
         PlanAction,
         Priority,
         ProgressUpdate,
-        Return,
         Target,
         TargetValue,
-        Transition,
     )
 
     statuses = dict(

@@ -381,8 +381,9 @@ def _check_page(response: requests.Response, breaches: list[str]) -> None:
 def kill_a_pack_worker(env: dict[str, str], base: str) -> list[str]:
     from django.db import connection
 
-    from assessment.models import DevelopmentPlan, Return
-    from assessment.plan_services import plan_create
+    from assessment.models import Return
+    from plans.models import DevelopmentPlan
+    from plans.services import plan_create
     from reports.models import Pack
 
     print("2. A pack worker killed half-way")

@@ -39,9 +39,9 @@ def main() -> None:
     from django.template.loader import render_to_string
     from pypdf import PdfReader
 
-    from assessment.models import ActionStatus, DevelopmentPlan, ImprovementArea
-    from assessment.plan_services import action_save
-    from assessment.plan_views import plan_context
+    from plans.models import ActionStatus, DevelopmentPlan, ImprovementArea
+    from plans.selectors import plan_context
+    from plans.services import action_save
     from reports.pdf import html_to_pdf, render_pdf
 
     call_command("migrate", verbosity=0)
@@ -65,10 +65,10 @@ def main() -> None:
         )
 
     def whole() -> bytes:
-        return render_pdf("reports/plan_pdf.html", plan_context(None, plan))
+        return render_pdf("reports/plan_pdf.html", plan_context(plan=plan))
 
     html = render_to_string(
-        "reports/plan_pdf.html", {**plan_context(None, plan), "for_pdf": True}
+        "reports/plan_pdf.html", {**plan_context(plan=plan), "for_pdf": True}
     )
     whole()  # warm up fonts and templates
     full, floor = [], []

@@ -52,10 +52,11 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django_tasks_db.models import DBTaskResult
 
-    from assessment.models import DevelopmentPlan, Return
-    from assessment.plan_selectors import plan_suggestions
-    from assessment.plan_services import plan_create, suggestion_accept
+    from assessment.models import Return
     from partnerships.models import LearningPartnership, Profile, Region, Role
+    from plans.models import DevelopmentPlan
+    from plans.selectors import plan_suggestions
+    from plans.services import plan_create, suggestion_accept
     from reports.models import Pack
     from reports.packs import build_pack
 

@@ -60,6 +60,7 @@ urlpatterns = [
     path("partnerships/", include("partnerships.urls")),
     path("frameworks/", include("indicators.urls")),
     path("", include("assessment.urls")),
+    path("", include("plans.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

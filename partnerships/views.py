@@ -14,10 +14,7 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
-
-from assessment import selectors as assessment_selectors
 
 from . import selectors, services
 from .forms import (
@@ -28,6 +25,7 @@ from .forms import (
     PartnershipForm,
 )
 from .models import LearningPartnership
+from .profile import profile_sections
 
 PAGE_SIZE = 25
 EDIT_PERMISSION = "partnerships.change_learningpartnership"
@@ -93,20 +91,9 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = selectors.partnership_profile(partnership=partnership)
     context["partnership"] = partnership
     context["can_edit"] = request.user.has_perm(EDIT_PERMISSION, partnership)
-    context["returns"] = assessment_selectors.partnership_returns(
-        partnership=partnership
-    )
-    reviewed, summaries = assessment_selectors.latest_reviewed_summary(
-        partnership=partnership
-    )
-    context["reviewed_return"] = reviewed
-    context["reviewed_summaries"] = summaries
-    context["ratings"] = assessment_selectors.engagement_ratings(
-        partnership=partnership
-    )
-    context["plans"] = assessment_selectors.partnership_plans(partnership=partnership)
-    context["can_rate"] = assessment_selectors.can_rate(user=request.user)
-    context["today"] = timezone.localdate()
+    templates, sections = profile_sections(user=request.user, partnership=partnership)
+    context.update(sections)
+    context["profile_sections"] = templates
     return render(request, "partnerships/detail.html", context)
 
 

@@ -23,10 +23,11 @@ from django.utils.text import slugify
 from django_tasks import task
 from weasyprint.urls import FatalURLFetchingError
 
-from assessment.models import DevelopmentPlan, attachment_storage
-from assessment.plan_views import plan_context
+from assessment.models import attachment_storage
 from partnerships.models import Role
 from partnerships.selectors import role_of
+from plans.models import DevelopmentPlan
+from plans.selectors import plan_context
 
 from .models import PACK_LIFETIME, Pack, PackStatus
 from .pdf import render_pdf
@@ -105,7 +106,7 @@ def render_pack_plan(pack_id: int, plan_id: int) -> str:
     try:
         if plan is None:
             raise LookupError("the plan was deleted")
-        content = render_pdf("reports/plan_pdf.html", plan_context(None, plan))
+        content = render_pdf("reports/plan_pdf.html", plan_context(plan=plan))
         storage.save(_part_name(pack_id, plan_id, "pdf"), ContentFile(content))
     # One plan must not sink the pack. WeasyPrint's FatalURLFetchingError is
     # a BaseException: caught too, or the plan would never be counted.

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Avg, Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from assessment.models import Answer, EngagementRating, Priority, Return
+from assessment.models import Answer, EngagementRating, Return
 from assessment.selectors import stage_label
 from indicators.models import Indicator, Period, ScoreLevel
 from partnerships.models import (
@@ -26,6 +26,7 @@ from partnerships.models import (
     Role,
 )
 from partnerships.selectors import partnerships_for_user, role_of
+from plans.models import Priority
 
 AGREEMENT_RANK = {"mou": 3, "concordat": 3, "in_discussion": 2, "none": 1}
 RECOGNITION_RANK = {"learning_arm": 4, "lead_agency": 3, "informal": 2, "none": 1}

@@ -26,11 +26,10 @@ from openpyxl.utils import get_column_letter
 
 from assessment import selectors as assessment_selectors
 from assessment.models import Return
-from assessment.plan_selectors import plans_for_user
-from assessment.plan_views import plan_context
 from indicators.models import Period
 from partnerships.models import Role
 from partnerships.selectors import role_of
+from plans.selectors import plan_context, plans_for_user
 
 from .charts import median_chart, radar_chart, trend_chart
 from .forms import DashboardFilterForm, PackForm
@@ -57,7 +56,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    context = plan_context(request, plan)
+    context = plan_context(plan=plan)
     content = render_pdf("reports/plan_pdf.html", context, request)
     name = f"development-plan-{slugify(plan.partnership.name)}-{plan.period.code}.pdf"
     return pdf_response(content, name)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "partnerships",
     "indicators",
     "assessment",
+    "plans",
     "reports",
 ]
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from reports.charts import Chart
+from reports.charts import Chart, radar_chart
 from reports.selectors import heat_class
 
 register = template.Library()
@@ -26,3 +26,15 @@ def lookup(mapping: dict[Any, Any], key: Any) -> Any:
 def chart_svg(context: template.Context, chart: Chart) -> SafeString:
     """A chart's SVG: with its own style inside for a PDF, without for a page."""
     return chart.print_svg if context.get("for_pdf") else chart.svg
+
+
+@register.simple_tag
+def plan_radar(scores: Any) -> Chart:
+    """The development plan's radar chart, from its dimension scores
+    (``{% plan_radar scores as chart %}``)."""
+    return radar_chart(
+        title=scores.title,
+        axes=scores.axes,
+        series=scores.series,
+        maximum=scores.maximum,
+    )

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from assessment.models import Return
-from assessment.plan_services import plan_create
 from assessment.services import return_start
 from indicators.models import Period
+from plans.services import plan_create
 
 from .helpers import earlier_returns
 

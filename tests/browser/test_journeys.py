@@ -18,9 +18,10 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from assessment.models import Answer, DevelopmentPlan, Return
+from assessment.models import Answer, Return
 from assessment.services import return_start, return_submit
 from partnerships.models import Role
+from plans.models import DevelopmentPlan
 from tests.factories import (
     LearningPartnershipFactory,
     LLSCRelationshipFactory,

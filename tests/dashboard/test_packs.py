@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from assessment.models import DevelopmentPlan
+from plans.models import DevelopmentPlan
 from reports.models import Pack
 from reports.packs import packs_prune
 

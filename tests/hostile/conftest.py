@@ -33,8 +33,9 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessment.models import DevelopmentPlan, PlanAction, Priority, Return, Target
+from assessment.models import Return
 from indicators.models import Dimension, Framework, Indicator, Period
+from plans.models import DevelopmentPlan, PlanAction, Priority, Target
 from tests.assessment.helpers import answers_of, dimension_url, form_data
 from tests.plans.helpers import action_data, target_data
 from tests.review.helpers import review_data, review_url

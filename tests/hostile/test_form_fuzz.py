@@ -40,11 +40,12 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assessment import plan_services
-from assessment.models import DevelopmentPlan, Return
+from assessment.models import Return
 from assessment.services import attachment_add, return_start, return_submit
 from indicators.models import Dimension, Framework, Indicator
 from indicators.services import REFERENCE_FRAMEWORK
+from plans import services as plan_services
+from plans.models import DevelopmentPlan
 from tests.assessment.helpers import answers_of, form_data
 from tests.assessment.test_attachments import png
 from tests.plans.helpers import (
@@ -575,64 +576,64 @@ ENDPOINTS = [
     ),
     # The development plan.
     Endpoint(
-        "assessment:plan_start",
+        "plans:start",
         "manager_b",
         lambda w: f"/returns/{w.return_b.pk}/plan/",
         examples=5,
     ),
     Endpoint(
-        "assessment:plan_suggestions",
+        "plans:suggestions",
         "manager_b",
         lambda w: f"{_plan(w)}/suggestions/",
         lambda w: {"code": "D1.1", "action": "dismiss"},
     ),
     Endpoint(
-        "assessment:priority_add",
+        "plans:priority_add",
         "manager_b",
         lambda w: f"{_plan(w)}/priorities/add/",
         _priority,
         examples=20,
     ),
     Endpoint(
-        "assessment:priority_edit",
+        "plans:priority_edit",
         "manager_b",
         lambda w: f"{_under_priority(w)}/edit/",
         _priority,
     ),
     Endpoint(
-        "assessment:action_add",
+        "plans:action_add",
         "manager_b",
         lambda w: f"{_under_priority(w)}/actions/add/",
         lambda w: action_data(),
         examples=25,
     ),
     Endpoint(
-        "assessment:action_edit",
+        "plans:action_edit",
         "manager_b",
         lambda w: f"{_under_priority(w)}/actions/{w.action.pk}/edit/",
         lambda w: action_data(lead_member=w.action.lead_member_id),
     ),
     Endpoint(
-        "assessment:target_add",
+        "plans:target_add",
         "manager_b",
         lambda w: f"{_under_priority(w)}/targets/add/",
         lambda w: target_data(w.plan, ["450", "-2.5", ""]),
         examples=25,
     ),
     Endpoint(
-        "assessment:target_edit",
+        "plans:target_edit",
         "manager_b",
         lambda w: f"{_under_priority(w)}/targets/{w.target.pk}/edit/",
         lambda w: target_data(w.plan, ["1", "2", "3"]),
     ),
     Endpoint(
-        "assessment:plan_part_delete",
+        "plans:part_delete",
         "manager_b",
         lambda w: f"{_plan(w)}/action/{w.action.pk}/remove/",
         examples=5,
     ),
     Endpoint(
-        "assessment:update_add",
+        "plans:update_add",
         "manager_b",
         lambda w: f"{_plan(w)}/progress/add/",
         lambda w: {
@@ -643,7 +644,7 @@ ENDPOINTS = [
         },
     ),
     Endpoint(
-        "assessment:plan_approve",
+        "plans:approve",
         "officer_elsewhere",
         lambda w: f"{_plan(w)}/approve/",
         lambda w: {"decision": "comment", "comment": "Targets need baselines"},
@@ -784,7 +785,7 @@ NOT_FORMS = {
     "assessment:submitted",
     "assessment:history",
     "assessment:attachment",
-    "assessment:plan",
+    "plans:detail",
     "assessment:notifications",
     "reports:pack",
     "reports:pack_download",

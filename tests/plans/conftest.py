@@ -20,10 +20,11 @@ from decimal import Decimal
 
 import pytest
 
-from assessment import plan_services
-from assessment.models import ActionStatus, DevelopmentPlan, Return
+from assessment.models import Return
 from assessment.services import return_submit
 from indicators.models import Dimension, Framework, Indicator
+from plans import services as plan_services
+from plans.models import ActionStatus, DevelopmentPlan
 
 from .helpers import AGREED_SCORES, SELF_SCORES, agree, fill_answers
 

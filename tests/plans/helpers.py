@@ -14,7 +14,8 @@ from typing import Any
 from django.test import Client
 from pypdf import PdfReader
 
-from assessment.models import Answer, DevelopmentPlan, Return
+from assessment.models import Answer, Return
+from plans.models import DevelopmentPlan
 
 
 def by_dimension(scores: dict[str, list[int]]) -> dict[str, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from assessment.models import DevelopmentPlan
+from plans.models import DevelopmentPlan
 
 from .helpers import action_data, signed_in, text
 

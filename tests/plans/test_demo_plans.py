@@ -8,7 +8,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from assessment.models import (
+from assessment.workflow import is_llsc_officer_of
+from plans.models import (
     ActionStatus,
     DevelopmentPlan,
     MonitoringPoint,
@@ -18,7 +19,6 @@ from assessment.models import (
     Target,
     TargetValue,
 )
-from assessment.workflow import is_llsc_officer_of
 
 MODELS = (
     DevelopmentPlan,

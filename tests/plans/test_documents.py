@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from assessment import plan_services
 from assessment.models import Return
 from assessment.services import return_start, return_submit
+from plans import services as plan_services
 
 from .conftest import PRIORITY_TITLES
 from .helpers import (

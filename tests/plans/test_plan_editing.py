@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from assessment import plan_services
-from assessment.models import (
+from assessment.services import return_start, return_submit
+from plans import services as plan_services
+from plans.models import (
     DevelopmentPlan,
     MonitoringPoint,
     PlanAction,
@@ -18,7 +19,6 @@ from assessment.models import (
     Target,
     TargetValue,
 )
-from assessment.services import return_start, return_submit
 
 from .helpers import (
     SELF_SCORES,

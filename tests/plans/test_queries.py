@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment import plan_services
+from plans import services as plan_services
 
 from .helpers import signed_in
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from assessment import plan_services
-from assessment.models import Answer, DevelopmentPlan, Priority, Return
+from assessment.models import Answer, Return
 from assessment.services import return_submit
+from plans import services as plan_services
+from plans.models import DevelopmentPlan, Priority
 
 from .helpers import CODES, fill_answers, signed_in, text
 

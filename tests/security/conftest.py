@@ -31,16 +31,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from assessment import plan_services
-from assessment.models import (
-    Attachment,
-    DevelopmentPlan,
-    PlanAction,
-    Priority,
-    Return,
-    Target,
-    attachment_storage,
-)
+from assessment.models import Attachment, Return, attachment_storage
 from assessment.services import attachment_add, return_start, return_submit
 from indicators.models import Framework, Period
 from indicators.services import reference_framework_load
@@ -53,6 +44,8 @@ from partnerships.models import (
     Role,
     StructureModel,
 )
+from plans import services as plan_services
+from plans.models import DevelopmentPlan, PlanAction, Priority, Target
 from reports.models import Pack
 from tests.factories import (
     LearningPartnershipFactory,

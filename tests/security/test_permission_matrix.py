@@ -272,39 +272,39 @@ TABLE: dict[str, Entry] = {
     ),
     "assessment:notifications": Entry(_none, get=signed_in(OK), post=NOT_THIS_METHOD),
     # ... and its development plan.
-    "assessment:plan_start": Entry(
+    "plans:start": Entry(
         # The plan exists already: the manager is taken to it.
         _submitted,
         get=NOT_THIS_METHOD,
         post=on_object(CHANGES_A, FOUND),
     ),
-    "assessment:plan": Entry(_plan, get=on_object(SEES_A, OK), post=NOT_THIS_METHOD),
-    "assessment:plan_suggestions": Entry(
+    "plans:detail": Entry(_plan, get=on_object(SEES_A, OK), post=NOT_THIS_METHOD),
+    "plans:suggestions": Entry(
         _plan, get=on_object(SEES_A, OK), post=on_object(CHANGES_A, FOUND)
     ),
-    "assessment:priority_add": Entry(
+    "plans:priority_add": Entry(
         _plan, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, OK)
     ),
-    "assessment:priority_edit": Entry(
+    "plans:priority_edit": Entry(
         _priority, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, OK)
     ),
-    "assessment:action_add": Entry(
+    "plans:action_add": Entry(
         _priority, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, OK)
     ),
-    "assessment:action_edit": Entry(
+    "plans:action_edit": Entry(
         lambda world: {**_priority(world), "action_pk": world.action.pk},
         get=on_object(CHANGES_A, OK),
         post=on_object(CHANGES_A, OK),
     ),
-    "assessment:target_add": Entry(
+    "plans:target_add": Entry(
         _priority, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, OK)
     ),
-    "assessment:target_edit": Entry(
+    "plans:target_edit": Entry(
         lambda world: {**_priority(world), "target_pk": world.target.pk},
         get=on_object(CHANGES_A, OK),
         post=on_object(CHANGES_A, OK),
     ),
-    "assessment:plan_part_delete": Entry(
+    "plans:part_delete": Entry(
         lambda world: {
             "pk": world.plan.pk,
             "kind": "action",
@@ -313,10 +313,10 @@ TABLE: dict[str, Entry] = {
         get=on_object(CHANGES_A, OK),
         post=on_object(CHANGES_A, FOUND),
     ),
-    "assessment:update_add": Entry(
+    "plans:update_add": Entry(
         _plan, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, OK)
     ),
-    "assessment:plan_approve": Entry(
+    "plans:approve": Entry(
         _plan, get=on_object(REVIEWS_A, OK), post=on_object(REVIEWS_A, OK)
     ),
     # reports/urls.py: documents of partnership A ...

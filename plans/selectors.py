@@ -9,29 +9,23 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.text import Truncator
 
-from .models import (
-    Answer,
-    DevelopmentPlan,
-    MonitoringPoint,
-    PlanAction,
-    Priority,
-    Return,
-    Target,
-)
-from .selectors import (
+from assessment.models import Answer, Return
+from assessment.selectors import (
     DimensionSummary,
     previous_return,
     return_summary,
     returns_for_user,
 )
+from partnerships.models import LearningPartnership
+from partnerships.selectors import partnerships_for_user
+
+from .models import DevelopmentPlan, MonitoringPoint, PlanAction, Priority, Target
 
 SUGGESTION_LIMIT = 6
 
 
 def plans_for_user(user: Any) -> QuerySet[DevelopmentPlan]:
     """Plans of the partnerships the user may see."""
-    from partnerships.selectors import partnerships_for_user
-
     return DevelopmentPlan.objects.filter(partnership__in=partnerships_for_user(user))
 
 
@@ -186,3 +180,58 @@ def latest_scored_return(*, user: Any, partnership: Any) -> Return | None:
         .order_by("-period__starts_on")
         .first()
     )
+
+
+def partnership_plans(*, partnership: LearningPartnership) -> list[DevelopmentPlan]:
+    """The partnership's development plans, newest period first."""
+    return list(
+        DevelopmentPlan.objects.filter(partnership=partnership)
+        .select_related("period")
+        .order_by("-period__starts_on")
+    )
+
+
+@dataclass
+class PlanScores:
+    """The dimension scores the plan's radar draws, and its data table shows."""
+
+    title: str
+    axes: list[str]
+    series: dict[str, list[float | None]]
+    maximum: int
+
+
+def plan_scores(*, plan: DevelopmentPlan, document: PlanDocument) -> PlanScores:
+    """Self and agreed score per dimension, and last year's where there is one."""
+    levels = (
+        list(plan.source_return.framework.score_levels.all())
+        if plan.source_return
+        else []
+    )
+    axes = [s.dimension.code for s in document.summaries]
+    series: dict[str, list[float | None]] = {
+        "Self score": [s.self_score for s in document.summaries],
+        "Agreed score": [s.agreed_score for s in document.summaries],
+    }
+    if document.last_year:
+        series["Last year"] = [document.last_year.get(code) for code in axes]
+    return PlanScores(
+        title=f"Dimension scores, {plan.period.code}",
+        axes=axes,
+        series=series,
+        maximum=levels[-1].value if levels else 4,
+    )
+
+
+def plan_context(*, plan: DevelopmentPlan) -> dict[str, Any]:
+    """What the plan document shows, for the page, the PDF and the pack alike
+    (plain data: what the reader may do is added by the caller)."""
+    document = plan_document(plan=plan)
+    scores = plan_scores(plan=plan, document=document)
+    return {
+        "plan": plan,
+        "document": document,
+        "scores": scores,
+        "series": scores.series,
+        "axes": scores.axes,
+    }

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from assessment.models import Return
+
 from .models import (
     DevelopmentPlan,
     MonitoringPoint,
@@ -17,11 +19,10 @@ from .models import (
     PlanStatus,
     Priority,
     ProgressUpdate,
-    Return,
     Target,
     TargetValue,
 )
-from .plan_selectors import plan_suggestions
+from .selectors import plan_suggestions
 
 # Three monitoring points a year by default: end of July, November and March.
 DEFAULT_POINTS = ((7, 31), (11, 30), (3, 31))

@@ -15,15 +15,14 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from reports.charts import radar_chart
+from assessment.selectors import returns_for_user
+from assessment.workflow import is_llsc_officer_of
 
-from . import plan_selectors, plan_services
+from . import selectors, services
+from .forms import ActionForm, ApprovalForm, PriorityForm, TargetForm, UpdateForm
 from .models import DevelopmentPlan, PlanAction, Priority, Target
-from .plan_forms import ActionForm, ApprovalForm, PriorityForm, TargetForm, UpdateForm
-from .selectors import returns_for_user
-from .workflow import is_llsc_officer_of
 
-CHANGE_PLAN = "assessment.change_plan"
+CHANGE_PLAN = "plans.change_plan"
 
 
 def _get_plan_for_user(
@@ -32,7 +31,7 @@ def _get_plan_for_user(
     """The plan, or 404 outside the user's scope; 403 when the user may read it
     but not change it."""
     plan = get_object_or_404(
-        plan_selectors.plans_for_user(request.user).select_related(
+        selectors.plans_for_user(request.user).select_related(
             "partnership", "period", "source_return__framework", "approved_by"
         ),
         pk=pk,
@@ -46,37 +45,11 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def plan_context(request: HttpRequest | None, plan: DevelopmentPlan) -> dict[str, Any]:
-    """What the plan document shows, for the page and the PDF alike."""
-    document = plan_selectors.plan_document(plan=plan)
-    levels = (
-        list(plan.source_return.framework.score_levels.all())
-        if plan.source_return
-        else []
-    )
-    axes = [s.dimension.code for s in document.summaries]
-    series: dict[str, list[float | None]] = {
-        "Self score": [s.self_score for s in document.summaries],
-        "Agreed score": [s.agreed_score for s in document.summaries],
-    }
-    if document.last_year:
-        series["Last year"] = [document.last_year.get(code) for code in axes]
-    chart = radar_chart(
-        title=f"Dimension scores, {plan.period.code}",
-        axes=axes,
-        series=series,
-        maximum=levels[-1].value if levels else 4,
-    )
-    user = request.user if request is not None else None
-    return {
-        "plan": plan,
-        "document": document,
-        "chart": chart,
-        "series": series,
-        "axes": axes,
-        "can_edit": bool(user and user.has_perm(CHANGE_PLAN, plan)),
-        "can_approve": bool(user and is_llsc_officer_of(user, plan.partnership)),
-    }
+def _plan_page_context(request: HttpRequest, plan: DevelopmentPlan) -> dict[str, Any]:
+    context = selectors.plan_context(plan=plan)
+    context["can_edit"] = request.user.has_perm(CHANGE_PLAN, plan)
+    context["can_approve"] = is_llsc_officer_of(request.user, plan.partnership)
+    return context
 
 
 @require_POST
@@ -91,14 +64,14 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
             "A development plan starts from a submitted self-assessment: submit the "
             "return first."
         )
-    plan = plan_services.plan_create(return_record=return_record, user=request.user)
+    plan = services.plan_create(return_record=return_record, user=request.user)
     return redirect(plan)
 
 
 @require_safe
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request, pk)
-    return render(request, "assessment/plan.html", plan_context(request, plan))
+    return render(request, "plans/plan.html", _plan_page_context(request, plan))
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,23 +80,23 @@ def plan_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("code", "")
         if request.POST.get("action") == "dismiss":
-            if plan_services.suggestion_dismiss(plan=plan, code=code):
+            if services.suggestion_dismiss(plan=plan, code=code):
                 messages.success(request, f"{code} will not be suggested again.")
             else:
                 messages.error(request, f"{code} is no longer a suggestion.")
         else:
-            priority = plan_services.suggestion_accept(plan=plan, code=code)
+            priority = services.suggestion_accept(plan=plan, code=code)
             if priority is None:
                 messages.error(request, f"{code} is no longer a suggestion.")
             else:
                 messages.success(request, f"Priority added: {priority.title}")
-        return redirect("assessment:plan_suggestions", pk=plan.pk)
+        return redirect("plans:suggestions", pk=plan.pk)
     return render(
         request,
-        "assessment/plan_suggestions.html",
+        "plans/plan_suggestions.html",
         {
             "plan": plan,
-            "suggestions": plan_selectors.plan_suggestions(plan=plan),
+            "suggestions": selectors.plan_suggestions(plan=plan),
             "can_edit": request.user.has_perm(CHANGE_PLAN, plan),
         },
     )
@@ -138,7 +111,7 @@ def _form_page(
 ) -> HttpResponse:
     return render(
         request,
-        "assessment/plan_form.html",
+        "plans/plan_form.html",
         {"plan": plan, "form": form, "title": title, "priority": priority},
     )
 
@@ -153,7 +126,7 @@ def priority_edit(
     )
     form = PriorityForm(_posted(request), instance=priority, plan=plan)
     if request.method == "POST" and form.is_valid():
-        plan_services.priority_save(plan=plan, priority=priority, **form.cleaned_data)
+        services.priority_save(plan=plan, priority=priority, **form.cleaned_data)
         messages.success(request, "Priority saved.")
         return redirect(plan)
     return _form_page(
@@ -170,7 +143,7 @@ def action_edit(
     action = get_object_or_404(priority.actions, pk=action_pk) if action_pk else None
     form = ActionForm(_posted(request), instance=action, plan=plan)
     if request.method == "POST" and form.is_valid():
-        plan_services.action_save(priority=priority, action=action, **form.cleaned_data)
+        services.action_save(priority=priority, action=action, **form.cleaned_data)
         messages.success(request, "Action saved.")
         return redirect(f"{plan.get_absolute_url()}#priority-{priority.pk}")
     title = "Change the action" if action else "Add an action"
@@ -187,7 +160,7 @@ def target_edit(
     points = list(plan.monitoring_points.all())
     form = TargetForm(_posted(request), instance=target, plan=plan, points=points)
     if request.method == "POST" and form.is_valid():
-        plan_services.target_save(
+        services.target_save(
             priority=priority,
             target=target,
             actuals=form.actuals(),
@@ -218,16 +191,16 @@ def plan_part_delete(
     part: Any = get_object_or_404(model.objects.filter(**{lookup: plan}), pk=part_pk)
     if request.method == "POST":
         if kind == "priority":
-            plan_services.priority_delete(priority=part)
+            services.priority_delete(priority=part)
         elif kind == "action":
-            plan_services.action_delete(action=part)
+            services.action_delete(action=part)
         else:
-            plan_services.target_delete(target=part)
+            services.target_delete(target=part)
         messages.success(request, f"The {kind} was removed.")
         return redirect(plan)
     return render(
         request,
-        "assessment/plan_confirm_delete.html",
+        "plans/plan_confirm_delete.html",
         {"plan": plan, "object": part, "title": f"Remove this {kind}?"},
     )
 
@@ -237,7 +210,7 @@ def update_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request, pk, edit=True)
     form = UpdateForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
-        plan_services.update_add(plan=plan, user=request.user, **form.cleaned_data)
+        services.update_add(plan=plan, user=request.user, **form.cleaned_data)
         messages.success(request, "Progress reported.")
         return redirect(f"{plan.get_absolute_url()}#monitoring")
     return _form_page(request, plan, form, "Report progress")
@@ -252,10 +225,10 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         comment = form.cleaned_data["comment"].strip()
         if form.cleaned_data["decision"] == "approve":
-            plan_services.plan_approve(plan=plan, user=request.user, comment=comment)
+            services.plan_approve(plan=plan, user=request.user, comment=comment)
             messages.success(request, "The plan is approved.")
         else:
-            plan_services.plan_comment(plan=plan, user=request.user, comment=comment)
+            services.plan_comment(plan=plan, user=request.user, comment=comment)
             messages.success(request, "Your comment is saved.")
         return redirect(plan)
     return _form_page(request, plan, form, "Comment on or approve the plan")
