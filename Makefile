@@ -36,12 +36,14 @@ test: $(VENV)/.installed
 test-browser: $(VENV)/.installed
 	$(BIN)/pytest -m browser tests/browser
 
-## lint: ruff, formatting, types, security (bandit, medium and above), and
-## migrations in step with the models
+## lint: ruff, formatting, types, security (bandit, medium and above), the
+## direction of the apps' imports (import-linter) and migrations in step
+## with the models
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive . --severity-level medium
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -71,7 +71,7 @@ TARGETS = [
 @transaction.atomic
 def load_demo_plans() -> int:
     """Give each planned demo partnership its 2003-04 plan; returns how many were made."""
-    manager = get_user_model().objects.filter(username="manager").first()
+    admin = get_user_model().objects.filter(username="admin").first()
     statuses = cycle(list(ActionStatus))
     made = 0
     for name in PLANNED:
@@ -88,10 +88,12 @@ def load_demo_plans() -> int:
             ).exists()
         ):
             continue
-        plan = plan_create(return_record=source, user=manager)
+        # The demo manager's own partnership; the others as their manager would.
+        author = source.partnership.managers.first() or admin
+        plan = plan_create(return_record=source, user=author)
         points = list(plan.monitoring_points.all())
         for index, suggestion in enumerate(plan_suggestions(plan=plan)[:3]):
-            priority = suggestion_accept(plan=plan, code=suggestion.code)
+            priority = suggestion_accept(plan=plan, user=author, code=suggestion.code)
             if priority is None:
                 continue
             priority.plausibility = [
@@ -110,6 +112,7 @@ def load_demo_plans() -> int:
                 start = datetime.date(2003, 5 + number * 2, 1)
                 action_save(
                     priority=priority,
+                    user=author,
                     description=description,
                     lead_member=members[number % len(members)] if members else None,
                     lead_person="" if members else "Partnership manager",
@@ -126,6 +129,7 @@ def load_demo_plans() -> int:
             measure, unit, baseline, floor, aspiration, actuals = TARGETS[index]
             target_save(
                 priority=priority,
+                user=author,
                 measure=measure,
                 unit=unit,
                 baseline=Decimal(baseline),
@@ -145,7 +149,7 @@ def load_demo_plans() -> int:
                 "started in two of the three centres; the third opens in September."
             ),
             soft_outcomes=[SoftOutcome.STRATEGIC_LINKS, SoftOutcome.SCHOOLS_EMPLOYERS],
-            user=manager,
+            user=author,
         )
         update_add(
             plan=plan,
@@ -156,7 +160,7 @@ def load_demo_plans() -> int:
                 "sessions. Residents on the pilot report more confidence about learning."
             ),
             soft_outcomes=[SoftOutcome.ATTITUDES],
-            user=manager,
+            user=author,
         )
         if name in APPROVED:
             officer = get_user_model().objects.filter(username="officer").first()

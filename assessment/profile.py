@@ -28,10 +28,7 @@ def scores_section(user: Any, partnership: LearningPartnership) -> dict[str, Any
 
 
 def ratings_section(user: Any, partnership: LearningPartnership) -> dict[str, Any]:
-    return {
-        "ratings": selectors.engagement_ratings(partnership=partnership),
-        "can_rate": selectors.can_rate(user=user),
-    }
+    return {"ratings": selectors.engagement_ratings(partnership=partnership)}
 
 
 def register() -> None:

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from indicators.models import Dimension, Framework, Indicator, Period, ScoreLevel
 from indicators.selectors import framework_dimensions, framework_for_period
-from partnerships.models import LearningPartnership, Role
-from partnerships.selectors import partnerships_for_user, role_of
+from partnerships.models import LearningPartnership
+from partnerships.selectors import partnerships_for_user
 
 from .models import Answer, Attachment, EngagementRating, Return
 
@@ -372,11 +372,6 @@ def engagement_ratings(*, partnership: LearningPartnership) -> list[Any]:
     )
 
 
-def can_rate(*, user: Any) -> bool:
-    """GO officers rate the partnerships of their region (scope decides which)."""
-    return role_of(user) in (Role.GO_OFFICER, Role.NATIONAL_ADMIN)
-
-
 @dataclass
 class ManagedPartnership:
     """Where a manager's partnership stands: its newest return, any older return
@@ -444,13 +439,12 @@ def home_summary(*, user: Any, today: datetime.date | None = None) -> HomeSummar
     """What the home page tells a user about returns: unread notifications,
     returns waiting for their review and overdue returns."""
     today = today or timezone.localdate()
-    role = role_of(user)
     returns = returns_for_user(user).select_related("partnership", "period")
     waiting = 0
-    if role in (Role.LLSC_OFFICER, Role.NATIONAL_ADMIN):
+    if user.has_perm("assessment.review_returns"):
         waiting = returns.filter(status__in=["submitted", "in_review"]).count()
     overdue: list[Return] = []
-    if role in (Role.LLSC_OFFICER, Role.GO_OFFICER, Role.NATIONAL_ADMIN):
+    if user.has_perm("assessment.follow_returns"):
         overdue = list(
             returns.filter(
                 status__in=["draft", "returned"], period__submission_deadline__lt=today

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from indicators.models import Dimension, Indicator, Period
 from indicators.selectors import framework_for_period
 from partnerships.models import LearningPartnership
+from partnerships.rules import check_perm
 
 from .file_types import ALLOWED_LABEL, FileType, detect_file_type
 from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
@@ -25,6 +26,10 @@ from .selectors import previous_return
 from .workflow import return_transition
 
 ANSWER_FIELDS = ("score", "evidence", "barriers", "planned_action")
+
+
+CHANGE = "assessment.change_return"
+MANAGERS_ONLY = "Only the partnership's managers change its self-assessment."
 
 
 class ReturnNotEditable(Exception):
@@ -74,6 +79,12 @@ def return_start(
     """Start a partnership's return for a period, with an empty answer per
     indicator; optionally carrying forward last year's evidence and actions,
     marked for review."""
+    check_perm(
+        user,
+        "assessment.add_return",
+        partnership,
+        message="Only the partnership's managers start its self-assessment.",
+    )
     framework = framework_for_period(period=period)
     if framework is None:
         raise ValidationError(
@@ -134,6 +145,7 @@ def dimension_save(
     differ from those posted, was changed by someone else meanwhile: nothing is
     saved and AnswerConflict lists what changed.
     """
+    check_perm(user, CHANGE, return_record, message=MANAGERS_ONLY)
     locked = Return.objects.select_for_update().get(pk=return_record.pk)
     _ensure_editable(locked)
     answers = list(
@@ -204,6 +216,7 @@ def check_upload(upload: UploadedFile) -> FileType:
 
 def attachment_add(*, answer: Answer, upload: UploadedFile, user: Any) -> Attachment:
     """Keep an evidence file for an answer, after checking what it really is."""
+    check_perm(user, CHANGE, answer.return_record, message=MANAGERS_ONLY)
     _ensure_editable(answer.return_record)
     file_type = check_upload(upload)
     name = get_valid_filename(upload.name or "evidence") or "evidence"
@@ -227,6 +240,7 @@ def attachment_remove(*, attachment: Attachment) -> None:
 
 def profile_confirm(*, return_record: Return, user: Any) -> Return:
     """Record that the partnership's profile was checked for this return."""
+    check_perm(user, CHANGE, return_record, message=MANAGERS_ONLY)
     _ensure_editable(return_record)
     return_record.profile_checked_at = timezone.now()
     return_record.profile_checked_by = user
@@ -296,6 +310,12 @@ def rating_save(
     *, partnership: Any, period: Any, user: Any, rating: int, rationale: str
 ) -> EngagementRating:
     """Record or change a GO officer's engagement rating for a partnership."""
+    check_perm(
+        user,
+        "assessment.rate_partnership",
+        partnership,
+        message="Government Office officers rate partnerships.",
+    )
     record = EngagementRating.objects.filter(
         partnership=partnership, period=period
     ).first()

@@ -19,8 +19,7 @@ from django.views.decorators.http import (
 )
 
 from indicators.models import Period
-from partnerships.models import Role
-from partnerships.selectors import partnerships_for_user, role_of
+from partnerships.selectors import partnerships_for_user
 
 from . import selectors, services, workflow
 from .forms import (
@@ -382,7 +381,7 @@ def attachment_remove(
 
 @require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if role_of(request.user) not in (Role.LLSC_OFFICER, Role.NATIONAL_ADMIN):
+    if not request.user.has_perm("assessment.review_returns"):
         raise PermissionDenied("The review queue is for LLSC officers.")
     form = QueueFilterForm(request.GET or None)
     form.is_valid()
@@ -406,7 +405,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def return_review(request: HttpRequest, pk: int) -> HttpResponse:
     return_record = _get_return_for_user(request, pk)
-    if not workflow.is_reviewer_of(request.user, return_record):
+    if not request.user.has_perm(workflow.REVIEW, return_record):
         raise PermissionDenied(
             "Only the partnership's LLSC officers review its return."
         )
@@ -499,8 +498,7 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
 def rating_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
     partnership = get_object_or_404(partnerships_for_user(request.user), pk=pk)
     period_record = get_object_or_404(Period, code=period)
-    role = role_of(request.user)
-    if role not in (Role.GO_OFFICER, Role.NATIONAL_ADMIN):
+    if not request.user.has_perm("assessment.rate_partnership", partnership):
         raise PermissionDenied("Government Office officers rate partnerships.")
     rating = EngagementRating.objects.filter(
         partnership=partnership, period=period_record

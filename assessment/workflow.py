@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.models import LearningPartnership, Role
-from partnerships.selectors import role_of
 
 from .models import Answer, Notification, Return, ReturnStatus, Transition
 from .selectors import returns_for_user
 
 S = ReturnStatus
+REVIEW = "assessment.review_return"
 
 
 class Actor(Enum):
@@ -55,25 +55,9 @@ class TransitionLost(Exception):
     """Someone else moved the return first; this step was not made."""
 
 
-def is_llsc_officer_of(user: Any, partnership: LearningPartnership) -> bool:
-    """An LLSC officer of one of the partnership's local LSCs, or an administrator."""
-    role = role_of(user)
-    if role == Role.NATIONAL_ADMIN:
-        return True
-    if role != Role.LLSC_OFFICER:
-        return False
-    return partnership.llsc_relationships.filter(llsc_id=user.profile.llsc_id).exists()
-
-
-def is_reviewer_of(user: Any, return_record: Return) -> bool:
-    """Who reviews a return: the partnership's LLSC officers, or an administrator."""
-    return is_llsc_officer_of(user, return_record.partnership)
-
-
 def _may_act(user: Any, actor: Actor, return_record: Return) -> bool:
-    if actor is Actor.MANAGER:
-        return bool(user.has_perm("assessment.change_return", return_record))
-    return is_reviewer_of(user, return_record)
+    perm = "assessment.change_return" if actor is Actor.MANAGER else REVIEW
+    return bool(user.has_perm(perm, return_record))
 
 
 def allowed_steps(user: Any, return_record: Return) -> list[str]:

@@ -55,6 +55,7 @@ def main() -> None:
     for number in range(existing, args.actions):
         action_save(
             priority=priorities[number % len(priorities)],
+            user=plan.partnership.managers.first(),
             description=f"Benchmark action {number + 1}: extend outreach to a new ward",
             lead_person="Partnership manager",
             improvement_area=ImprovementArea.SERVICES,

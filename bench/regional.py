@@ -82,15 +82,19 @@ def main() -> None:
     Profile.objects.update_or_create(
         user=user, defaults={"role": Role.GO_OFFICER, "region": region}
     )
+    # Plans are made as a national administrator would.
+    loader, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True}
+    )
     for return_record in Return.objects.filter(
         partnership__in=synthetic, period=latest
     ):
         if not DevelopmentPlan.objects.filter(
             partnership=return_record.partnership, period=latest
         ).exists():
-            plan = plan_create(return_record=return_record, user=None)
+            plan = plan_create(return_record=return_record, user=loader)
             for suggestion in plan_suggestions(plan=plan)[:3]:
-                suggestion_accept(plan=plan, code=suggestion.code)
+                suggestion_accept(plan=plan, user=loader, code=suggestion.code)
 
     client = Client()
     client.force_login(user)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import rules
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -19,7 +20,6 @@ from django.views.decorators.http import require_safe
 
 from assessment import selectors as assessment_selectors
 from partnerships import selectors
-from partnerships.models import Role
 
 HOME_PARTNERSHIP_LIMIT = 10
 
@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = selectors.partnership_counts(user=request.user)
     managed = (
         assessment_selectors.managed_partnerships(partnerships=partnerships)
-        if selectors.role_of(request.user) == Role.MANAGER
+        if rules.test_rule("partnerships.manages_partnerships", request.user)
         else []
     )
     return render(

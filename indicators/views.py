@@ -14,18 +14,18 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from partnerships.backends import is_national_admin
-
 from . import selectors, services
 from .forms import FrameworkImportForm
 from .models import Framework
+
+MANAGE = "indicators.manage_frameworks"
 
 
 def _get_framework_for_user(
     request: HttpRequest, pk: int, *, manage: bool = False
 ) -> Framework:
     framework = get_object_or_404(selectors.frameworks_for_user(request.user), pk=pk)
-    if manage and not is_national_admin(request.user):
+    if manage and not request.user.has_perm(MANAGE):
         raise PermissionDenied("Only national administrators can change frameworks.")
     return framework
 
@@ -36,7 +36,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/list.html",
-        {"frameworks": frameworks, "can_manage": is_national_admin(request.user)},
+        {"frameworks": frameworks, "can_manage": request.user.has_perm(MANAGE)},
     )
 
 
@@ -51,7 +51,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dimensions": selectors.framework_dimensions(framework=framework),
             "levels": list(framework.score_levels.all()),
             "periods": list(framework.periods.all()),
-            "can_manage": is_national_admin(request.user),
+            "can_manage": request.user.has_perm(MANAGE),
         },
     )
 
@@ -70,7 +70,7 @@ def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def framework_import(request: HttpRequest) -> HttpResponse:
-    if not is_national_admin(request.user):
+    if not request.user.has_perm(MANAGE):
         raise PermissionDenied("Only national administrators can import frameworks.")
     form = FrameworkImportForm(
         request.POST if request.method == "POST" else None, request.FILES or None

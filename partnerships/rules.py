@@ -1,11 +1,16 @@
-"""Object-level permissions. Scoping (what a user may see at all) lives in
-selectors.py; these predicates decide what a user may do with what they see."""
+"""Who may do what: every "may this user do this (to this object)" of the
+service is a predicate and a perm in an app's rules module, asked the same
+way by views, services, tasks and templates (``has_perm``, ``{% if perms %}``).
+Scoping (what a user may see at all) lives in the selectors; these decide what
+a user may do with what they see. Role names are compared here and nowhere
+else."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from .models import LearningPartnership, Role
 from .selectors import role_of
@@ -13,16 +18,66 @@ from .selectors import role_of
 
 @rules.predicate
 def is_national_admin(user: Any) -> bool:
-    return role_of(user) == Role.NATIONAL_ADMIN
+    """An active national administrator (superusers count as one)."""
+    return bool(getattr(user, "is_active", False)) and (
+        role_of(user) == Role.NATIONAL_ADMIN
+    )
+
+
+@rules.predicate
+def is_manager(user: Any) -> bool:
+    return role_of(user) == Role.MANAGER
+
+
+@rules.predicate
+def is_llsc_officer(user: Any) -> bool:
+    return role_of(user) == Role.LLSC_OFFICER
+
+
+@rules.predicate
+def is_go_officer(user: Any) -> bool:
+    return role_of(user) == Role.GO_OFFICER
 
 
 @rules.predicate
 def is_manager_of(user: Any, partnership: LearningPartnership | None) -> bool:
     if partnership is None or role_of(user) != Role.MANAGER:
         return False
-    return partnership.managers.filter(pk=user.pk).exists()
+    # Asked by the view and again by the service it calls: read once per
+    # user object (one request).
+    managed = getattr(user, "_managed_partnership_ids", None)
+    if managed is None:
+        managed = set(user.managed_partnerships.values_list("pk", flat=True))
+        user._managed_partnership_ids = managed
+    return partnership.pk in managed
+
+
+@rules.predicate
+def is_llsc_officer_of(user: Any, partnership: LearningPartnership | None) -> bool:
+    """An LLSC officer of one of the partnership's local LSCs, or an
+    administrator."""
+    if partnership is None:
+        return False
+    if is_national_admin(user):
+        return True
+    if role_of(user) != Role.LLSC_OFFICER:
+        return False
+    return partnership.llsc_relationships.filter(llsc_id=user.profile.llsc_id).exists()
 
 
 can_edit_partnership = is_manager_of | is_national_admin
 
 rules.add_perm("partnerships.change_learningpartnership", can_edit_partnership)
+# What a user's work is, for the home page: rules, not perms, as national
+# administrators hold every perm but are neither managers nor officers.
+rules.add_rule("partnerships.manages_partnerships", is_manager)
+rules.add_rule("partnerships.reads_area_profiles", is_go_officer | is_llsc_officer)
+# Reference data, users and Django admin.
+rules.add_perm("partnerships.administer", is_national_admin)
+
+
+def check_perm(user: Any, perm: str, obj: Any = None, *, message: str) -> None:
+    """For services: refuse (PermissionDenied) what the user may not do, so no
+    caller can skip the check."""
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied(message)

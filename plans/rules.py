@@ -1,5 +1,5 @@
-"""Who may change a development plan: the partnership's managers (and
-national administrators, who hold every permission)."""
+"""Who may do what with development plans: the partnership's managers start
+and change them; its LLSC officers comment on and approve them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 import rules
 
-from partnerships.rules import is_manager_of, is_national_admin
+from assessment.rules import manages_return_partnership
+from partnerships.rules import is_llsc_officer_of, is_manager_of, is_national_admin
 
 
 @rules.predicate
@@ -15,4 +16,12 @@ def manages_plan_partnership(user: Any, plan: Any) -> bool:
     return plan is not None and is_manager_of(user, plan.partnership)
 
 
+@rules.predicate
+def approves_plan(user: Any, plan: Any) -> bool:
+    return plan is not None and is_llsc_officer_of(user, plan.partnership)
+
+
+# Start a plan from a return (the object).
+rules.add_perm("plans.start_plan", manages_return_partnership | is_national_admin)
 rules.add_perm("plans.change_plan", manages_plan_partnership | is_national_admin)
+rules.add_perm("plans.approve_plan", approves_plan)

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from assessment.models import Return
+from partnerships.rules import check_perm
 
 from .models import (
     DevelopmentPlan,
@@ -24,6 +25,9 @@ from .models import (
 )
 from .selectors import plan_suggestions
 
+APPROVE = "plans.approve_plan"
+APPROVERS_ONLY = "The partnership's LLSC officers approve its plan."
+
 # Three monitoring points a year by default: end of July, November and March.
 DEFAULT_POINTS = ((7, 31), (11, 30), (3, 31))
 
@@ -32,6 +36,12 @@ DEFAULT_POINTS = ((7, 31), (11, 30), (3, 31))
 def plan_create(*, return_record: Return, user: Any) -> DevelopmentPlan:
     """The partnership's plan for the return's period, started from the return,
     with three monitoring points; an existing plan is returned as it is."""
+    check_perm(
+        user,
+        "plans.start_plan",
+        return_record,
+        message="Only the partnership's managers start its plan.",
+    )
     existing = DevelopmentPlan.objects.filter(
         partnership_id=return_record.partnership_id, period_id=return_record.period_id
     ).first()
@@ -53,6 +63,15 @@ def plan_create(*, return_record: Return, user: Any) -> DevelopmentPlan:
     return plan
 
 
+def _check_change(user: Any, plan: DevelopmentPlan) -> None:
+    check_perm(
+        user,
+        "plans.change_plan",
+        plan,
+        message="Only the partnership's managers change its plan.",
+    )
+
+
 def _touch(plan: DevelopmentPlan) -> None:
     DevelopmentPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
 
@@ -72,9 +91,14 @@ def _save(instance: models.Model, fields: dict[str, Any], plan: DevelopmentPlan)
 
 @transaction.atomic
 def priority_save(
-    *, plan: DevelopmentPlan, priority: Priority | None = None, **fields: Any
+    *,
+    plan: DevelopmentPlan,
+    user: Any,
+    priority: Priority | None = None,
+    **fields: Any,
 ) -> Priority:
     """Add a priority to the plan, or change one."""
+    _check_change(user, plan)
     if priority is None:
         last = plan.priorities.aggregate(models.Max("order"))["order__max"] or 0
         priority = Priority(plan=plan, order=last + 1)
@@ -82,9 +106,12 @@ def priority_save(
 
 
 @transaction.atomic
-def suggestion_accept(*, plan: DevelopmentPlan, code: str) -> Priority | None:
+def suggestion_accept(
+    *, plan: DevelopmentPlan, user: Any, code: str
+) -> Priority | None:
     """Make a suggested priority real, with the indicator's barriers and planned
     action as its description. None if the suggestion no longer stands."""
+    _check_change(user, plan)
     suggestion = next((s for s in plan_suggestions(plan=plan) if s.code == code), None)
     if suggestion is None:
         return None
@@ -99,6 +126,7 @@ def suggestion_accept(*, plan: DevelopmentPlan, code: str) -> Priority | None:
     )
     return priority_save(
         plan=plan,
+        user=user,
         title=suggestion.title[:200],
         description=description,
         dimension=answer.indicator.dimension,
@@ -106,10 +134,12 @@ def suggestion_accept(*, plan: DevelopmentPlan, code: str) -> Priority | None:
     )
 
 
-def suggestion_dismiss(*, plan: DevelopmentPlan, code: str) -> bool:
+@transaction.atomic
+def suggestion_dismiss(*, plan: DevelopmentPlan, user: Any, code: str) -> bool:
     """Stop suggesting an indicator for this plan. False, and nothing kept,
     when the code is not a suggestion now: only codes the plan suggests are
     stored, never whatever was posted."""
+    _check_change(user, plan)
     if code not in {suggestion.code for suggestion in plan_suggestions(plan=plan)}:
         return False
     plan.dismissed_suggestions = [*plan.dismissed_suggestions, code]
@@ -117,23 +147,33 @@ def suggestion_dismiss(*, plan: DevelopmentPlan, code: str) -> bool:
     return True
 
 
-def priority_delete(*, priority: Priority) -> None:
+@transaction.atomic
+def priority_delete(*, priority: Priority, user: Any) -> None:
     """Remove a priority with its actions and targets."""
     plan = priority.plan
+    _check_change(user, plan)
     priority.delete()
     _touch(plan)
 
 
 @transaction.atomic
 def action_save(
-    *, priority: Priority, action: PlanAction | None = None, **fields: Any
+    *,
+    priority: Priority,
+    user: Any,
+    action: PlanAction | None = None,
+    **fields: Any,
 ) -> PlanAction:
     """Add an action to a priority, or change one."""
+    _check_change(user, priority.plan)
     return _save(action or PlanAction(priority=priority), fields, priority.plan)
 
 
-def action_delete(*, action: PlanAction) -> None:
+@transaction.atomic
+def action_delete(*, action: PlanAction, user: Any) -> None:
+    """Remove an action."""
     plan = action.priority.plan
+    _check_change(user, plan)
     action.delete()
     _touch(plan)
 
@@ -142,11 +182,13 @@ def action_delete(*, action: PlanAction) -> None:
 def target_save(
     *,
     priority: Priority,
+    user: Any,
     target: Target | None = None,
     actuals: dict[int, Decimal | None],
     **fields: Any,
 ) -> Target:
     """Add or change a target and its actual value at each monitoring point."""
+    _check_change(user, priority.plan)
     target = _save(target or Target(priority=priority), fields, priority.plan)
     for point_id, actual in actuals.items():
         if actual is None:
@@ -158,12 +200,16 @@ def target_save(
     return target
 
 
-def target_delete(*, target: Target) -> None:
+@transaction.atomic
+def target_delete(*, target: Target, user: Any) -> None:
+    """Remove a target with its actual values."""
     plan = target.priority.plan
+    _check_change(user, plan)
     target.delete()
     _touch(plan)
 
 
+@transaction.atomic
 def update_add(
     *,
     plan: DevelopmentPlan,
@@ -174,6 +220,7 @@ def update_add(
     user: Any,
 ) -> ProgressUpdate:
     """Report progress at a monitoring point."""
+    _check_change(user, plan)
     update = ProgressUpdate(
         plan=plan,
         point=point,
@@ -188,8 +235,10 @@ def update_add(
     return update
 
 
+@transaction.atomic
 def plan_approve(*, plan: DevelopmentPlan, user: Any, comment: str) -> DevelopmentPlan:
     """The LLSC officer's approval, with a comment; recorded in the history."""
+    check_perm(user, APPROVE, plan, message=APPROVERS_ONLY)
     plan.status = PlanStatus.APPROVED
     plan.approved_by = user
     plan.approved_at = timezone.now()
@@ -201,8 +250,10 @@ def plan_approve(*, plan: DevelopmentPlan, user: Any, comment: str) -> Developme
     return plan
 
 
+@transaction.atomic
 def plan_comment(*, plan: DevelopmentPlan, user: Any, comment: str) -> DevelopmentPlan:
     """The LLSC officer's comment without approving."""
+    check_perm(user, APPROVE, plan, message=APPROVERS_ONLY)
     plan.officer_comment = comment
     plan.save(update_fields=["officer_comment"])
     return plan

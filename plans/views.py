@@ -16,13 +16,13 @@ from django.views.decorators.http import (
 )
 
 from assessment.selectors import returns_for_user
-from assessment.workflow import is_llsc_officer_of
 
 from . import selectors, services
 from .forms import ActionForm, ApprovalForm, PriorityForm, TargetForm, UpdateForm
 from .models import DevelopmentPlan, PlanAction, Priority, Target
 
 CHANGE_PLAN = "plans.change_plan"
+APPROVE_PLAN = "plans.approve_plan"
 
 
 def _get_plan_for_user(
@@ -48,7 +48,7 @@ def _posted(request: HttpRequest) -> Any:
 def _plan_page_context(request: HttpRequest, plan: DevelopmentPlan) -> dict[str, Any]:
     context = selectors.plan_context(plan=plan)
     context["can_edit"] = request.user.has_perm(CHANGE_PLAN, plan)
-    context["can_approve"] = is_llsc_officer_of(request.user, plan.partnership)
+    context["can_approve"] = request.user.has_perm(APPROVE_PLAN, plan)
     return context
 
 
@@ -57,7 +57,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     return_record = get_object_or_404(
         returns_for_user(request.user).select_related("period"), pk=pk
     )
-    if not request.user.has_perm("assessment.add_return", return_record.partnership):
+    if not request.user.has_perm("plans.start_plan", return_record):
         raise PermissionDenied("Only the partnership's managers start its plan.")
     if return_record.is_editable:
         raise PermissionDenied(
@@ -80,12 +80,14 @@ def plan_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         code = request.POST.get("code", "")
         if request.POST.get("action") == "dismiss":
-            if services.suggestion_dismiss(plan=plan, code=code):
+            if services.suggestion_dismiss(plan=plan, user=request.user, code=code):
                 messages.success(request, f"{code} will not be suggested again.")
             else:
                 messages.error(request, f"{code} is no longer a suggestion.")
         else:
-            priority = services.suggestion_accept(plan=plan, code=code)
+            priority = services.suggestion_accept(
+                plan=plan, user=request.user, code=code
+            )
             if priority is None:
                 messages.error(request, f"{code} is no longer a suggestion.")
             else:
@@ -126,7 +128,9 @@ def priority_edit(
     )
     form = PriorityForm(_posted(request), instance=priority, plan=plan)
     if request.method == "POST" and form.is_valid():
-        services.priority_save(plan=plan, priority=priority, **form.cleaned_data)
+        services.priority_save(
+            plan=plan, user=request.user, priority=priority, **form.cleaned_data
+        )
         messages.success(request, "Priority saved.")
         return redirect(plan)
     return _form_page(
@@ -143,7 +147,9 @@ def action_edit(
     action = get_object_or_404(priority.actions, pk=action_pk) if action_pk else None
     form = ActionForm(_posted(request), instance=action, plan=plan)
     if request.method == "POST" and form.is_valid():
-        services.action_save(priority=priority, action=action, **form.cleaned_data)
+        services.action_save(
+            priority=priority, user=request.user, action=action, **form.cleaned_data
+        )
         messages.success(request, "Action saved.")
         return redirect(f"{plan.get_absolute_url()}#priority-{priority.pk}")
     title = "Change the action" if action else "Add an action"
@@ -162,6 +168,7 @@ def target_edit(
     if request.method == "POST" and form.is_valid():
         services.target_save(
             priority=priority,
+            user=request.user,
             target=target,
             actuals=form.actuals(),
             **form.model_fields(),
@@ -191,11 +198,11 @@ def plan_part_delete(
     part: Any = get_object_or_404(model.objects.filter(**{lookup: plan}), pk=part_pk)
     if request.method == "POST":
         if kind == "priority":
-            services.priority_delete(priority=part)
+            services.priority_delete(priority=part, user=request.user)
         elif kind == "action":
-            services.action_delete(action=part)
+            services.action_delete(action=part, user=request.user)
         else:
-            services.target_delete(target=part)
+            services.target_delete(target=part, user=request.user)
         messages.success(request, f"The {kind} was removed.")
         return redirect(plan)
     return render(
@@ -219,7 +226,7 @@ def update_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request, pk)
-    if not is_llsc_officer_of(request.user, plan.partnership):
+    if not request.user.has_perm(APPROVE_PLAN, plan):
         raise PermissionDenied("The partnership's LLSC officers approve its plan.")
     form = ApprovalForm(_posted(request), initial={"comment": plan.officer_comment})
     if request.method == "POST" and form.is_valid():

@@ -25,6 +25,7 @@ from weasyprint.urls import FatalURLFetchingError
 
 from assessment.models import attachment_storage
 from partnerships.models import Role
+from partnerships.rules import check_perm
 from partnerships.selectors import role_of
 from plans.models import DevelopmentPlan
 from plans.selectors import plan_context
@@ -57,11 +58,13 @@ def pack_plans(pack: Pack) -> QuerySet[DevelopmentPlan]:
 
 def pack_request(*, user: Any, period: Any, region: Any) -> Pack:
     """Queue a pack for the user's scope; the work happens in a worker."""
-    role = role_of(user)
-    if role == Role.GO_OFFICER:
+    check_perm(
+        user,
+        "reports.build_pack",
+        message="Packs are for GO staff and national administrators.",
+    )
+    if not user.has_perm("reports.see_england"):
         region = user.profile.region
-    elif role != Role.NATIONAL_ADMIN:
-        raise PermissionError("Packs are for GO staff and national administrators.")
     pack = Pack.objects.create(period=period, region=region, created_by=user)
     build_pack.enqueue(pack.pk)
     return pack

@@ -23,9 +23,8 @@ from partnerships.models import (
     LocalLSC,
     LSPRelationship,
     Region,
-    Role,
 )
-from partnerships.selectors import partnerships_for_user, role_of
+from partnerships.selectors import partnerships_for_user
 from plans.models import Priority
 
 AGREEMENT_RANK = {"mou": 3, "concordat": 3, "in_discussion": 2, "none": 1}
@@ -410,11 +409,6 @@ def score_rows(
     )
     for row in values.iterator(chunk_size=2000):
         yield list(row)
-
-
-def has_dashboard(user: Any) -> bool:
-    """GO officers, LLSC officers and national administrators compare partnerships."""
-    return role_of(user) in (Role.GO_OFFICER, Role.LLSC_OFFICER, Role.NATIONAL_ADMIN)
 
 
 def regional_trends(

@@ -27,8 +27,6 @@ from openpyxl.utils import get_column_letter
 from assessment import selectors as assessment_selectors
 from assessment.models import Return
 from indicators.models import Period
-from partnerships.models import Role
-from partnerships.selectors import role_of
 from plans.selectors import plan_context, plans_for_user
 
 from .charts import median_chart, radar_chart, trend_chart
@@ -40,7 +38,6 @@ from .selectors import (
     DIMENSIONS,
     EXPORT_HEADERS,
     DashboardFilters,
-    has_dashboard,
     regional_dashboard,
     regional_summary_pages,
     regional_trends,
@@ -103,7 +100,7 @@ def return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def _dashboard_inputs(
     request: HttpRequest,
 ) -> tuple[DashboardFilterForm, Period | None, DashboardFilters]:
-    if not has_dashboard(request.user):
+    if not request.user.has_perm("reports.view_dashboard"):
         raise PermissionDenied(
             "The regional view is for GO staff, LLSC officers and administrators."
         )
@@ -280,10 +277,9 @@ def _scope_name(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def pack_list(request: HttpRequest) -> HttpResponse:
-    role = role_of(request.user)
-    if role not in (Role.GO_OFFICER, Role.NATIONAL_ADMIN):
+    if not request.user.has_perm("reports.build_pack"):
         raise PermissionDenied("Packs are for GO staff and national administrators.")
-    national = role == Role.NATIONAL_ADMIN
+    national = request.user.has_perm("reports.see_england")
     form = PackForm(
         request.POST if request.method == "POST" else None, national=national
     )

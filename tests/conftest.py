@@ -258,9 +258,7 @@ def client_as(client: Client, cast: dict) -> Callable[[str], Client]:
     def sign_in(name: str) -> Client:
         user = cast[name]
         if user.is_authenticated:
-            client.force_login(
-                user, backend="django.contrib.auth.backends.ModelBackend"
-            )
+            client.force_login(user, backend="partnerships.backends.PasswordBackend")
         return client
 
     return sign_in

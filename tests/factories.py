@@ -127,3 +127,14 @@ class MemberOrganisationFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Member organisation {n:03d}")
     sector = Sector.FE_COLLEGE
     is_board_member = False
+
+
+def data_loader():
+    """A national administrator who sets up data for other partnerships than
+    the test's own (the services check who may do what)."""
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="data_loader", defaults={"is_superuser": True}
+    )
+    return user

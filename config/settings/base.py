@@ -98,13 +98,14 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# django-axes first (it refuses sign-in while locked out), then ModelBackend:
-# the one that signs users in.
+# django-axes first (it refuses sign-in while locked out), then the password
+# backend that signs users in (granting nothing); what users may do comes from
+# the rules perms, national administrators holding every one.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "rules.permissions.ObjectPermissionBackend",
+    "partnerships.backends.PasswordBackend",
     "partnerships.backends.NationalAdminBackend",
+    "rules.permissions.ObjectPermissionBackend",
 ]
 _VALIDATORS = "django.contrib.auth.password_validation."
 AUTH_PASSWORD_VALIDATORS = [

@@ -21,7 +21,7 @@ from .helpers import answer, answers_of, dimension_url, form_data, snapshot
 
 def signed_in(user) -> Client:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="partnerships.backends.PasswordBackend")
     return client
 
 

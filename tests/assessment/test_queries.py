@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessment.models import Answer, Return
 from assessment.services import attachment_add, return_start
-from tests.factories import LearningPartnershipFactory
+from tests.factories import LearningPartnershipFactory, data_loader
 
 from .helpers import answer, answers_of, dimension_url, earlier_returns, form_data
 
@@ -32,7 +32,7 @@ def grow(framework, partnership_a, manager_a, period_2002, period_2003):
         Answer.objects.filter(return_record=current).update(score=1, version=2)
         for partnership in LearningPartnershipFactory.create_batch(size):
             for period in (period_2002, period_2003):
-                return_start(partnership=partnership, period=period, user=manager_a)
+                return_start(partnership=partnership, period=period, user=data_loader())
         earlier_returns(
             partnership=partnership_a,
             framework=framework,

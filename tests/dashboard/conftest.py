@@ -63,7 +63,9 @@ def make_return(
 ) -> Return:
     """A return with every answer of a dimension given the score (or the list of
     seven scores), the agreed scores likewise, and barriers by indicator code."""
-    starter, _ = get_user_model().objects.get_or_create(username="return_starter")
+    starter, _ = get_user_model().objects.get_or_create(
+        username="return_starter", defaults={"is_superuser": True}
+    )
     record = return_start(partnership=partnership, period=period, user=starter)
     for field, scores in (("score", self_scores), ("agreed_score", agreed)):
         for dimension, value in (scores or {}).items():

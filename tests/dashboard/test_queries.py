@@ -56,7 +56,7 @@ def test_dashboard_query_count_is_constant(
     count,
 ):
     _populate(count, llsc_a, period_2002, period_2003)
-    client.force_login(go_a, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(go_a, backend="partnerships.backends.PasswordBackend")
     with django_assert_num_queries(QUERIES):
         response = client.get("/dashboard/")
     assert response.status_code == 200

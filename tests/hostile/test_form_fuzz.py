@@ -108,6 +108,7 @@ def world(
     d1 = Dimension.objects.get(framework=framework, code="D1")
     priority = plan_services.priority_save(
         plan=plan,
+        user=manager_b,
         title="Reach the wards",
         description="",
         dimension=d1,
@@ -117,6 +118,7 @@ def world(
     )
     action = plan_services.action_save(
         priority=priority,
+        user=manager_b,
         description="Pilot outreach learning",
         lead_member=member_b,
         lead_person="",
@@ -130,6 +132,7 @@ def world(
     )
     target = plan_services.target_save(
         priority=priority,
+        user=manager_b,
         measure="Learners",
         unit="learners",
         baseline=100,
@@ -916,9 +919,7 @@ def test_the_valid_posts_are_accepted(world, client):
         client.logout()
         user = world.cast[endpoint.user]
         if user.is_authenticated:
-            client.force_login(
-                user, backend="django.contrib.auth.backends.ModelBackend"
-            )
+            client.force_login(user, backend="partnerships.backends.PasswordBackend")
         if endpoint.prepare is not None:
             endpoint.prepare(client, world)
         data = endpoint.valid(world)

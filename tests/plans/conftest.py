@@ -87,6 +87,7 @@ def furnish(indicators, manager_a) -> Callable[..., DevelopmentPlan]:
             priorities.append(
                 plan_services.priority_save(
                     plan=plan,
+                    user=manager_a,
                     title=title,
                     description=f"Why: {code} scored low.",
                     dimension=indicator.dimension,
@@ -100,6 +101,7 @@ def furnish(indicators, manager_a) -> Callable[..., DevelopmentPlan]:
             start = datetime.date(2003, 4 + number % 9, 1)
             plan_services.action_save(
                 priority=priorities[number % 3],
+                user=manager_a,
                 description=f"Action {number + 1}: extend outreach to a new ward",
                 lead_member=member if number % 2 else None,
                 lead_person="" if number % 2 and member else "Partnership manager",
@@ -115,6 +117,7 @@ def furnish(indicators, manager_a) -> Callable[..., DevelopmentPlan]:
         for number in range(targets):
             plan_services.target_save(
                 priority=priorities[number % 3],
+                user=manager_a,
                 measure=f"Measure {number + 1}",
                 unit="learners",
                 baseline=Decimal(100 + number),

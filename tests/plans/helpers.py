@@ -78,7 +78,7 @@ def agree(return_record: Return, scores: dict[str, int]) -> None:
 def signed_in(user) -> Client:
     """A client of its own, for when two people act in one test."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="partnerships.backends.PasswordBackend")
     return client
 
 

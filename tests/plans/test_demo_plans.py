@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from assessment.workflow import is_llsc_officer_of
+from partnerships.rules import is_llsc_officer_of
 from plans.models import (
     ActionStatus,
     DevelopmentPlan,
@@ -112,7 +112,7 @@ def test_the_demo_plans_render(client) -> None:
     from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.get(username="admin")
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(admin, backend="partnerships.backends.PasswordBackend")
 
     for plan in DevelopmentPlan.objects.select_related("partnership"):
         response = client.get(f"/plans/{plan.pk}/")

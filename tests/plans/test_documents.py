@@ -177,10 +177,11 @@ def test_the_plan_page_shows_the_scores_priorities_actions_and_targets(plan, cli
 
 
 def test_target_progress_is_judged_on_the_latest_actual_value(
-    plan_a, indicators, client_as
+    plan_a, indicators, client_as, manager_a
 ):
     priority = plan_services.priority_save(
         plan=plan_a,
+        user=manager_a,
         title="Targets",
         dimension=indicators["D1.1"].dimension,
         indicators=[],
@@ -200,6 +201,7 @@ def test_target_progress_is_judged_on_the_latest_actual_value(
     for measure, baseline, floor, aspirational, actuals in cases:
         plan_services.target_save(
             priority=priority,
+            user=manager_a,
             measure=measure,
             unit="%",
             baseline=Decimal(baseline),

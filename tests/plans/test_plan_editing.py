@@ -250,9 +250,10 @@ def test_the_manager_sees_the_change_links(parts, client_as):
 
 
 @pytest.fixture
-def priority(plan_a, indicators):
+def priority(plan_a, indicators, manager_a):
     return plan_services.priority_save(
         plan=plan_a,
+        user=manager_a,
         title="Reach the regeneration wards",
         description="",
         dimension=indicators["D2.1"].dimension,

@@ -177,9 +177,12 @@ def test_dismissing_drops_the_suggestion(plan, client_as):
     assert len(found) == 6
 
 
-def test_an_indicator_already_a_priority_is_not_suggested(plan, client_as, indicators):
+def test_an_indicator_already_a_priority_is_not_suggested(
+    plan, client_as, indicators, manager_a
+):
     plan_services.priority_save(
         plan=plan,
+        user=manager_a,
         title="Our own priority",
         dimension=indicators["D2.2"].dimension,
         indicators=[indicators["D2.2"]],

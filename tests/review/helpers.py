@@ -69,5 +69,5 @@ def review_url(return_record: Return) -> str:
 def signed_in(user) -> Client:
     """A client of its own, for when two people act at once."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="partnerships.backends.PasswordBackend")
     return client

@@ -12,7 +12,11 @@ from django.utils import timezone
 from assessment.models import Answer, Return, Transition
 from assessment.services import attachment_add, return_start, return_submit
 from assessment.workflow import answers_snapshot
-from tests.factories import LearningPartnershipFactory, LLSCRelationshipFactory
+from tests.factories import (
+    LearningPartnershipFactory,
+    LLSCRelationshipFactory,
+    data_loader,
+)
 
 from .helpers import SELF_SCORES, answers_by_code, fill_answers, review_url, signed_in
 
@@ -30,9 +34,11 @@ def grow(return_a, llsc_a, manager_a, period_2002, period_2003):
         for _ in range(size):
             partnership = LearningPartnershipFactory()
             LLSCRelationshipFactory(partnership=partnership, llsc=llsc_a)
-            return_start(partnership=partnership, period=period_2002, user=manager_a)
+            return_start(
+                partnership=partnership, period=period_2002, user=data_loader()
+            )
             current = return_start(
-                partnership=partnership, period=period_2003, user=manager_a
+                partnership=partnership, period=period_2003, user=data_loader()
             )
             Return.objects.filter(pk=current.pk).update(
                 status="submitted", submitted_at=timezone.now()

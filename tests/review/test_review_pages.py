@@ -14,7 +14,11 @@ from assessment.models import Answer, Return, Transition
 from assessment.selectors import is_overdue, return_summary, review_queue
 from assessment.services import return_start
 from tests.assessment.helpers import answers_of, dimension_url, form_data
-from tests.factories import LearningPartnershipFactory, LLSCRelationshipFactory
+from tests.factories import (
+    LearningPartnershipFactory,
+    LLSCRelationshipFactory,
+    data_loader,
+)
 
 from .helpers import (
     AGREED,
@@ -67,7 +71,7 @@ def queue_data(
     partnership_c = LearningPartnershipFactory(name="Charlie Learning")
     LLSCRelationshipFactory(partnership=partnership_c, llsc=llsc_a)
     returned = return_start(
-        partnership=partnership_c, period=period_2003, user=manager_a
+        partnership=partnership_c, period=period_2003, user=data_loader()
     )
     Return.objects.filter(pk=returned.pk).update(
         status="returned", submitted_at=at_noon(today - datetime.timedelta(days=9))

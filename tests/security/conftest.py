@@ -151,6 +151,7 @@ def _build() -> World:
     dimension = framework.dimensions.get(code="D1")
     priority = plan_services.priority_save(
         plan=plan,
+        user=manager,
         title="Reach the regeneration wards",
         description="",
         dimension=dimension,
@@ -160,6 +161,7 @@ def _build() -> World:
     )
     action = plan_services.action_save(
         priority=priority,
+        user=manager,
         description="Outreach in three community centres",
         lead_member=None,
         lead_person="Pat Manager",
@@ -173,6 +175,7 @@ def _build() -> World:
     )
     target = plan_services.target_save(
         priority=priority,
+        user=manager,
         measure="New learners",
         unit="learners",
         baseline=Decimal(100),
@@ -199,9 +202,7 @@ def _build() -> World:
     for name, user in people.items():
         if user.is_authenticated:
             client = Client()
-            client.force_login(
-                user, backend="django.contrib.auth.backends.ModelBackend"
-            )
+            client.force_login(user, backend="partnerships.backends.PasswordBackend")
             sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     return World(

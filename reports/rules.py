@@ -1,0 +1,15 @@
+"""Who may use the regional view and packs (their scope decides what they
+contain)."""
+
+from __future__ import annotations
+
+import rules
+
+from partnerships.rules import is_go_officer, is_llsc_officer, is_national_admin
+
+rules.add_perm(
+    "reports.view_dashboard", is_go_officer | is_llsc_officer | is_national_admin
+)
+rules.add_perm("reports.build_pack", is_go_officer | is_national_admin)
+# England's figures and packs of any region, not only one's own.
+rules.add_perm("reports.see_england", is_national_admin)
