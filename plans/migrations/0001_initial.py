@@ -26,22 +26,28 @@ MOVED = (
 )
 
 
-def move_content_types(apps, schema_editor):
+def _rename_content_types(apps, source, destination):
+    """The moved models' content types change app, keeping their ids.
+
+    A row for the destination may be there already, made on the fly by code
+    that ran before this migration (an admin page opened before ``migrate``).
+    The renamed row is the one permissions, their grants and admin log entries
+    point at, so it is kept and the newer row gives way (deleting the old one
+    would take the permissions and their grants with it)."""
     content_types = apps.get_model("contenttypes", "ContentType")
     for model in MOVED:
-        old = content_types.objects.filter(app_label="assessment", model=model)
-        if content_types.objects.filter(app_label="plans", model=model).exists():
-            old.delete()
-        else:
-            old.update(app_label="plans")
+        old = content_types.objects.filter(app_label=source, model=model)
+        if old.exists():
+            content_types.objects.filter(app_label=destination, model=model).delete()
+            old.update(app_label=destination)
+
+
+def move_content_types(apps, schema_editor):
+    _rename_content_types(apps, "assessment", "plans")
 
 
 def keep_content_types(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED:
-        content_types.objects.filter(app_label="plans", model=model).update(
-            app_label="assessment"
-        )
+    _rename_content_types(apps, "plans", "assessment")
 
 
 class Migration(migrations.Migration):
