@@ -1,5 +1,6 @@
 """What every app's forms share to follow the GOV.UK Design System: date boxes,
-one-line text boxes, one error per field, and the form layout."""
+one-line text boxes, one error per field, the form layout, and forms rendered
+by hand."""
 
 from __future__ import annotations
 
@@ -99,3 +100,27 @@ def form_layout(*fields: Any, submit: str = "Save") -> FormHelper:
     helper.legend_size = Size.SMALL
     helper.layout = Layout(*fields, Submit("submit", submit))
     return helper
+
+
+class HandRenderedForm(forms.Form):
+    """A form whose template renders its fields by hand (a list page's
+    filters). Its helper feeds only the error summary; after validation each
+    field in error takes the GOV.UK error class of its widget's class
+    (``govuk-select--error``) and points at its message, which the template
+    gives the id ``<field id>-error``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            css = widget.attrs.get("class")
+            if css:
+                widget.attrs["class"] = f"{css} {css}--error"
+            widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"

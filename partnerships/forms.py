@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from govuk.forms import GovukDateField, GovukModelForm, form_layout
+from govuk.forms import GovukDateField, GovukModelForm, HandRenderedForm, form_layout
 
 from .models import (
     LSP,
@@ -244,24 +243,14 @@ class LSPRelationshipForm(GovukModelForm):
         return _unlinked(self, "lsp", "The partnership is already linked to this LSP")
 
 
-class PartnershipFilterForm(forms.Form):
+class PartnershipFilterForm(HandRenderedForm):
     """The list page's filters. Bad values are reported, never a server error."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Rendered by hand in the list template; the helper feeds the error summary.
-        self.helper = FormHelper()
-        self.helper.form_tag = False
         self.fields["q"].widget = forms.SearchInput(attrs={"class": "govuk-input"})
         for name in ("region", "llsc", "structure_model"):
             self.fields[name].widget.attrs["class"] = "govuk-select"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            widget = self.fields[name].widget
-            widget.attrs["class"] += f" {widget.attrs['class']}--error"
-            widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
     q = forms.CharField(label="Search by name", required=False, max_length=120)
     region = forms.ModelChoiceField(

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from govuk.forms import GovukDateField, GovukModelForm, one_line
+from govuk.forms import GovukDateField, GovukModelForm, HandRenderedForm, one_line
 
 
 def date_parts(name: str, day: Any, month: Any, year: Any) -> dict[str, str]:
@@ -133,3 +133,31 @@ def test_a_valid_field_is_still_judged_by_the_model() -> None:
     form = GroupForm({"name": "Leeds"})
     form.instance.clean = _model_refuses_the_name  # type: ignore[method-assign]
     assert form.errors == {"name": ["The model refuses this name"]}
+
+
+# -- HandRenderedForm --
+
+
+class FilterForm(HandRenderedForm):
+    q = forms.CharField(required=False)
+    kind = forms.ChoiceField(choices=[("", "All"), ("a", "A")], required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs["class"] = "govuk-input"
+        self.fields["kind"].widget.attrs["class"] = "govuk-select"
+
+
+def test_a_hand_rendered_form_has_no_form_tag_of_its_own() -> None:
+    assert FilterForm().helper.form_tag is False
+
+
+def test_a_field_in_error_takes_the_error_class_and_points_at_its_message() -> None:
+    form = FilterForm({"q": "Leeds", "kind": "z"})
+    assert list(form.errors) == ["kind"]
+
+    assert form.fields["kind"].widget.attrs == {
+        "class": "govuk-select govuk-select--error",
+        "aria-describedby": "id_kind-error",
+    }
+    assert form.fields["q"].widget.attrs == {"class": "govuk-input"}
