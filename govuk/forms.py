@@ -1,6 +1,5 @@
 """What every app's forms share to follow the GOV.UK Design System: date boxes,
-one-line text boxes, one error per field, the form layout, and forms rendered
-by hand."""
+one-line text boxes, one error per field, layouts, and forms rendered by hand."""
 
 from __future__ import annotations
 
@@ -99,6 +98,13 @@ def form_layout(*fields: Any, submit: str = "Save") -> FormHelper:
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
     helper.layout = Layout(*fields, Submit("submit", submit))
+    return helper
+
+
+def default_layout(submit: str) -> FormHelper:
+    """Every field in crispy-forms-gds's own layout, then one submit button."""
+    helper = FormHelper()
+    helper.add_input(Submit("submit", submit))
     return helper
 
 
