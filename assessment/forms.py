@@ -28,6 +28,21 @@ class AnswerTextField(forms.CharField):
         return str(super().to_python(value)).replace("\r\n", "\n")
 
 
+class ScoreField(forms.TypedChoiceField):
+    """One indicator's score as radios on the framework's scale, each level
+    named as wherever a score is read (``ScoreLevel.named``); cleaned to the
+    level's number, or None when left blank."""
+
+    def __init__(self, *, levels: list[ScoreLevel], **kwargs: Any) -> None:
+        super().__init__(
+            choices=[(level.value, level.named) for level in levels],
+            coerce=int,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            **kwargs,
+        )
+
+
 class DimensionForm(forms.Form):
     """Every answer of one dimension: score, evidence, barriers, planned
     action, the version it was read at, and an optional evidence file."""
@@ -41,16 +56,12 @@ class DimensionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.answers = answers
-        choices = [(level.value, level.named) for level in levels]
         for answer in answers:
             code = answer.indicator.code
-            self.fields[f"score-{answer.pk}"] = forms.TypedChoiceField(
+            self.fields[f"score-{answer.pk}"] = ScoreField(
+                levels=levels,
                 label=f"Score for {code}",
-                choices=choices,
-                coerce=int,
                 required=False,
-                empty_value=None,
-                widget=forms.RadioSelect,
                 initial=answer.score,
                 error_messages={
                     "invalid_choice": f"Select a score for {code} from the scale"  # noqa: S608  # nosec B608
@@ -188,14 +199,11 @@ class ReviewForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.answers = answers
-        choices = [(level.value, level.named) for level in levels]
         for answer in answers:
             code = answer.indicator.code
-            self.fields[f"agreed-{answer.pk}"] = forms.TypedChoiceField(
+            self.fields[f"agreed-{answer.pk}"] = ScoreField(
+                levels=levels,
                 label=f"Agreed score for {code}",
-                choices=choices,
-                coerce=int,
-                widget=forms.RadioSelect,
                 initial=answer.agreed_score or answer.score,
                 error_messages={
                     "required": f"Select the agreed score for {code}",

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
 from django.contrib.auth import forms as auth_forms
 
-
-def _helper(submit: str) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", submit))
-    return helper
+from govuk.forms import default_layout
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -27,7 +21,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = _helper("Sign in")
+        self.helper = default_layout("Sign in")
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
@@ -37,16 +31,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.com"
         )
-        self.helper = _helper("Send reset link")
+        self.helper = default_layout("Send reset link")
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Set password")
+        self.helper = default_layout("Set password")
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Change password")
+        self.helper = default_layout("Change password")

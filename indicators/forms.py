@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
 from django import forms
+
+from govuk.forms import default_layout
 
 MAX_FRAMEWORK_FILE = 1024 * 1024
 
@@ -16,8 +16,7 @@ class FrameworkImportForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Import framework"))
+        self.helper = default_layout("Import framework")
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]

@@ -9,8 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import Truncator
 
+from govuk.forms import GovukDateField, GovukModelForm, form_layout
 from indicators.models import Dimension, Indicator
-from partnerships.forms import GovukDateField, GovukModelForm, form_layout
 
 from .models import (
     ActionStatus,

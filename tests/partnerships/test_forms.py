@@ -159,55 +159,6 @@ def test_partnership_established_today_is_accepted(partnership_fields):
     assert form.is_valid(), form.errors
 
 
-@pytest.mark.parametrize(
-    ("day", "month", "year"),
-    [
-        (31, 2, 2003),
-        (29, 2, 2003),
-        (1, 13, 2003),
-        (0, 1, 2003),
-        (1, 1, 0),
-        (1, 1, 99999999999),
-        (99999999999999999999, 1, 2003),
-    ],
-)
-def test_impossible_dates_are_refused_with_enter_a_real_date(
-    partnership_fields, day, month, year
-):
-    form = PartnershipForm(
-        {**partnership_fields, **date_parts("established_on", day, month, year)}
-    )
-    assert not form.is_valid()
-    assert errors(form) == {"established_on": ["Enter a real date"]}
-
-
-def test_leap_day_is_a_real_date(partnership_fields):
-    form = PartnershipForm(
-        {**partnership_fields, **date_parts("established_on", 29, 2, 2004)}
-    )
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["established_on"] == datetime.date(2004, 2, 29)
-
-
-@pytest.mark.parametrize(("day", "month", "year"), [("x", 1, 2003), (1, "May", 2003)])
-def test_non_numeric_date_parts_are_refused(partnership_fields, day, month, year):
-    form = PartnershipForm(
-        {**partnership_fields, **date_parts("established_on", day, month, year)}
-    )
-    assert list(form.errors) == ["established_on"]
-
-
-@pytest.mark.parametrize(
-    ("day", "month", "year"), [(1, 4, ""), ("", 4, 2001), (1, "", 2001)]
-)
-def test_partial_date_is_refused(partnership_fields, day, month, year):
-    form = PartnershipForm(
-        {**partnership_fields, **date_parts("established_on", day, month, year)}
-    )
-    assert not form.is_valid()
-    assert list(form.errors) == ["established_on"]
-
-
 # -- LLSCRelationshipForm --
 
 
