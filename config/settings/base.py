@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "assessment",
     "plans",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

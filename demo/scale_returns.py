@@ -1,4 +1,4 @@
-"""Synthetic returns for the synthetic partnerships of ``partnerships.scale``:
+"""Synthetic returns for the synthetic partnerships of ``demo.scale``:
 one per partnership per year, every answer filled in."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from assessment.models import Answer, Return, ReturnStatus
 from indicators.models import Framework, Indicator, Period, period_dates
 from indicators.services import REFERENCE_FRAMEWORK, framework_import
 from partnerships.models import LearningPartnership
-from partnerships.scale import PREFIX
 
-from .models import Answer, Return, ReturnStatus
+from .scale import PREFIX
 
 LAST_YEAR = 2003
 BATCH = 5000

@@ -11,7 +11,7 @@ import random
 
 from django.db import transaction
 
-from .models import (
+from partnerships.models import (
     LSP,
     HostType,
     LearningPartnership,

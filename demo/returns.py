@@ -14,10 +14,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from assessment.models import (
+    Answer,
+    EngagementRating,
+    Return,
+    ReturnStatus,
+    Transition,
+)
 from indicators.models import Framework, Indicator, Period
 from partnerships.models import LearningPartnership
-
-from .models import Answer, EngagementRating, Return, ReturnStatus, Transition
 
 # Workflow steps behind each status, so every return's history is complete.
 STEPS = {

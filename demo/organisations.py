@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import (
+from partnerships.models import (
     LSP,
     AgreementStatus,
     HostType,
