@@ -5,8 +5,10 @@ progress updates. Idempotent: a partnership that has a plan keeps it."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from itertools import cycle
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -16,7 +18,9 @@ from plans.models import (
     ActionStatus,
     DevelopmentPlan,
     ImprovementArea,
+    MonitoringPoint,
     Plausibility,
+    Priority,
     SoftOutcome,
 )
 from plans.selectors import plan_suggestions
@@ -90,74 +94,8 @@ def load_demo_plans() -> int:
             continue
         plan = plan_create(return_record=source, user=manager)
         points = list(plan.monitoring_points.all())
-        for index, suggestion in enumerate(plan_suggestions(plan=plan)[:3]):
-            priority = suggestion_accept(plan=plan, code=suggestion.code)
-            if priority is None:
-                continue
-            priority.plausibility = [
-                Plausibility.HIGH,
-                Plausibility.MEDIUM,
-                Plausibility.LOW,
-            ][index]
-            priority.plausibility_rationale = (
-                "The actions reach the same residents the indicator is about, and "
-                "last year's pilot showed the approach works."
-            )
-            priority.save()
-            members = list(plan.partnership.members.order_by("name")[:3])
-            for number in range(2):
-                description, area = ACTIONS[(index * 2 + number) % len(ACTIONS)]
-                start = datetime.date(2003, 5 + number * 2, 1)
-                action_save(
-                    priority=priority,
-                    description=description,
-                    lead_member=members[number % len(members)] if members else None,
-                    lead_person="" if members else "Partnership manager",
-                    improvement_area=area,
-                    starts_on=start,
-                    due_on=start + datetime.timedelta(days=240),
-                    resources="Manager's time, two days a month",
-                    funding_source="LSC core funding"
-                    if number == 0
-                    else "Neighbourhood Renewal Fund",
-                    success_measure="Reported to the board at each monitoring point",
-                    status=next(statuses),
-                )
-            measure, unit, baseline, floor, aspiration, actuals = TARGETS[index]
-            target_save(
-                priority=priority,
-                measure=measure,
-                unit=unit,
-                baseline=Decimal(baseline),
-                floor=Decimal(floor),
-                aspirational=Decimal(aspiration),
-                actuals={
-                    point.pk: Decimal(value)
-                    for point, value in zip(points, actuals, strict=False)
-                },
-            )
-        update_add(
-            plan=plan,
-            point=points[0],
-            status=ActionStatus.ON_TRACK,
-            narrative=(
-                "The needs analysis is complete and shared with the LSP. Outreach "
-                "started in two of the three centres; the third opens in September."
-            ),
-            soft_outcomes=[SoftOutcome.STRATEGIC_LINKS, SoftOutcome.SCHOOLS_EMPLOYERS],
-            user=manager,
-        )
-        update_add(
-            plan=plan,
-            point=points[1],
-            status=ActionStatus.AT_RISK,
-            narrative=(
-                "Tutor training is behind: the voluntary sector forum asked for evening "
-                "sessions. Residents on the pilot report more confidence about learning."
-            ),
-            soft_outcomes=[SoftOutcome.ATTITUDES],
-            user=manager,
-        )
+        _add_priorities(plan, points, statuses)
+        _add_updates(plan, points, manager)
         if name in APPROVED:
             officer = get_user_model().objects.filter(username="officer").first()
             plan_approve(
@@ -167,3 +105,95 @@ def load_demo_plans() -> int:
             )
         made += 1
     return made
+
+
+def _add_priorities(
+    plan: DevelopmentPlan,
+    points: list[MonitoringPoint],
+    statuses: Iterator[ActionStatus],
+) -> None:
+    """The plan's first three suggestions taken as priorities, each with two
+    actions and a target."""
+    for index, suggestion in enumerate(plan_suggestions(plan=plan)[:3]):
+        priority = suggestion_accept(plan=plan, code=suggestion.code)
+        if priority is None:
+            continue
+        priority.plausibility = [
+            Plausibility.HIGH,
+            Plausibility.MEDIUM,
+            Plausibility.LOW,
+        ][index]
+        priority.plausibility_rationale = (
+            "The actions reach the same residents the indicator is about, and "
+            "last year's pilot showed the approach works."
+        )
+        priority.save()
+        _add_actions(plan, priority, index, statuses)
+        measure, unit, baseline, floor, aspiration, actuals = TARGETS[index]
+        target_save(
+            priority=priority,
+            measure=measure,
+            unit=unit,
+            baseline=Decimal(baseline),
+            floor=Decimal(floor),
+            aspirational=Decimal(aspiration),
+            actuals={
+                point.pk: Decimal(value)
+                for point, value in zip(points, actuals, strict=False)
+            },
+        )
+
+
+def _add_actions(
+    plan: DevelopmentPlan,
+    priority: Priority,
+    index: int,
+    statuses: Iterator[ActionStatus],
+) -> None:
+    members = list(plan.partnership.members.order_by("name")[:3])
+    for number in range(2):
+        description, area = ACTIONS[(index * 2 + number) % len(ACTIONS)]
+        start = datetime.date(2003, 5 + number * 2, 1)
+        action_save(
+            priority=priority,
+            description=description,
+            lead_member=members[number % len(members)] if members else None,
+            lead_person="" if members else "Partnership manager",
+            improvement_area=area,
+            starts_on=start,
+            due_on=start + datetime.timedelta(days=240),
+            resources="Manager's time, two days a month",
+            funding_source="LSC core funding"
+            if number == 0
+            else "Neighbourhood Renewal Fund",
+            success_measure="Reported to the board at each monitoring point",
+            status=next(statuses),
+        )
+
+
+def _add_updates(
+    plan: DevelopmentPlan, points: list[MonitoringPoint], manager: Any
+) -> None:
+    """Progress reported at the first two monitoring points."""
+    update_add(
+        plan=plan,
+        point=points[0],
+        status=ActionStatus.ON_TRACK,
+        narrative=(
+            "The needs analysis is complete and shared with the LSP. Outreach "
+            "started in two of the three centres; the third opens in September."
+        ),
+        soft_outcomes=[SoftOutcome.STRATEGIC_LINKS, SoftOutcome.SCHOOLS_EMPLOYERS],
+        user=manager,
+    )
+    update_add(
+        plan=plan,
+        point=points[1],
+        status=ActionStatus.AT_RISK,
+        narrative=(
+            "Tutor training is behind: the voluntary sector forum asked for evening "
+            "sessions. Residents on the pilot report more confidence about learning."
+        ),
+        soft_outcomes=[SoftOutcome.ATTITUDES],
+        user=manager,
+    )

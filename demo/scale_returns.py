@@ -87,6 +87,15 @@ def generate_scale_returns(*, years: int, seed: int = 2004) -> int:
                 )
             )
     Return.objects.bulk_create(returns, batch_size=BATCH)
+    _create_answers(returns, indicators, rng=rng)
+    return len(returns)
+
+
+def _create_answers(
+    returns: list[Return], indicators: list[Indicator], *, rng: random.Random
+) -> None:
+    """Every indicator scored in every return, with agreed scores where the
+    return is accepted; written in batches."""
     answers = []
     for return_record in returns:
         accepted = return_record.status == ReturnStatus.ACCEPTED
@@ -108,4 +117,3 @@ def generate_scale_returns(*, years: int, seed: int = 2004) -> int:
                 Answer.objects.bulk_create(answers)
                 answers = []
     Answer.objects.bulk_create(answers)
-    return len(returns)
