@@ -152,6 +152,7 @@ def prepare(args: argparse.Namespace) -> Plan:
     from django.db.models import Count, Q
 
     from assessment.models import Answer, Return, ReturnStatus, Transition
+    from demo.scale import PREFIX
     from partnerships.models import (
         LearningPartnership,
         LocalLSC,
@@ -159,7 +160,6 @@ def prepare(args: argparse.Namespace) -> Plan:
         Region,
         Role,
     )
-    from partnerships.scale import PREFIX
 
     call_command("migrate", verbosity=0)
     synthetic = LearningPartnership.objects.filter(name__startswith=PREFIX)

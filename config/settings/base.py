@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "assessment",
     "plans",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

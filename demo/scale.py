@@ -11,7 +11,7 @@ import random
 
 from django.db import transaction
 
-from .models import (
+from partnerships.models import (
     LSP,
     HostType,
     LearningPartnership,
@@ -57,25 +57,52 @@ def generate_scale_data(
     wanted = [(i, name) for i, name in wanted if name not in existing]
     if not wanted:
         return 0
+    llscs = _llscs(wanted, regions)
+    created = _create_partnerships(
+        wanted,
+        llscs,
+        region=None if region_code is None else regions[0],
+        years=years,
+        rng=rng,
+    )
+    _create_links_and_members(wanted, created, llscs, rng=rng)
+    return len(wanted)
 
+
+def _llsc_number(i: int) -> int:
+    return (i - 1) // PARTNERSHIPS_PER_LLSC + 1
+
+
+def _llscs(wanted: list[tuple[int, str]], regions: list[Region]) -> dict[int, LocalLSC]:
+    """The synthetic local LSCs the wanted partnerships need, by number."""
     llscs: dict[int, LocalLSC] = {}
     for i, _ in wanted:
-        number = (i - 1) // PARTNERSHIPS_PER_LLSC + 1
+        number = _llsc_number(i)
         if number not in llscs:
             region = regions[number % len(regions)]
             llscs[number] = LocalLSC.objects.get_or_create(
                 name=f"Synthetic LSC {number:03d}", defaults={"region": region}
             )[0]
+    return llscs
 
+
+def _create_partnerships(
+    wanted: list[tuple[int, str]],
+    llscs: dict[int, LocalLSC],
+    *,
+    region: Region | None,
+    years: int,
+    rng: random.Random,
+) -> dict[str, LearningPartnership]:
+    """The wanted partnerships, in their local LSC's region unless ``region``
+    is given; returns them by name."""
     new_partnerships = []
     for i, name in wanted:
-        llsc = llscs[(i - 1) // PARTNERSHIPS_PER_LLSC + 1]
-        region = llsc.region if region_code is None else regions[0]
         days_back = rng.randrange(max(years, 1) * 365)
         new_partnerships.append(
             LearningPartnership(
                 name=name,
-                region=region,
+                region=llscs[_llsc_number(i)].region if region is None else region,
                 structure_model=rng.choice(list(StructureModel)),
                 host_organisation=f"Host organisation {i:04d}",
                 host_type=rng.choice(list(HostType)),
@@ -85,18 +112,28 @@ def generate_scale_data(
             )
         )
     LearningPartnership.objects.bulk_create(new_partnerships)
-    created = {
+    return {
         p.name: p
         for p in LearningPartnership.objects.filter(name__in=[n for _, n in wanted])
     }
 
+
+def _create_links_and_members(
+    wanted: list[tuple[int, str]],
+    created: dict[str, LearningPartnership],
+    llscs: dict[int, LocalLSC],
+    *,
+    rng: random.Random,
+) -> None:
+    """Each new partnership's local LSC link, one to four LSPs with their links,
+    and its members."""
     lsps, lsp_links, llsc_links, members = [], [], [], []
     for i, name in wanted:
         partnership = created[name]
         llsc_links.append(
             LLSCRelationship(
                 partnership=partnership,
-                llsc=llscs[(i - 1) // PARTNERSHIPS_PER_LLSC + 1],
+                llsc=llscs[_llsc_number(i)],
                 agreement_status="none",
                 covers_collaboration=rng.random() < 0.5,
             )
@@ -135,4 +172,3 @@ def generate_scale_data(
     LLSCRelationship.objects.bulk_create(llsc_links)
     LSPRelationship.objects.bulk_create(lsp_links)
     MemberOrganisation.objects.bulk_create(members)
-    return len(wanted)

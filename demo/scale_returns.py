@@ -1,4 +1,4 @@
-"""Synthetic returns for the synthetic partnerships of ``partnerships.scale``:
+"""Synthetic returns for the synthetic partnerships of ``demo.scale``:
 one per partnership per year, every answer filled in."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from assessment.models import Answer, Return, ReturnStatus
 from indicators.models import Framework, Indicator, Period, period_dates
 from indicators.services import REFERENCE_FRAMEWORK, framework_import
 from partnerships.models import LearningPartnership
-from partnerships.scale import PREFIX
 
-from .models import Answer, Return, ReturnStatus
+from .scale import PREFIX
 
 LAST_YEAR = 2003
 BATCH = 5000
@@ -87,6 +87,15 @@ def generate_scale_returns(*, years: int, seed: int = 2004) -> int:
                 )
             )
     Return.objects.bulk_create(returns, batch_size=BATCH)
+    _create_answers(returns, indicators, rng=rng)
+    return len(returns)
+
+
+def _create_answers(
+    returns: list[Return], indicators: list[Indicator], *, rng: random.Random
+) -> None:
+    """Every indicator scored in every return, with agreed scores where the
+    return is accepted; written in batches."""
     answers = []
     for return_record in returns:
         accepted = return_record.status == ReturnStatus.ACCEPTED
@@ -108,4 +117,3 @@ def generate_scale_returns(*, years: int, seed: int = 2004) -> int:
                 Answer.objects.bulk_create(answers)
                 answers = []
     Answer.objects.bulk_create(answers)
-    return len(returns)

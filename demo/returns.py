@@ -14,10 +14,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from assessment.models import (
+    Answer,
+    EngagementRating,
+    Return,
+    ReturnStatus,
+    Transition,
+)
 from indicators.models import Framework, Indicator, Period
 from partnerships.models import LearningPartnership
-
-from .models import Answer, EngagementRating, Return, ReturnStatus, Transition
 
 # Workflow steps behind each status, so every return's history is complete.
 STEPS = {
@@ -259,19 +264,7 @@ def _make_return(
         scored = {"D1", "D2"} if in_progress else set()
     else:
         scored = None
-    at = submitted_at
-    for from_status, to_status in STEPS.get(ReturnStatus(status), []):
-        Transition.objects.create(
-            return_record=return_record,
-            from_status=from_status,
-            to_status=to_status,
-            at=at,
-            by=manager
-            if to_status == ReturnStatus.SUBMITTED and partnership.name == "Hull"
-            else None,
-            reason=RETURN_REASON if to_status == ReturnStatus.RETURNED else "",
-        )
-        at += datetime.timedelta(days=3)
+    _add_transitions(return_record, at=submitted_at, manager=manager)
     Answer.objects.bulk_create(
         _answers(
             return_record,
@@ -289,3 +282,20 @@ def _make_return(
             answer.score = None
             answer.save(update_fields=["score"])
     return 1
+
+
+def _add_transitions(
+    return_record: Return, *, at: datetime.datetime, manager: Any
+) -> None:
+    """The workflow steps that led to the return's status, three days apart."""
+    hull = return_record.partnership.name == "Hull"
+    for from_status, to_status in STEPS.get(ReturnStatus(return_record.status), []):
+        Transition.objects.create(
+            return_record=return_record,
+            from_status=from_status,
+            to_status=to_status,
+            at=at,
+            by=manager if to_status == ReturnStatus.SUBMITTED and hull else None,
+            reason=RETURN_REASON if to_status == ReturnStatus.RETURNED else "",
+        )
+        at += datetime.timedelta(days=3)

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessment.scale import generate_scale_returns
-from partnerships.scale import generate_scale_data
+from demo.scale import generate_scale_data
+from demo.scale_returns import generate_scale_returns
 
 
 class Command(BaseCommand):

@@ -4,10 +4,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from assessment.demo import load_demo_returns
-from assessment.demo_plans import load_demo_plans
+from demo.organisations import load_demo_data
+from demo.people import DEMO_PASSWORD
+from demo.plans import load_demo_plans
+from demo.returns import load_demo_returns
 from indicators.services import reference_framework_load
-from partnerships.demo import DEMO_PASSWORD, load_demo_data
 from partnerships.models import LearningPartnership
 
 
