@@ -1,11 +1,10 @@
-"""Reads for the regional and national views: one row per partnership, the
-aggregates the 2003 study reported, and the score exports. The rows come from
-the same scoping selectors as every other page."""
+"""Reads for the regional and national views: one row per partnership and the
+aggregates the 2003 study reported (the score downloads are in exports.py).
+The rows come from the same scoping selectors as every other page."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean, median
@@ -361,55 +360,6 @@ def common_barriers(*, returns: list[Return], limit: int = 5) -> list[tuple[str,
         .annotate(times=Count("pk"))
         .order_by("-times", "barriers")[:limit]
     ]
-
-
-EXPORT_HEADERS = [
-    "Partnership",
-    "Region",
-    "Period",
-    "Return status",
-    "Dimension",
-    "Indicator",
-    "Statement",
-    "Self score",
-    "Agreed score",
-    "Barriers",
-]
-
-
-def score_rows(
-    *, user: Any, filters: DashboardFilters, period: Period | None = None
-) -> Iterator[list[Any]]:
-    """One row per partnership x indicator x period, for the exports; streamed
-    from the database in chunks."""
-    answers = Answer.objects.filter(
-        return_record__partnership__in=dashboard_partnerships(
-            user=user, filters=filters
-        )
-    )
-    if period is not None:
-        answers = answers.filter(return_record__period=period)
-    if filters.status:
-        answers = answers.filter(return_record__status=filters.status)
-    values = answers.order_by(
-        "return_record__partnership__name",
-        "-return_record__period__starts_on",
-        "indicator__dimension__order",
-        "indicator__order",
-    ).values_list(
-        "return_record__partnership__name",
-        "return_record__partnership__region__name",
-        "return_record__period__code",
-        "return_record__status",
-        "indicator__dimension__code",
-        "indicator__code",
-        "indicator__statement",
-        "score",
-        "agreed_score",
-        "barriers",
-    )
-    for row in values.iterator(chunk_size=2000):
-        yield list(row)
 
 
 def has_dashboard(user: Any) -> bool:
