@@ -179,6 +179,14 @@ def dashboard_partnerships(
     return partnerships.distinct()
 
 
+def regional_period(*, chosen: Period | None) -> Period | None:
+    """The period the regional view shows: the one chosen, else the latest
+    that has returns; None when there are no returns at all."""
+    if chosen is not None:
+        return chosen
+    return Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
+
+
 def regional_dashboard(
     *, user: Any, period: Period, filters: DashboardFilters
 ) -> Dashboard:

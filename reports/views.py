@@ -35,6 +35,7 @@ from .selectors import (
     DashboardFilters,
     has_dashboard,
     regional_dashboard,
+    regional_period,
     regional_summary_pages,
     regional_trends,
 )
@@ -107,10 +108,7 @@ def _dashboard_inputs(
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, period, filters = _dashboard_inputs(request)
-    period = (
-        period
-        or Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
-    )
+    period = regional_period(chosen=period)
     if period is None:
         return render(request, "reports/dashboard.html", {"form": form, "data": None})
     data = regional_dashboard(user=request.user, period=period, filters=filters)
@@ -156,10 +154,7 @@ def scores_xlsx(request: HttpRequest) -> FileResponse:
 @require_safe
 def regional_pdf(request: HttpRequest) -> HttpResponse:
     _, period, filters = _dashboard_inputs(request)
-    period = (
-        period
-        or Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
-    )
+    period = regional_period(chosen=period)
     if period is None:
         raise Http404("There are no returns yet.")
     data = regional_dashboard(user=request.user, period=period, filters=filters)
@@ -250,10 +245,7 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
 def dashboard_partnership(request: HttpRequest, pk: int) -> HttpResponse:
     """One partnership of the regional view: radar against the regional median."""
     _, period, filters = _dashboard_inputs(request)
-    period = (
-        period
-        or Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
-    )
+    period = regional_period(chosen=period)
     if period is None:
         raise Http404("There are no returns yet.")
     data = regional_dashboard(user=request.user, period=period, filters=filters)
