@@ -22,6 +22,7 @@ from assessment.models import Return
 from indicators.models import Period
 from partnerships.models import Role
 from partnerships.selectors import role_of
+from plans.models import DevelopmentPlan
 from plans.selectors import plan_context, plans_for_user
 
 from .charts import median_chart, radar_chart, trend_chart
@@ -41,27 +42,37 @@ from .selectors import (
 )
 
 
-@require_safe
-def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(
+def _get_plan_for_user(request: HttpRequest, pk: int) -> DevelopmentPlan:
+    """The plan, with what its document shows; 404 outside the user's scope."""
+    return get_object_or_404(
         plans_for_user(request.user).select_related(
             "partnership", "period", "source_return__framework", "approved_by"
         ),
         pk=pk,
     )
+
+
+def _get_return_for_user(request: HttpRequest, pk: int) -> Return:
+    """The return, with what every return page shows; 404 outside the user's
+    scope."""
+    try:
+        return assessment_selectors.return_for_page(
+            assessment_selectors.returns_for_user(request.user), pk
+        )
+    except Return.DoesNotExist as error:
+        raise Http404("No such return") from error
+
+
+@require_safe
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk)
     context = plan_context(plan=plan)
     content = render_pdf("reports/plan_pdf.html", context, request)
     name = f"development-plan-{slugify(plan.partnership.name)}-{plan.period.code}.pdf"
     return pdf_response(content, name)
 
 
-def _return_context(request: HttpRequest, pk: int) -> dict[str, object]:
-    try:
-        return_record = assessment_selectors.return_for_page(
-            assessment_selectors.returns_for_user(request.user), pk
-        )
-    except Return.DoesNotExist as error:
-        raise Http404("No such return") from error
+def _return_context(return_record: Return) -> dict[str, object]:
     answers = {
         a.pk: a
         for a in return_record.answers.select_related("indicator").prefetch_related(
@@ -77,14 +88,14 @@ def _return_context(request: HttpRequest, pk: int) -> dict[str, object]:
 
 @require_safe
 def return_document(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/return_page.html", _return_context(request, pk))
+    return_record = _get_return_for_user(request, pk)
+    return render(request, "reports/return_page.html", _return_context(return_record))
 
 
 @require_safe
 def return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _return_context(request, pk)
-    return_record = context["return"]
-    assert isinstance(return_record, Return)  # noqa: S101
+    return_record = _get_return_for_user(request, pk)
+    context = _return_context(return_record)
     content = render_pdf("reports/return_pdf.html", context, request)
     name = (
         f"self-assessment-{slugify(return_record.partnership.name)}-"
