@@ -79,6 +79,38 @@ def _memoised(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _pygal_chart(
+    kind: Any,
+    *,
+    title: str,
+    x_labels: list[str],
+    height: int,
+    maximum: int,
+    legend_columns: int,
+    **options: Any,
+) -> Any:
+    """A pygal chart set up as every chart here is: the GOV.UK style, 560 wide
+    but sized by its container, a scale from 0 to ``maximum``, the legend
+    below, no script files (``_finish`` removes the inline script too) and no
+    XML declaration (the SVG goes inside a page)."""
+    chart = kind(
+        style=STYLE,
+        width=560,
+        height=height,
+        range=(0, maximum),
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=legend_columns,
+        disable_xml_declaration=True,
+        js=[],
+        explicit_size=False,
+        **options,
+    )
+    chart.title = title
+    chart.x_labels = x_labels
+    return chart
+
+
 @_memoised
 def radar_chart(
     *, title: str, axes: list[str], series: dict[str, list[float | None]], maximum: int
@@ -87,23 +119,17 @@ def radar_chart(
     if not any(value is not None for values in series.values() for value in values):
         empty = SafeString("")
         return Chart(svg=empty, description=f"{title}: no scores yet.", print_svg=empty)
-    chart = pygal.Radar(
-        style=STYLE,
-        width=560,
+    chart = _pygal_chart(
+        pygal.Radar,
+        title=title,
+        x_labels=axes,
         height=440,
-        range=(0, maximum),
+        maximum=maximum,
+        legend_columns=len(series) or 1,
         fill=True,
         dots_size=4,
-        show_legend=True,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=len(series) or 1,
-        disable_xml_declaration=True,
-        js=[],
         print_values=False,
-        explicit_size=False,
     )
-    chart.title = title
-    chart.x_labels = axes
     chart.y_labels = list(range(0, maximum + 1))
     for name, values in series.items():
         # A series with no score at all would be drawn as zeros: leave it to
@@ -122,20 +148,9 @@ def median_chart(
     national: list[float | None],
 ) -> Chart:
     """Bars of the regional median per dimension beside the national median."""
-    chart = pygal.Bar(
-        style=STYLE,
-        width=560,
-        height=320,
-        range=(0, 4),
-        show_legend=True,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=2,
-        disable_xml_declaration=True,
-        js=[],
-        explicit_size=False,
+    chart = _pygal_chart(
+        pygal.Bar, title=title, x_labels=axes, height=320, maximum=4, legend_columns=2
     )
-    chart.title = title
-    chart.x_labels = axes
     chart.add("Selected (median)", regional)
     chart.add("England (median)", national)
     return _finish(chart, title, {"Selected": regional, "England": national}, axes)
@@ -195,21 +210,15 @@ def trend_chart(
     *, title: str, periods: list[str], series: dict[str, list[float | None]]
 ) -> Chart:
     """A line per dimension across the periods."""
-    chart = pygal.Line(
-        style=STYLE,
-        width=560,
+    chart = _pygal_chart(
+        pygal.Line,
+        title=title,
+        x_labels=periods,
         height=320,
-        range=(0, 4),
-        show_legend=True,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=len(series) or 1,
-        disable_xml_declaration=True,
-        js=[],
-        explicit_size=False,
+        maximum=4,
+        legend_columns=len(series) or 1,
         allow_interruptions=True,
     )
-    chart.title = title
-    chart.x_labels = periods
     for name, values in series.items():
         chart.add(name, values)
     return _finish(chart, title, series, periods)

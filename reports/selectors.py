@@ -1,11 +1,11 @@
-"""Reads for the regional and national views: one row per partnership, the
-aggregates the 2003 study reported, and the score exports. The rows come from
-the same scoping selectors as every other page."""
+"""Reads for the regional and national views: one row per partnership and the
+aggregates the 2003 study reported (the score downloads are in exports.py).
+The rows come from the same scoping selectors as every other page."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean, median
@@ -179,11 +179,43 @@ def dashboard_partnerships(
     return partnerships.distinct()
 
 
+def regional_period(*, chosen: Period | None) -> Period | None:
+    """The period the regional view shows: the one chosen, else the latest
+    that has returns; None when there are no returns at all."""
+    if chosen is not None:
+        return chosen
+    return Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
+
+
+@dataclass
+class _DashboardSources:
+    """What the regional view reads for a period, before it is shaped into
+    rows and aggregates."""
+
+    partnerships: Sequence[LearningPartnership]
+    previous: Period | None
+    current: dict[int, Return]  # the period's return, per partnership
+    last: dict[int, Return]  # the previous period's
+    means: dict[int, dict[str, tuple[Any, Any]]]  # per return, see _dimension_means
+    ratings: dict[int, EngagementRating]
+    levels: list[ScoreLevel]
+
+
 def regional_dashboard(
     *, user: Any, period: Period, filters: DashboardFilters
 ) -> Dashboard:
     """One row per partnership in the user's scope and the aggregates, in a
     fixed number of queries whatever the number of partnerships."""
+    sources = _dashboard_sources(user=user, period=period, filters=filters)
+    rows = _dashboard_rows(sources, status=filters.status)
+    return _dashboard_aggregates(period=period, sources=sources, rows=rows)
+
+
+def _dashboard_sources(
+    *, user: Any, period: Period, filters: DashboardFilters
+) -> _DashboardSources:
+    """The partnerships with their links, both periods' returns and their
+    dimension means, the GO ratings and the score levels: eight queries."""
     partnerships = list(
         dashboard_partnerships(user=user, filters=filters)
         .select_related("region")
@@ -223,62 +255,110 @@ def regional_dashboard(
             partnership__in=partnerships, period=period
         )
     }
-    framework_ids = {r.framework_id for r in current.values()}
+    return _DashboardSources(
+        partnerships=partnerships,
+        previous=previous,
+        current=current,
+        last=last,
+        means=means,
+        ratings=ratings,
+        levels=_stage_levels(list(current.values())),
+    )
+
+
+def _stage_levels(returns: list[Return]) -> list[ScoreLevel]:
+    """The score levels of the returns' frameworks, lowest first."""
+    framework_ids = {r.framework_id for r in returns}
     levels = list(
         ScoreLevel.objects.filter(framework_id__in=framework_ids).order_by("value")
     )
     # One framework per period in practice; its levels name the stages.
-    levels = list({level.value: level for level in levels}.values())
+    return list({level.value: level for level in levels}.values())
 
+
+def _dashboard_rows(sources: _DashboardSources, *, status: str) -> list[DashboardRow]:
+    """A row per partnership whose return has the status asked for (every
+    partnership when none is); no queries."""
     rows = []
-    for partnership in partnerships:
-        return_record = current.get(partnership.pk)
-        status = return_record.status if return_record else "not_started"
-        if filters.status and status != filters.status:
+    for partnership in sources.partnerships:
+        return_record = sources.current.get(partnership.pk)
+        shown_status = return_record.status if return_record else "not_started"
+        if status and shown_status != status:
             continue
-        scores = means.get(return_record.pk, {}) if return_record else {}
-        overall = _overall(scores)
-        previous_return = last.get(partnership.pk)
-        before = (
-            _overall(means.get(previous_return.pk, {})) if previous_return else None
-        )
-        rows.append(
-            DashboardRow(
-                partnership=partnership,
-                return_record=return_record,
-                self_scores={
-                    d: _rounded(scores.get(d, (None, None))[0]) for d in DIMENSIONS
-                },
-                agreed_scores={
-                    d: _rounded(scores.get(d, (None, None))[1]) for d in DIMENSIONS
-                },
-                overall=overall,
-                stage=stage_label(overall, levels),
-                change=round(overall - before, 2)
-                if overall is not None and before is not None
-                else None,
-                rating=ratings.get(partnership.pk),
-                agreement=_best(
-                    getattr(partnership, "llsc_links", []),
-                    "agreement_status",
-                    AGREEMENT_RANK,
-                ),
-                recognition=_best(
-                    getattr(partnership, "lsp_links", []),
-                    "recognition",
-                    RECOGNITION_RANK,
-                ),
-                lsp_links=getattr(partnership, "lsp_links", []),
-            )
-        )
+        rows.append(_dashboard_row(sources, partnership, return_record))
+    return rows
+
+
+def _dashboard_row(
+    sources: _DashboardSources,
+    partnership: LearningPartnership,
+    return_record: Return | None,
+) -> DashboardRow:
+    scores = sources.means.get(return_record.pk, {}) if return_record else {}
+    overall = _overall(scores)
+    previous_return = sources.last.get(partnership.pk)
+    before = (
+        _overall(sources.means.get(previous_return.pk, {})) if previous_return else None
+    )
+    lsp_links = getattr(partnership, "lsp_links", [])
+    return DashboardRow(
+        partnership=partnership,
+        return_record=return_record,
+        self_scores={d: _rounded(scores.get(d, (None, None))[0]) for d in DIMENSIONS},
+        agreed_scores={d: _rounded(scores.get(d, (None, None))[1]) for d in DIMENSIONS},
+        overall=overall,
+        stage=stage_label(overall, sources.levels),
+        change=round(overall - before, 2)
+        if overall is not None and before is not None
+        else None,
+        rating=sources.ratings.get(partnership.pk),
+        agreement=_best(
+            getattr(partnership, "llsc_links", []), "agreement_status", AGREEMENT_RANK
+        ),
+        recognition=_best(lsp_links, "recognition", RECOGNITION_RANK),
+        lsp_links=lsp_links,
+    )
+
+
+def _dashboard_aggregates(
+    *, period: Period, sources: _DashboardSources, rows: list[DashboardRow]
+) -> Dashboard:
+    """The figures above and below the table, over the rows shown; the
+    national medians and the common barriers are a query each."""
     shown = [row.partnership for row in rows]
     shown_ids = {p.pk for p in shown}
-    total = len(shown)
-    links = [row.lsp_links for row in rows]
+    learning_arm, lead_agency, york = _lsp_counts([row.lsp_links for row in rows])
+    structures = Counter(p.get_structure_model_display() for p in shown)
+    return Dashboard(
+        period=period,
+        previous=sources.previous,
+        rows=rows,
+        learning_arm_share=_share(learning_arm, len(shown)),
+        lead_agency_share=_share(lead_agency, len(shown)),
+        york_stages=york,
+        structure_models=dict(structures.most_common()),
+        regional_median=_regional_medians(rows),
+        national_median=national_medians(period=period),
+        barriers=common_barriers(
+            returns=[
+                r for r in sources.current.values() if r.partnership_id in shown_ids
+            ]
+        ),
+        levels=sources.levels,
+    )
+
+
+def _lsp_counts(
+    links: list[list[LSPRelationship]],
+) -> tuple[int, int, dict[str, int]]:
+    """Of the partnerships (their LSP relationships given): how many are
+    formally the learning arm of an LSP, how many are recognised as lead
+    agency on learning (a learning arm is), and how many reached each of
+    York's stages of activity with at least one LSP."""
     learning_arm = sum(
         1 for ls in links if any(x.recognition == "learning_arm" for x in ls)
     )
-    lead = sum(
+    lead_agency = sum(
         1
         for ls in links
         if any(x.recognition in ("learning_arm", "lead_agency") for x in ls)
@@ -294,8 +374,13 @@ def regional_dashboard(
             1 for ls in links if any(x.stage_funded_projects for x in ls)
         ),
     }
-    structures = Counter(p.get_structure_model_display() for p in shown)
-    regional = {
+    return learning_arm, lead_agency, york
+
+
+def _regional_medians(rows: list[DashboardRow]) -> dict[str, float | None]:
+    """Per dimension, the median over the rows of the agreed score, else the
+    self score."""
+    return {
         d: _median(
             row.agreed_scores[d]
             if row.agreed_scores[d] is not None
@@ -304,21 +389,6 @@ def regional_dashboard(
         )
         for d in DIMENSIONS
     }
-    return Dashboard(
-        period=period,
-        previous=previous,
-        rows=rows,
-        learning_arm_share=_share(learning_arm, total),
-        lead_agency_share=_share(lead, total),
-        york_stages=york,
-        structure_models=dict(structures.most_common()),
-        regional_median=regional,
-        national_median=national_medians(period=period),
-        barriers=common_barriers(
-            returns=[r for r in current.values() if r.partnership_id in shown_ids]
-        ),
-        levels=levels,
-    )
 
 
 def _median(values: Any) -> float | None:
@@ -360,55 +430,6 @@ def common_barriers(*, returns: list[Return], limit: int = 5) -> list[tuple[str,
         .annotate(times=Count("pk"))
         .order_by("-times", "barriers")[:limit]
     ]
-
-
-EXPORT_HEADERS = [
-    "Partnership",
-    "Region",
-    "Period",
-    "Return status",
-    "Dimension",
-    "Indicator",
-    "Statement",
-    "Self score",
-    "Agreed score",
-    "Barriers",
-]
-
-
-def score_rows(
-    *, user: Any, filters: DashboardFilters, period: Period | None = None
-) -> Iterator[list[Any]]:
-    """One row per partnership x indicator x period, for the exports; streamed
-    from the database in chunks."""
-    answers = Answer.objects.filter(
-        return_record__partnership__in=dashboard_partnerships(
-            user=user, filters=filters
-        )
-    )
-    if period is not None:
-        answers = answers.filter(return_record__period=period)
-    if filters.status:
-        answers = answers.filter(return_record__status=filters.status)
-    values = answers.order_by(
-        "return_record__partnership__name",
-        "-return_record__period__starts_on",
-        "indicator__dimension__order",
-        "indicator__order",
-    ).values_list(
-        "return_record__partnership__name",
-        "return_record__partnership__region__name",
-        "return_record__period__code",
-        "return_record__status",
-        "indicator__dimension__code",
-        "indicator__code",
-        "indicator__statement",
-        "score",
-        "agreed_score",
-        "barriers",
-    )
-    for row in values.iterator(chunk_size=2000):
-        yield list(row)
 
 
 def regional_trends(

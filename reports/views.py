@@ -3,9 +3,6 @@ return, as HTML pages and as PDFs from the same templates and the same scoping."
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from itertools import chain
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,53 +16,60 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from assessment import selectors as assessment_selectors
 from assessment.models import Return
 from indicators.models import Period
+from plans.models import DevelopmentPlan
 from plans.selectors import plan_context, plans_for_user
 
 from .charts import median_chart, radar_chart, trend_chart
+from .exports import scores_csv_response, scores_xlsx_response
 from .forms import DashboardFilterForm, PackForm
 from .models import Pack
 from .packs import pack_request, packs_for_user, packs_recover
 from .pdf import pdf_response, render_pdf
 from .selectors import (
     DIMENSIONS,
-    EXPORT_HEADERS,
     DashboardFilters,
     regional_dashboard,
+    regional_period,
     regional_summary_pages,
     regional_trends,
-    score_rows,
 )
 
 
-@require_safe
-def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(
+def _get_plan_for_user(request: HttpRequest, pk: int) -> DevelopmentPlan:
+    """The plan, with what its document shows; 404 outside the user's scope."""
+    return get_object_or_404(
         plans_for_user(request.user).select_related(
             "partnership", "period", "source_return__framework", "approved_by"
         ),
         pk=pk,
     )
+
+
+def _get_return_for_user(request: HttpRequest, pk: int) -> Return:
+    """The return, with what every return page shows; 404 outside the user's
+    scope."""
+    try:
+        return assessment_selectors.return_for_page(
+            assessment_selectors.returns_for_user(request.user), pk
+        )
+    except Return.DoesNotExist as error:
+        raise Http404("No such return") from error
+
+
+@require_safe
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk)
     context = plan_context(plan=plan)
     content = render_pdf("reports/plan_pdf.html", context, request)
     name = f"development-plan-{slugify(plan.partnership.name)}-{plan.period.code}.pdf"
     return pdf_response(content, name)
 
 
-def _return_context(request: HttpRequest, pk: int) -> dict[str, object]:
-    try:
-        return_record = assessment_selectors.return_for_page(
-            assessment_selectors.returns_for_user(request.user), pk
-        )
-    except Return.DoesNotExist as error:
-        raise Http404("No such return") from error
+def _return_context(return_record: Return) -> dict[str, object]:
     answers = {
         a.pk: a
         for a in return_record.answers.select_related("indicator").prefetch_related(
@@ -81,14 +85,14 @@ def _return_context(request: HttpRequest, pk: int) -> dict[str, object]:
 
 @require_safe
 def return_document(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/return_page.html", _return_context(request, pk))
+    return_record = _get_return_for_user(request, pk)
+    return render(request, "reports/return_page.html", _return_context(return_record))
 
 
 @require_safe
 def return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _return_context(request, pk)
-    return_record = context["return"]
-    assert isinstance(return_record, Return)  # noqa: S101
+    return_record = _get_return_for_user(request, pk)
+    context = _return_context(return_record)
     content = render_pdf("reports/return_pdf.html", context, request)
     name = (
         f"self-assessment-{slugify(return_record.partnership.name)}-"
@@ -112,10 +116,7 @@ def _dashboard_inputs(
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, period, filters = _dashboard_inputs(request)
-    period = (
-        period
-        or Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
-    )
+    period = regional_period(chosen=period)
     if period is None:
         return render(request, "reports/dashboard.html", {"form": form, "data": None})
     data = regional_dashboard(user=request.user, period=period, filters=filters)
@@ -149,95 +150,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_safe
 def scores_csv(request: HttpRequest) -> StreamingHttpResponse:
     _, period, filters = _dashboard_inputs(request)
-
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(Echo())
-    rows = chain(
-        [EXPORT_HEADERS], score_rows(user=request.user, filters=filters, period=period)
-    )
-    response = StreamingHttpResponse(
-        (writer.writerow([_csv_text(value) for value in row]) for row in rows),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_export_name(period)}.csv"'
-    )
-    return response
+    return scores_csv_response(user=request.user, filters=filters, period=period)
 
 
 @require_safe
 def scores_xlsx(request: HttpRequest) -> FileResponse:
     _, period, filters = _dashboard_inputs(request)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Scores")
-    sheet.freeze_panes = "A2"
-    header = []
-    for title in EXPORT_HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in score_rows(user=request.user, filters=filters, period=period):
-        sheet.append([_xlsx_value(sheet, value) for value in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_HEADERS))}{count + 1}"
-    for letter, width in zip(
-        "ABCDEFGHIJ", (28, 24, 9, 14, 10, 10, 60, 10, 12, 50), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
-    # Spooled to disk when large, then streamed out.
-    spool = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{_export_name(period)}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-
-
-# A spreadsheet reads a cell that starts with one of these as a formula
-# (OWASP, "CSV injection"): partnership names, statements and barriers are
-# typed by users.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_text(value: Any) -> Any:
-    """Text a spreadsheet would evaluate, with an apostrophe in front so it
-    shows as typed; anything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
-def _xlsx_value(sheet: Any, value: Any) -> Any:
-    """Text a spreadsheet would evaluate as a text cell, marked as text
-    (Excel's own leading apostrophe, which is not part of the value);
-    openpyxl would otherwise write text starting with = as a formula."""
-    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
-
-
-def _export_name(period: Period | None) -> str:
-    return f"learning-partnership-scores-{period.code if period else 'all-periods'}"
+    return scores_xlsx_response(user=request.user, filters=filters, period=period)
 
 
 @require_safe
 def regional_pdf(request: HttpRequest) -> HttpResponse:
     _, period, filters = _dashboard_inputs(request)
-    period = (
-        period
-        or Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
-    )
+    period = regional_period(chosen=period)
     if period is None:
         raise Http404("There are no returns yet.")
     data = regional_dashboard(user=request.user, period=period, filters=filters)
@@ -327,10 +252,7 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
 def dashboard_partnership(request: HttpRequest, pk: int) -> HttpResponse:
     """One partnership of the regional view: radar against the regional median."""
     _, period, filters = _dashboard_inputs(request)
-    period = (
-        period
-        or Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
-    )
+    period = regional_period(chosen=period)
     if period is None:
         raise Http404("There are no returns yet.")
     data = regional_dashboard(user=request.user, period=period, filters=filters)

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from indicators.models import Indicator
-from reports.selectors import EXPORT_HEADERS
+from reports.exports import EXPORT_HEADERS
 
 CSV = "/dashboard/scores.csv"
 XLSX = "/dashboard/scores.xlsx"

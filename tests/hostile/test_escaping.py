@@ -27,8 +27,8 @@ from assessment.models import Answer, Notification, Return
 from assessment.reminders import send_reminders
 from indicators.models import Period
 from reports import pdf as reports_pdf
+from reports.exports import EXPORT_HEADERS
 from reports.models import Pack
-from reports.selectors import EXPORT_HEADERS
 from tests.assessment.helpers import answers_of, dimension_url, form_data
 from tests.plans.helpers import action_data, pdf_text
 
