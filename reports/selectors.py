@@ -14,23 +14,40 @@ from typing import Any
 from django.db.models import Avg, Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from assessment.models import Answer, EngagementRating, Return
+from assessment.models import Answer, EngagementRating, Return, ReturnStatus
 from assessment.selectors import stage_label
 from indicators.models import Indicator, Period, ScoreLevel
+from indicators.selectors import framework_dimensions, framework_for_period
 from partnerships.models import (
+    SIGNED_AGREEMENTS,
+    AgreementStatus,
     LearningPartnership,
     LLSCRelationship,
     LocalLSC,
     LSPRelationship,
+    Recognition,
     Region,
     Role,
 )
 from partnerships.selectors import partnerships_for_user, role_of
 from plans.models import Priority
 
-AGREEMENT_RANK = {"mou": 3, "concordat": 3, "in_discussion": 2, "none": 1}
-RECOGNITION_RANK = {"learning_arm": 4, "lead_agency": 3, "informal": 2, "none": 1}
-DIMENSIONS = ("D1", "D2", "D3", "D4")
+# A partnership's local agreement and LSP recognition are shown at their
+# strongest. Agreements are declared weakest first, and the two signed kinds
+# (concordat, memorandum) rank alike; recognitions are declared strongest first.
+AGREEMENT_RANK: dict[str, int] = {
+    status: len(AgreementStatus) if status in SIGNED_AGREEMENTS else position
+    for position, status in enumerate(AgreementStatus, start=1)
+}
+RECOGNITION_RANK: dict[str, int] = {
+    recognition: len(Recognition) - position
+    for position, recognition in enumerate(Recognition)
+}
+# The status filter's value for a partnership with no return for the period.
+NOT_STARTED = "not_started"
+
+# Per dimension code: (mean self score, mean agreed score).
+Means = dict[str, tuple[Any, Any]]
 
 
 @dataclass
@@ -90,7 +107,8 @@ class DashboardRow:
     @property
     def cells(self) -> list[ScoreCell]:
         return [
-            score_cell(self.self_scores[d], self.agreed_scores[d]) for d in DIMENSIONS
+            score_cell(self.self_scores[d], self.agreed_scores[d])
+            for d in self.self_scores
         ]
 
     @property
@@ -121,6 +139,7 @@ class Dashboard:
     national_median: dict[str, float | None]
     barriers: list[tuple[str, int]]
     levels: list[ScoreLevel] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
 
 
 def _best(items: list[Any], attribute: str, rank: dict[str, int]) -> Any:
@@ -133,28 +152,56 @@ def _share(count: int, total: int) -> float | None:
     return round(100 * count / total, 1) if total else None
 
 
-def _dimension_means(returns: list[Return]) -> dict[int, dict[str, tuple[Any, Any]]]:
-    """Per return, per dimension code: (mean self score, mean agreed score)."""
-    means: dict[int, dict[str, tuple[Any, Any]]] = {}
+def _dimension_means(
+    returns: list[Return],
+) -> tuple[dict[int, Means], dict[str, int]]:
+    """Per return, per dimension code: (mean self score, mean agreed score);
+    and each dimension code's place in its framework."""
+    means: dict[int, Means] = {}
+    places: dict[str, int] = {}
     for row in (
         Answer.objects.filter(return_record__in=returns)
-        .values("return_record_id", "indicator__dimension__code")
+        .values(
+            "return_record_id",
+            "indicator__dimension__code",
+            "indicator__dimension__order",
+        )
         .annotate(self_mean=Avg("score"), agreed_mean=Avg("agreed_score"))
     ):
-        means.setdefault(row["return_record_id"], {})[
-            row["indicator__dimension__code"]
-        ] = (
+        code = row["indicator__dimension__code"]
+        means.setdefault(row["return_record_id"], {})[code] = (
             row["self_mean"],
             row["agreed_mean"],
         )
-    return means
+        places.setdefault(code, row["indicator__dimension__order"])
+    return means, places
+
+
+def _period_dimensions(
+    *,
+    period: Period,
+    returns: list[Return],
+    means: dict[int, Means],
+    places: dict[str, int],
+) -> list[str]:
+    """The codes of the period's dimensions, in their framework's order: those
+    of the framework its returns are scored against, as their answers carry
+    them (read with the means, no query of their own); when the scope has no
+    return for the period, those of the framework that applies to it."""
+    codes = {code for r in returns for code in means.get(r.pk, {})}
+    if codes:
+        return sorted(codes, key=lambda code: (places[code], code))
+    framework = framework_for_period(period=period)
+    if framework is None:
+        return []
+    return [dimension.code for dimension in framework_dimensions(framework=framework)]
 
 
 def _rounded(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
 
 
-def _overall(scores: dict[str, tuple[Any, Any]]) -> float | None:
+def _overall(scores: Means) -> float | None:
     """The mean across dimensions of the agreed score, else the self score."""
     values = [
         float(agreed if agreed is not None else own)
@@ -197,9 +244,10 @@ class _DashboardSources:
     previous: Period | None
     current: dict[int, Return]  # the period's return, per partnership
     last: dict[int, Return]  # the previous period's
-    means: dict[int, dict[str, tuple[Any, Any]]]  # per return, see _dimension_means
+    means: dict[int, Means]  # per return, see _dimension_means
     ratings: dict[int, EngagementRating]
     levels: list[ScoreLevel]
+    dimensions: list[str]  # codes, in order
 
 
 def regional_dashboard(
@@ -249,7 +297,7 @@ def _dashboard_sources(
     last = {
         r.partnership_id: r for r in returns if previous and r.period_id == previous.pk
     }
-    means = _dimension_means(returns)
+    means, places = _dimension_means(returns)
     ratings = {
         r.partnership_id: r
         for r in EngagementRating.objects.filter(
@@ -264,6 +312,9 @@ def _dashboard_sources(
         means=means,
         ratings=ratings,
         levels=_stage_levels(list(current.values())),
+        dimensions=_period_dimensions(
+            period=period, returns=list(current.values()), means=means, places=places
+        ),
     )
 
 
@@ -283,7 +334,7 @@ def _dashboard_rows(sources: _DashboardSources, *, status: str) -> list[Dashboar
     rows = []
     for partnership in sources.partnerships:
         return_record = sources.current.get(partnership.pk)
-        shown_status = return_record.status if return_record else "not_started"
+        shown_status = return_record.status if return_record else NOT_STARTED
         if status and shown_status != status:
             continue
         rows.append(_dashboard_row(sources, partnership, return_record))
@@ -305,8 +356,12 @@ def _dashboard_row(
     return DashboardRow(
         partnership=partnership,
         return_record=return_record,
-        self_scores={d: _rounded(scores.get(d, (None, None))[0]) for d in DIMENSIONS},
-        agreed_scores={d: _rounded(scores.get(d, (None, None))[1]) for d in DIMENSIONS},
+        self_scores={
+            d: _rounded(scores.get(d, (None, None))[0]) for d in sources.dimensions
+        },
+        agreed_scores={
+            d: _rounded(scores.get(d, (None, None))[1]) for d in sources.dimensions
+        },
         overall=overall,
         stage=stage_label(overall, sources.levels),
         change=round(overall - before, 2)
@@ -338,14 +393,15 @@ def _dashboard_aggregates(
         lead_agency_share=_share(lead_agency, len(shown)),
         york_stages=york,
         structure_models=dict(structures.most_common()),
-        regional_median=_regional_medians(rows),
-        national_median=national_medians(period=period),
+        regional_median=_regional_medians(rows, sources.dimensions),
+        national_median=national_medians(period=period, dimensions=sources.dimensions),
         barriers=common_barriers(
             returns=[
                 r for r in sources.current.values() if r.partnership_id in shown_ids
             ]
         ),
         levels=sources.levels,
+        dimensions=sources.dimensions,
     )
 
 
@@ -357,12 +413,15 @@ def _lsp_counts(
     agency on learning (a learning arm is), and how many reached each of
     York's stages of activity with at least one LSP."""
     learning_arm = sum(
-        1 for ls in links if any(x.recognition == "learning_arm" for x in ls)
+        1 for ls in links if any(x.recognition == Recognition.LEARNING_ARM for x in ls)
     )
     lead_agency = sum(
         1
         for ls in links
-        if any(x.recognition in ("learning_arm", "lead_agency") for x in ls)
+        if any(
+            x.recognition in (Recognition.LEARNING_ARM, Recognition.LEAD_AGENCY)
+            for x in ls
+        )
     )
     york = {
         "Aligning with LSPs": sum(
@@ -378,7 +437,9 @@ def _lsp_counts(
     return learning_arm, lead_agency, york
 
 
-def _regional_medians(rows: list[DashboardRow]) -> dict[str, float | None]:
+def _regional_medians(
+    rows: list[DashboardRow], dimensions: Sequence[str]
+) -> dict[str, float | None]:
     """Per dimension, the median over the rows of the agreed score, else the
     self score."""
     return {
@@ -388,7 +449,7 @@ def _regional_medians(rows: list[DashboardRow]) -> dict[str, float | None]:
             else row.self_scores[d]
             for row in rows
         )
-        for d in DIMENSIONS
+        for d in dimensions
     }
 
 
@@ -397,13 +458,15 @@ def _median(values: Any) -> float | None:
     return round(median(present), 2) if present else None
 
 
-def national_medians(*, period: Period) -> dict[str, float | None]:
+def national_medians(
+    *, period: Period, dimensions: Sequence[str]
+) -> dict[str, float | None]:
     """The median across every partnership in England of each dimension's mean
     (agreed, else self) score in the period."""
-    per_return: dict[int, dict[str, tuple[Any, Any]]] = {}
+    per_return: dict[int, Means] = {}
     for row in (
         Answer.objects.filter(return_record__period=period)
-        .exclude(return_record__status="draft")
+        .exclude(return_record__status=ReturnStatus.DRAFT)
         .values("return_record_id", "indicator__dimension__code")
         .annotate(self_mean=Avg("score"), agreed_mean=Avg("agreed_score"))
     ):
@@ -417,7 +480,7 @@ def national_medians(*, period: Period) -> dict[str, float | None]:
             else None
             for s in per_return.values()
         )
-        for d in DIMENSIONS
+        for d in dimensions
     }
 
 
@@ -439,50 +502,62 @@ def has_dashboard(user: Any) -> bool:
 
 
 def regional_trends(
-    *, user: Any, filters: DashboardFilters
+    *, user: Any, filters: DashboardFilters, dimensions: Sequence[str] | None = None
 ) -> tuple[list[str], dict[str, list[float | None]]]:
     """Per period (oldest first), the mean per dimension of every answer's
     agreed score, else its self score, over the selected partnerships'
-    submitted returns."""
-    partnerships = dashboard_partnerships(user=user, filters=filters)
-    # Summed per period and indicator (joining answers to returns only), then
-    # folded into dimensions here: far cheaper than joining every answer to
-    # its indicator, dimension and period.
-    score = Coalesce("agreed_score", "score")
-    sums = (
-        Answer.objects.filter(return_record__partnership__in=partnerships)
-        .exclude(return_record__status="draft")
-        .values("return_record__period_id", "indicator_id")
-        .annotate(total=Sum(score), count=Count(score))
-        .order_by()
-    )
-    totals: dict[int, dict[int, list[int]]] = {}
-    indicator_ids = set()
-    for row in sums:
-        indicator_ids.add(row["indicator_id"])
-        totals.setdefault(row["return_record__period_id"], {})[row["indicator_id"]] = [
-            row["total"] or 0,
-            row["count"],
-        ]
-    dimension_of = dict(
-        Indicator.objects.filter(pk__in=indicator_ids).values_list(
-            "pk", "dimension__code"
-        )
-    )
+    submitted returns. Per the dimension codes given, else per dimension the
+    answers fall in (in their framework's order)."""
+    totals = _trend_totals(dashboard_partnerships(user=user, filters=filters))
+    indicator_ids = {pk for by_indicator in totals.values() for pk in by_indicator}
+    dimension_of: dict[int, str] = {}
+    places: dict[str, int] = {}
+    for pk, dimension_code, place in Indicator.objects.filter(
+        pk__in=indicator_ids
+    ).values_list("pk", "dimension__code", "dimension__order"):
+        dimension_of[pk] = dimension_code
+        places.setdefault(dimension_code, place)
+    if dimensions is None:
+        dimensions = sorted(places, key=lambda code: (places[code], code))
     periods: list[str] = []
-    series: dict[str, list[float | None]] = {d: [] for d in DIMENSIONS}
+    series: dict[str, list[float | None]] = {d: [] for d in dimensions}
     for period in Period.objects.filter(pk__in=totals).order_by("starts_on"):
-        by_dimension = {d: [0, 0] for d in DIMENSIONS}
+        by_dimension = {d: [0, 0] for d in dimensions}
         for indicator_id, (total, count) in totals[period.pk].items():
             code = dimension_of.get(indicator_id)
             if code in by_dimension:
                 by_dimension[code][0] += total
                 by_dimension[code][1] += count
         periods.append(period.code)
-        for d in DIMENSIONS:
+        for d in dimensions:
             total, count = by_dimension[d]
             series[d].append(round(total / count, 2) if count else None)
     return periods, series
+
+
+def _trend_totals(
+    partnerships: QuerySet[LearningPartnership],
+) -> dict[int, dict[int, list[int]]]:
+    """Per period and indicator, the sum and the number of the submitted
+    answers' agreed, else self, scores."""
+    # Summed per period and indicator (joining answers to returns only), then
+    # folded into dimensions by the caller: far cheaper than joining every
+    # answer to its indicator, dimension and period.
+    score = Coalesce("agreed_score", "score")
+    sums = (
+        Answer.objects.filter(return_record__partnership__in=partnerships)
+        .exclude(return_record__status=ReturnStatus.DRAFT)
+        .values("return_record__period_id", "indicator_id")
+        .annotate(total=Sum(score), count=Count(score))
+        .order_by()
+    )
+    totals: dict[int, dict[int, list[int]]] = {}
+    for row in sums:
+        totals.setdefault(row["return_record__period_id"], {})[row["indicator_id"]] = [
+            row["total"] or 0,
+            row["count"],
+        ]
+    return totals
 
 
 @dataclass
