@@ -1,22 +1,20 @@
 """Reads for the regional and national views: one row per partnership and the
-aggregates the 2003 study reported (the score downloads are in exports.py).
-The rows come from the same scoping selectors as every other page."""
+aggregates the 2003 study reported, from the same scoping selectors as every
+other page. The trend over the years is in trends.py, the downloads in exports.py."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean, median
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Prefetch, QuerySet
 
 from assessment.models import Answer, EngagementRating, Return, ReturnStatus
 from assessment.selectors import stage_label
-from indicators.models import Indicator, Period, ScoreLevel
+from indicators.models import Period, ScoreLevel
 from indicators.selectors import framework_dimensions, framework_for_period
 from partnerships.models import (
     SIGNED_AGREEMENTS,
@@ -31,6 +29,8 @@ from partnerships.models import (
 )
 from partnerships.selectors import partnerships_for_user, role_of
 from plans.models import Priority
+
+from .cells import ScoreCell, figure_text, heat_class, score_cell
 
 # A partnership's local agreement and LSP recognition are shown at their
 # strongest. Agreements are declared weakest first, and the two signed kinds
@@ -57,37 +57,6 @@ class DashboardFilters:
     structure_model: str = ""
     funded_lsp: bool = False
     status: str = ""
-
-
-def heat_class(score: float | None) -> str:
-    """The heatmap class of a score from 1 to 4; colour only adds to the number."""
-    if score is None:
-        return "app-heat-none"
-    return f"app-heat-{min(max(int(score + 0.5), 1), 4)}"
-
-
-def _figure(value: float | None, places: int) -> str:
-    """As the floatformat filter shows it: halves rounded up, a dash for none."""
-    if value is None:
-        return "–"
-    step = Decimal(1).scaleb(-places)
-    return str(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP))
-
-
-@dataclass(frozen=True)
-class ScoreCell:
-    """One dimension's cell of the heatmap: "self / agreed", coloured by the
-    agreed score, else the self score."""
-
-    text: str
-    heat: str
-
-
-def score_cell(own: float | None, agreed: float | None) -> ScoreCell:
-    return ScoreCell(
-        text=f"{_figure(own, 1)} / {_figure(agreed, 1)}",
-        heat=heat_class(agreed if agreed is not None else own),
-    )
 
 
 @dataclass
@@ -117,13 +86,13 @@ class DashboardRow:
 
     @property
     def overall_text(self) -> str:
-        return _figure(self.overall, 2)
+        return figure_text(self.overall, 2)
 
     @property
     def change_text(self) -> str:
         if self.change is None:
             return "–"
-        return ("+" if self.change > 0 else "") + _figure(self.change, 2)
+        return ("+" if self.change > 0 else "") + figure_text(self.change, 2)
 
 
 @dataclass
@@ -499,65 +468,6 @@ def common_barriers(*, returns: list[Return], limit: int = 5) -> list[tuple[str,
 def has_dashboard(user: Any) -> bool:
     """GO officers, LLSC officers and national administrators compare partnerships."""
     return role_of(user) in (Role.GO_OFFICER, Role.LLSC_OFFICER, Role.NATIONAL_ADMIN)
-
-
-def regional_trends(
-    *, user: Any, filters: DashboardFilters, dimensions: Sequence[str] | None = None
-) -> tuple[list[str], dict[str, list[float | None]]]:
-    """Per period (oldest first), the mean per dimension of every answer's
-    agreed score, else its self score, over the selected partnerships'
-    submitted returns. Per the dimension codes given, else per dimension the
-    answers fall in (in their framework's order)."""
-    totals = _trend_totals(dashboard_partnerships(user=user, filters=filters))
-    indicator_ids = {pk for by_indicator in totals.values() for pk in by_indicator}
-    dimension_of: dict[int, str] = {}
-    places: dict[str, int] = {}
-    for pk, dimension_code, place in Indicator.objects.filter(
-        pk__in=indicator_ids
-    ).values_list("pk", "dimension__code", "dimension__order"):
-        dimension_of[pk] = dimension_code
-        places.setdefault(dimension_code, place)
-    if dimensions is None:
-        dimensions = sorted(places, key=lambda code: (places[code], code))
-    periods: list[str] = []
-    series: dict[str, list[float | None]] = {d: [] for d in dimensions}
-    for period in Period.objects.filter(pk__in=totals).order_by("starts_on"):
-        by_dimension = {d: [0, 0] for d in dimensions}
-        for indicator_id, (total, count) in totals[period.pk].items():
-            code = dimension_of.get(indicator_id)
-            if code in by_dimension:
-                by_dimension[code][0] += total
-                by_dimension[code][1] += count
-        periods.append(period.code)
-        for d in dimensions:
-            total, count = by_dimension[d]
-            series[d].append(round(total / count, 2) if count else None)
-    return periods, series
-
-
-def _trend_totals(
-    partnerships: QuerySet[LearningPartnership],
-) -> dict[int, dict[int, list[int]]]:
-    """Per period and indicator, the sum and the number of the submitted
-    answers' agreed, else self, scores."""
-    # Summed per period and indicator (joining answers to returns only), then
-    # folded into dimensions by the caller: far cheaper than joining every
-    # answer to its indicator, dimension and period.
-    score = Coalesce("agreed_score", "score")
-    sums = (
-        Answer.objects.filter(return_record__partnership__in=partnerships)
-        .exclude(return_record__status=ReturnStatus.DRAFT)
-        .values("return_record__period_id", "indicator_id")
-        .annotate(total=Sum(score), count=Count(score))
-        .order_by()
-    )
-    totals: dict[int, dict[int, list[int]]] = {}
-    for row in sums:
-        totals.setdefault(row["return_record__period_id"], {})[row["indicator_id"]] = [
-            row["total"] or 0,
-            row["count"],
-        ]
-    return totals
 
 
 @dataclass

@@ -38,8 +38,8 @@ from .selectors import (
     regional_dashboard,
     regional_period,
     regional_summary_pages,
-    regional_trends,
 )
+from .trends import regional_trends
 
 
 def _get_plan_for_user(request: HttpRequest, pk: int) -> DevelopmentPlan:
