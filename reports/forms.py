@@ -12,7 +12,7 @@ from assessment.models import ReturnStatus
 from indicators.models import Period
 from partnerships.models import LocalLSC, Region, StructureModel
 
-from .selectors import DashboardFilters
+from .selectors import NOT_STARTED, DashboardFilters
 
 
 class DashboardFilterForm(forms.Form):
@@ -50,7 +50,7 @@ class DashboardFilterForm(forms.Form):
         label="Return status",
         choices=[
             ("", "All statuses"),
-            ("not_started", "Not started"),
+            (NOT_STARTED, "Not started"),
             *ReturnStatus.choices,
         ],
         required=False,

@@ -1,35 +1,52 @@
 """Reads for the regional and national views: one row per partnership and the
-aggregates the 2003 study reported (the score downloads are in exports.py).
-The rows come from the same scoping selectors as every other page."""
+aggregates the 2003 study reported, from the same scoping selectors as every
+other page. The trend over the years is in trends.py, the downloads in exports.py."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean, median
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Prefetch, QuerySet
 
-from assessment.models import Answer, EngagementRating, Return
+from assessment.models import Answer, EngagementRating, Return, ReturnStatus
 from assessment.selectors import stage_label
-from indicators.models import Indicator, Period, ScoreLevel
+from indicators.models import Period, ScoreLevel
+from indicators.selectors import framework_dimensions, framework_for_period
 from partnerships.models import (
+    SIGNED_AGREEMENTS,
+    AgreementStatus,
     LearningPartnership,
     LLSCRelationship,
     LocalLSC,
     LSPRelationship,
+    Recognition,
     Region,
 )
 from partnerships.selectors import partnerships_for_user
 from plans.models import Priority
 
-AGREEMENT_RANK = {"mou": 3, "concordat": 3, "in_discussion": 2, "none": 1}
-RECOGNITION_RANK = {"learning_arm": 4, "lead_agency": 3, "informal": 2, "none": 1}
-DIMENSIONS = ("D1", "D2", "D3", "D4")
+from .cells import ScoreCell, figure_text, heat_class, score_cell
+
+# A partnership's local agreement and LSP recognition are shown at their
+# strongest. Agreements are declared weakest first, and the two signed kinds
+# (concordat, memorandum) rank alike; recognitions are declared strongest first.
+AGREEMENT_RANK: dict[str, int] = {
+    status: len(AgreementStatus) if status in SIGNED_AGREEMENTS else position
+    for position, status in enumerate(AgreementStatus, start=1)
+}
+RECOGNITION_RANK: dict[str, int] = {
+    recognition: len(Recognition) - position
+    for position, recognition in enumerate(Recognition)
+}
+# The status filter's value for a partnership with no return for the period.
+NOT_STARTED = "not_started"
+
+# Per dimension code: (mean self score, mean agreed score).
+Means = dict[str, tuple[Any, Any]]
 
 
 @dataclass
@@ -39,37 +56,6 @@ class DashboardFilters:
     structure_model: str = ""
     funded_lsp: bool = False
     status: str = ""
-
-
-def heat_class(score: float | None) -> str:
-    """The heatmap class of a score from 1 to 4; colour only adds to the number."""
-    if score is None:
-        return "app-heat-none"
-    return f"app-heat-{min(max(int(score + 0.5), 1), 4)}"
-
-
-def _figure(value: float | None, places: int) -> str:
-    """As the floatformat filter shows it: halves rounded up, a dash for none."""
-    if value is None:
-        return "–"
-    step = Decimal(1).scaleb(-places)
-    return str(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP))
-
-
-@dataclass(frozen=True)
-class ScoreCell:
-    """One dimension's cell of the heatmap: "self / agreed", coloured by the
-    agreed score, else the self score."""
-
-    text: str
-    heat: str
-
-
-def score_cell(own: float | None, agreed: float | None) -> ScoreCell:
-    return ScoreCell(
-        text=f"{_figure(own, 1)} / {_figure(agreed, 1)}",
-        heat=heat_class(agreed if agreed is not None else own),
-    )
 
 
 @dataclass
@@ -89,7 +75,8 @@ class DashboardRow:
     @property
     def cells(self) -> list[ScoreCell]:
         return [
-            score_cell(self.self_scores[d], self.agreed_scores[d]) for d in DIMENSIONS
+            score_cell(self.self_scores[d], self.agreed_scores[d])
+            for d in self.self_scores
         ]
 
     @property
@@ -98,13 +85,13 @@ class DashboardRow:
 
     @property
     def overall_text(self) -> str:
-        return _figure(self.overall, 2)
+        return figure_text(self.overall, 2)
 
     @property
     def change_text(self) -> str:
         if self.change is None:
             return "–"
-        return ("+" if self.change > 0 else "") + _figure(self.change, 2)
+        return ("+" if self.change > 0 else "") + figure_text(self.change, 2)
 
 
 @dataclass
@@ -120,6 +107,7 @@ class Dashboard:
     national_median: dict[str, float | None]
     barriers: list[tuple[str, int]]
     levels: list[ScoreLevel] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
 
 
 def _best(items: list[Any], attribute: str, rank: dict[str, int]) -> Any:
@@ -132,28 +120,56 @@ def _share(count: int, total: int) -> float | None:
     return round(100 * count / total, 1) if total else None
 
 
-def _dimension_means(returns: list[Return]) -> dict[int, dict[str, tuple[Any, Any]]]:
-    """Per return, per dimension code: (mean self score, mean agreed score)."""
-    means: dict[int, dict[str, tuple[Any, Any]]] = {}
+def _dimension_means(
+    returns: list[Return],
+) -> tuple[dict[int, Means], dict[str, int]]:
+    """Per return, per dimension code: (mean self score, mean agreed score);
+    and each dimension code's place in its framework."""
+    means: dict[int, Means] = {}
+    places: dict[str, int] = {}
     for row in (
         Answer.objects.filter(return_record__in=returns)
-        .values("return_record_id", "indicator__dimension__code")
+        .values(
+            "return_record_id",
+            "indicator__dimension__code",
+            "indicator__dimension__order",
+        )
         .annotate(self_mean=Avg("score"), agreed_mean=Avg("agreed_score"))
     ):
-        means.setdefault(row["return_record_id"], {})[
-            row["indicator__dimension__code"]
-        ] = (
+        code = row["indicator__dimension__code"]
+        means.setdefault(row["return_record_id"], {})[code] = (
             row["self_mean"],
             row["agreed_mean"],
         )
-    return means
+        places.setdefault(code, row["indicator__dimension__order"])
+    return means, places
+
+
+def _period_dimensions(
+    *,
+    period: Period,
+    returns: list[Return],
+    means: dict[int, Means],
+    places: dict[str, int],
+) -> list[str]:
+    """The codes of the period's dimensions, in their framework's order: those
+    of the framework its returns are scored against, as their answers carry
+    them (read with the means, no query of their own); when the scope has no
+    return for the period, those of the framework that applies to it."""
+    codes = {code for r in returns for code in means.get(r.pk, {})}
+    if codes:
+        return sorted(codes, key=lambda code: (places[code], code))
+    framework = framework_for_period(period=period)
+    if framework is None:
+        return []
+    return [dimension.code for dimension in framework_dimensions(framework=framework)]
 
 
 def _rounded(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
 
 
-def _overall(scores: dict[str, tuple[Any, Any]]) -> float | None:
+def _overall(scores: Means) -> float | None:
     """The mean across dimensions of the agreed score, else the self score."""
     values = [
         float(agreed if agreed is not None else own)
@@ -196,9 +212,10 @@ class _DashboardSources:
     previous: Period | None
     current: dict[int, Return]  # the period's return, per partnership
     last: dict[int, Return]  # the previous period's
-    means: dict[int, dict[str, tuple[Any, Any]]]  # per return, see _dimension_means
+    means: dict[int, Means]  # per return, see _dimension_means
     ratings: dict[int, EngagementRating]
     levels: list[ScoreLevel]
+    dimensions: list[str]  # codes, in order
 
 
 def regional_dashboard(
@@ -248,7 +265,7 @@ def _dashboard_sources(
     last = {
         r.partnership_id: r for r in returns if previous and r.period_id == previous.pk
     }
-    means = _dimension_means(returns)
+    means, places = _dimension_means(returns)
     ratings = {
         r.partnership_id: r
         for r in EngagementRating.objects.filter(
@@ -263,6 +280,9 @@ def _dashboard_sources(
         means=means,
         ratings=ratings,
         levels=_stage_levels(list(current.values())),
+        dimensions=_period_dimensions(
+            period=period, returns=list(current.values()), means=means, places=places
+        ),
     )
 
 
@@ -282,7 +302,7 @@ def _dashboard_rows(sources: _DashboardSources, *, status: str) -> list[Dashboar
     rows = []
     for partnership in sources.partnerships:
         return_record = sources.current.get(partnership.pk)
-        shown_status = return_record.status if return_record else "not_started"
+        shown_status = return_record.status if return_record else NOT_STARTED
         if status and shown_status != status:
             continue
         rows.append(_dashboard_row(sources, partnership, return_record))
@@ -304,8 +324,12 @@ def _dashboard_row(
     return DashboardRow(
         partnership=partnership,
         return_record=return_record,
-        self_scores={d: _rounded(scores.get(d, (None, None))[0]) for d in DIMENSIONS},
-        agreed_scores={d: _rounded(scores.get(d, (None, None))[1]) for d in DIMENSIONS},
+        self_scores={
+            d: _rounded(scores.get(d, (None, None))[0]) for d in sources.dimensions
+        },
+        agreed_scores={
+            d: _rounded(scores.get(d, (None, None))[1]) for d in sources.dimensions
+        },
         overall=overall,
         stage=stage_label(overall, sources.levels),
         change=round(overall - before, 2)
@@ -337,14 +361,15 @@ def _dashboard_aggregates(
         lead_agency_share=_share(lead_agency, len(shown)),
         york_stages=york,
         structure_models=dict(structures.most_common()),
-        regional_median=_regional_medians(rows),
-        national_median=national_medians(period=period),
+        regional_median=_regional_medians(rows, sources.dimensions),
+        national_median=national_medians(period=period, dimensions=sources.dimensions),
         barriers=common_barriers(
             returns=[
                 r for r in sources.current.values() if r.partnership_id in shown_ids
             ]
         ),
         levels=sources.levels,
+        dimensions=sources.dimensions,
     )
 
 
@@ -356,12 +381,15 @@ def _lsp_counts(
     agency on learning (a learning arm is), and how many reached each of
     York's stages of activity with at least one LSP."""
     learning_arm = sum(
-        1 for ls in links if any(x.recognition == "learning_arm" for x in ls)
+        1 for ls in links if any(x.recognition == Recognition.LEARNING_ARM for x in ls)
     )
     lead_agency = sum(
         1
         for ls in links
-        if any(x.recognition in ("learning_arm", "lead_agency") for x in ls)
+        if any(
+            x.recognition in (Recognition.LEARNING_ARM, Recognition.LEAD_AGENCY)
+            for x in ls
+        )
     )
     york = {
         "Aligning with LSPs": sum(
@@ -377,7 +405,9 @@ def _lsp_counts(
     return learning_arm, lead_agency, york
 
 
-def _regional_medians(rows: list[DashboardRow]) -> dict[str, float | None]:
+def _regional_medians(
+    rows: list[DashboardRow], dimensions: Sequence[str]
+) -> dict[str, float | None]:
     """Per dimension, the median over the rows of the agreed score, else the
     self score."""
     return {
@@ -387,7 +417,7 @@ def _regional_medians(rows: list[DashboardRow]) -> dict[str, float | None]:
             else row.self_scores[d]
             for row in rows
         )
-        for d in DIMENSIONS
+        for d in dimensions
     }
 
 
@@ -396,13 +426,15 @@ def _median(values: Any) -> float | None:
     return round(median(present), 2) if present else None
 
 
-def national_medians(*, period: Period) -> dict[str, float | None]:
+def national_medians(
+    *, period: Period, dimensions: Sequence[str]
+) -> dict[str, float | None]:
     """The median across every partnership in England of each dimension's mean
     (agreed, else self) score in the period."""
-    per_return: dict[int, dict[str, tuple[Any, Any]]] = {}
+    per_return: dict[int, Means] = {}
     for row in (
         Answer.objects.filter(return_record__period=period)
-        .exclude(return_record__status="draft")
+        .exclude(return_record__status=ReturnStatus.DRAFT)
         .values("return_record_id", "indicator__dimension__code")
         .annotate(self_mean=Avg("score"), agreed_mean=Avg("agreed_score"))
     ):
@@ -416,7 +448,7 @@ def national_medians(*, period: Period) -> dict[str, float | None]:
             else None
             for s in per_return.values()
         )
-        for d in DIMENSIONS
+        for d in dimensions
     }
 
 
@@ -430,53 +462,6 @@ def common_barriers(*, returns: list[Return], limit: int = 5) -> list[tuple[str,
         .annotate(times=Count("pk"))
         .order_by("-times", "barriers")[:limit]
     ]
-
-
-def regional_trends(
-    *, user: Any, filters: DashboardFilters
-) -> tuple[list[str], dict[str, list[float | None]]]:
-    """Per period (oldest first), the mean per dimension of every answer's
-    agreed score, else its self score, over the selected partnerships'
-    submitted returns."""
-    partnerships = dashboard_partnerships(user=user, filters=filters)
-    # Summed per period and indicator (joining answers to returns only), then
-    # folded into dimensions here: far cheaper than joining every answer to
-    # its indicator, dimension and period.
-    score = Coalesce("agreed_score", "score")
-    sums = (
-        Answer.objects.filter(return_record__partnership__in=partnerships)
-        .exclude(return_record__status="draft")
-        .values("return_record__period_id", "indicator_id")
-        .annotate(total=Sum(score), count=Count(score))
-        .order_by()
-    )
-    totals: dict[int, dict[int, list[int]]] = {}
-    indicator_ids = set()
-    for row in sums:
-        indicator_ids.add(row["indicator_id"])
-        totals.setdefault(row["return_record__period_id"], {})[row["indicator_id"]] = [
-            row["total"] or 0,
-            row["count"],
-        ]
-    dimension_of = dict(
-        Indicator.objects.filter(pk__in=indicator_ids).values_list(
-            "pk", "dimension__code"
-        )
-    )
-    periods: list[str] = []
-    series: dict[str, list[float | None]] = {d: [] for d in DIMENSIONS}
-    for period in Period.objects.filter(pk__in=totals).order_by("starts_on"):
-        by_dimension = {d: [0, 0] for d in DIMENSIONS}
-        for indicator_id, (total, count) in totals[period.pk].items():
-            code = dimension_of.get(indicator_id)
-            if code in by_dimension:
-                by_dimension[code][0] += total
-                by_dimension[code][1] += count
-        periods.append(period.code)
-        for d in DIMENSIONS:
-            total, count = by_dimension[d]
-            series[d].append(round(total / count, 2) if count else None)
-    return periods, series
 
 
 @dataclass

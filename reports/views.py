@@ -23,20 +23,20 @@ from indicators.models import Period
 from plans.models import DevelopmentPlan
 from plans.selectors import plan_context, plans_for_user
 
-from .charts import median_chart, radar_chart, trend_chart
+from .charts import Chart, median_chart, radar_chart, trend_chart
 from .exports import scores_csv_response, scores_xlsx_response
 from .forms import DashboardFilterForm, PackForm
 from .models import Pack
 from .packs import pack_request, packs_for_user, packs_recover
 from .pdf import pdf_response, render_pdf
 from .selectors import (
-    DIMENSIONS,
+    Dashboard,
     DashboardFilters,
     regional_dashboard,
     regional_period,
     regional_summary_pages,
-    regional_trends,
 )
+from .trends import regional_trends
 
 
 def _get_plan_for_user(request: HttpRequest, pk: int) -> DevelopmentPlan:
@@ -120,13 +120,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if period is None:
         return render(request, "reports/dashboard.html", {"form": form, "data": None})
     data = regional_dashboard(user=request.user, period=period, filters=filters)
-    chart = median_chart(
-        title=f"Median score by dimension, {period.code}",
-        axes=list(DIMENSIONS),
-        regional=[data.regional_median[d] for d in DIMENSIONS],
-        national=[data.national_median[d] for d in DIMENSIONS],
+    chart = _median_chart(data)
+    periods, series = regional_trends(
+        user=request.user, filters=filters, dimensions=data.dimensions
     )
-    periods, series = regional_trends(user=request.user, filters=filters)
     trends = trend_chart(
         title="Mean score by dimension over the years", periods=periods, series=series
     )
@@ -141,7 +138,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "trends": trends,
             "trend_periods": periods,
             "trend_series": series,
-            "dimensions": DIMENSIONS,
+            "dimensions": data.dimensions,
             "query": query,
         },
     )
@@ -170,12 +167,7 @@ def regional_pdf(request: HttpRequest) -> HttpResponse:
     for page in regional_summary_pages(dashboard=data):
         radar = _partnership_radar(page.row, data)
         pages.append({"page": page, "radar": radar})
-    chart = median_chart(
-        title=f"Median score by dimension, {period.code}",
-        axes=list(DIMENSIONS),
-        regional=[data.regional_median[d] for d in DIMENSIONS],
-        national=[data.national_median[d] for d in DIMENSIONS],
-    )
+    chart = _median_chart(data)
     scope = filters.region.name if filters.region else _scope_name(request)
     content = render_pdf(
         "reports/regional_pdf.html",
@@ -183,7 +175,7 @@ def regional_pdf(request: HttpRequest) -> HttpResponse:
             "data": data,
             "pages": pages,
             "chart": chart,
-            "dimensions": DIMENSIONS,
+            "dimensions": data.dimensions,
             "scope": scope,
         },
         request,
@@ -274,20 +266,29 @@ def dashboard_partnership(request: HttpRequest, pk: int) -> HttpResponse:
             "page": item,
             "row": item.row,
             "radar": _partnership_radar(item.row, data),
-            "dimensions": DIMENSIONS,
+            "dimensions": data.dimensions,
             "query": request.GET.urlencode(),
         },
     )
 
 
-def _partnership_radar(row: Any, data: Any) -> Any:
+def _median_chart(data: Dashboard) -> Chart:
+    return median_chart(
+        title=f"Median score by dimension, {data.period.code}",
+        axes=data.dimensions,
+        regional=[data.regional_median[d] for d in data.dimensions],
+        national=[data.national_median[d] for d in data.dimensions],
+    )
+
+
+def _partnership_radar(row: Any, data: Dashboard) -> Chart:
     return radar_chart(
         title=f"{row.partnership.name}, {data.period.code}",
-        axes=list(DIMENSIONS),
+        axes=data.dimensions,
         series={
-            "Self score": [row.self_scores[d] for d in DIMENSIONS],
-            "Agreed score": [row.agreed_scores[d] for d in DIMENSIONS],
-            "Regional median": [data.regional_median[d] for d in DIMENSIONS],
+            "Self score": [row.self_scores[d] for d in data.dimensions],
+            "Agreed score": [row.agreed_scores[d] for d in data.dimensions],
+            "Regional median": [data.regional_median[d] for d in data.dimensions],
         },
         maximum=4,
     )

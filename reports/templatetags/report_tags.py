@@ -5,8 +5,8 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
+from reports.cells import heat_class
 from reports.charts import Chart, radar_chart
-from reports.selectors import heat_class
 
 register = template.Library()
 

@@ -177,3 +177,19 @@ def test_go_elsewhere_sees_only_the_north_east(go_elsewhere, region_set, period_
     ]
     # The national median is the same whoever asks.
     assert data.national_median == {"D1": 3.0, "D2": 2.0, "D3": 4.0, "D4": 3.0}
+
+
+def test_dimensions_are_the_periods_frameworks_in_order(go_a, region_set, period_2003):
+    data = _dashboard(go_a, period_2003)
+    assert data.dimensions == ["D1", "D2", "D3", "D4"]
+    assert list(data.rows[0].self_scores) == data.dimensions
+
+
+def test_dimensions_without_a_return_in_scope_come_from_the_framework(
+    go_elsewhere, region_set, period_2002
+):
+    # The North East has no return for 2002-03.
+    data = _dashboard(go_elsewhere, period_2002)
+    assert {row.return_record for row in data.rows} == {None}
+    assert data.dimensions == ["D1", "D2", "D3", "D4"]
+    assert data.regional_median == {"D1": None, "D2": None, "D3": None, "D4": None}

@@ -5,7 +5,8 @@ import pytest
 
 from assessment.models import Return, ReturnStatus
 from assessment.templatetags.assessment_tags import status_tag
-from reports.selectors import DashboardRow, heat_class, score_cell
+from reports.cells import heat_class, score_cell
+from reports.selectors import DashboardRow
 
 
 @pytest.mark.parametrize(

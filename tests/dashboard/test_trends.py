@@ -6,7 +6,8 @@ from collections import defaultdict
 from statistics import mean
 
 from assessment.models import Answer
-from reports.selectors import DashboardFilters, regional_trends
+from reports.selectors import DashboardFilters
+from reports.trends import regional_trends
 
 
 def test_trends_average_each_answers_agreed_else_self_score(region_set, go_a):

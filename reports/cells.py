@@ -1,0 +1,38 @@
+"""The regional view's heatmap cells, formatted in Python as the template
+filters would show them: the number first, the colour only adds to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def heat_class(score: float | None) -> str:
+    """The heatmap class of a score from 1 to 4; colour only adds to the number."""
+    if score is None:
+        return "app-heat-none"
+    return f"app-heat-{min(max(int(score + 0.5), 1), 4)}"
+
+
+def figure_text(value: float | None, places: int) -> str:
+    """As the floatformat filter shows it: halves rounded up, a dash for none."""
+    if value is None:
+        return "–"
+    step = Decimal(1).scaleb(-places)
+    return str(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    """One dimension's cell of the heatmap: "self / agreed", coloured by the
+    agreed score, else the self score."""
+
+    text: str
+    heat: str
+
+
+def score_cell(own: float | None, agreed: float | None) -> ScoreCell:
+    return ScoreCell(
+        text=f"{figure_text(own, 1)} / {figure_text(agreed, 1)}",
+        heat=heat_class(agreed if agreed is not None else own),
+    )
