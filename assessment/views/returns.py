@@ -11,31 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import (
     require_http_methods,
-    require_POST,
     require_safe,
 )
 
-from indicators.models import Period
 from partnerships.selectors import partnerships_for_user
 
-from . import selectors, services, workflow
-from .forms import (
-    DimensionForm,
-    QueueFilterForm,
-    RatingForm,
-    ReviewForm,
-    StartReturnForm,
-)
-from .models import (
-    Answer,
-    EngagementRating,
-    Notification,
-    Return,
-    ReturnStatus,
-)
+from .. import selectors, services, workflow
+from ..forms import DimensionForm, StartReturnForm
+from ..models import Answer, Return
 
 CHANGE_RETURN = "assessment.change_return"
 
@@ -43,9 +28,7 @@ CHANGE_RETURN = "assessment.change_return"
 logger = logging.getLogger(__name__)
 
 
-def _get_return_for_user(
-    request: HttpRequest, pk: int, *, edit: bool = False
-) -> Return:
+def get_return_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Return:
     """The return, or 404 outside the user's scope; 403 when the user may see it
     but not change it, or when it has been submitted."""
     try:
@@ -97,7 +80,7 @@ def return_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def return_tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    return_record = _get_return_for_user(request, pk)
+    return_record = get_return_for_user(request, pk)
     summaries = selectors.return_summary(return_record=return_record)
     return render(
         request,
@@ -121,7 +104,7 @@ def return_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def return_profile_check(request: HttpRequest, pk: int) -> HttpResponse:
-    return_record = _get_return_for_user(request, pk, edit=request.method == "POST")
+    return_record = get_return_for_user(request, pk, edit=request.method == "POST")
     if request.method == "POST":
         services.profile_confirm(return_record=return_record, user=request.user)
         messages.success(
@@ -137,7 +120,7 @@ def return_profile_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def return_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    return_record = _get_return_for_user(request, pk, edit=request.method == "POST")
+    return_record = get_return_for_user(request, pk, edit=request.method == "POST")
     dimension = get_object_or_404(return_record.framework.dimensions, code=code)
     rows: list[selectors.IndicatorRow] | None = None
     if request.method == "POST":
@@ -162,36 +145,20 @@ def return_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         levels=levels,
     )
     conflicts: list[services.Conflict] = []
-    if request.method == "POST" and form.is_valid():
-        refused = _refused_uploads(form)
-        if not refused:
-            try:
-                services.dimension_save(
-                    return_record=return_record,
-                    dimension=dimension,
-                    values=form.values(),
-                    versions=form.versions(),
-                    user=request.user,
-                )
-            except services.AnswerConflict as conflict:
-                conflicts = conflict.conflicts
-                form = _rebased_form(request, form, conflicts, answers, levels)
-            else:
-                unstored = _store_uploads(request, form)
-                if unstored:
-                    messages.error(
-                        request,
-                        "Your answers were saved, but "
-                        + ", ".join(unstored)
-                        + " could not be stored: the service's file storage is "
-                        "full or cannot be written to. Attach the file again "
-                        "later; if this keeps happening, tell your national "
-                        "administrator.",
-                    )
-                    return redirect(
-                        "assessment:dimension", pk=return_record.pk, code=code
-                    )
-                return _after_dimension_save(request, return_record, dimension)
+    if request.method == "POST" and form.is_valid() and not _refused_uploads(form):
+        try:
+            services.dimension_save(
+                return_record=return_record,
+                dimension=dimension,
+                values=form.values(),
+                versions=form.versions(),
+                user=request.user,
+            )
+        except services.AnswerConflict as conflict:
+            conflicts = conflict.conflicts
+            form = _rebased_form(request, form, conflicts, answers, levels)
+        else:
+            return _after_dimension_save(request, form, return_record, dimension)
     if rows is None:
         rows = selectors.dimension_rows(
             return_record=return_record, dimension=dimension
@@ -261,8 +228,24 @@ def _rebased_form(
 
 
 def _after_dimension_save(
-    request: HttpRequest, return_record: Return, dimension: Any
+    request: HttpRequest, form: DimensionForm, return_record: Return, dimension: Any
 ) -> HttpResponse:
+    """Store the evidence files, then go where the user asked: back to the task
+    list, on to the next dimension, or to check answers."""
+    unstored = _store_uploads(request, form)
+    if unstored:
+        messages.error(
+            request,
+            "Your answers were saved, but "
+            + ", ".join(unstored)
+            + " could not be stored: the service's file storage is "
+            "full or cannot be written to. Attach the file again "
+            "later; if this keeps happening, tell your national "
+            "administrator.",
+        )
+        return redirect(
+            "assessment:dimension", pk=return_record.pk, code=dimension.code
+        )
     if request.POST.get("action") == "later":
         messages.success(
             request,
@@ -284,7 +267,7 @@ def _after_dimension_save(
 
 @require_http_methods(["GET", "POST"])
 def return_check(request: HttpRequest, pk: int) -> HttpResponse:
-    return_record = _get_return_for_user(request, pk, edit=request.method == "POST")
+    return_record = get_return_for_user(request, pk, edit=request.method == "POST")
     missing: list[Answer] = []
     if request.method == "POST":
         try:
@@ -314,7 +297,7 @@ def return_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def return_submitted(request: HttpRequest, pk: int) -> HttpResponse:
-    return_record = _get_return_for_user(request, pk)
+    return_record = get_return_for_user(request, pk)
     if return_record.is_editable:
         return redirect("assessment:check", pk=return_record.pk)
     return render(request, "assessment/submitted.html", {"return": return_record})
@@ -322,7 +305,7 @@ def return_submitted(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def return_history(request: HttpRequest, pk: int) -> HttpResponse:
-    return_record = _get_return_for_user(request, pk)
+    return_record = get_return_for_user(request, pk)
     return render(
         request,
         "assessment/history.html",
@@ -353,7 +336,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def attachment_remove(
     request: HttpRequest, pk: int, attachment_pk: int
 ) -> HttpResponse:
-    return_record = _get_return_for_user(request, pk, edit=True)
+    return_record = get_return_for_user(request, pk, edit=True)
     attachment = get_object_or_404(
         selectors.attachments_for_user(request.user).select_related(
             "answer__indicator"
@@ -376,161 +359,4 @@ def attachment_remove(
         request,
         "assessment/attachment_remove.html",
         {"return": return_record, "attachment": attachment, "back": dimension_url},
-    )
-
-
-@require_safe
-def review_queue(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("assessment.review_returns"):
-        raise PermissionDenied("The review queue is for LLSC officers.")
-    form = QueueFilterForm(request.GET or None)
-    form.is_valid()
-    cleaned = getattr(form, "cleaned_data", {})
-    rows = selectors.review_queue(
-        user=request.user,
-        status=cleaned.get("status", ""),
-        period=cleaned.get("period"),
-    )
-    return render(
-        request,
-        "assessment/queue.html",
-        {
-            "form": form,
-            "rows": rows,
-            "is_filtered": bool(cleaned.get("status") or cleaned.get("period")),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def return_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return_record = _get_return_for_user(request, pk)
-    if not request.user.has_perm(workflow.REVIEW, return_record):
-        raise PermissionDenied(
-            "Only the partnership's LLSC officers review its return."
-        )
-    decidable = (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW)
-    can_decide = return_record.status in decidable
-    if request.method == "POST" and not can_decide:
-        # The page says which status it was opened at: a page opened before a
-        # colleague decided gets an explanation, anything else is refused.
-        if request.POST.get("seen_status") in decidable:
-            messages.error(
-                request,
-                "Someone else changed this return while you were reviewing it: it is "
-                f"now {return_record.get_status_display().lower()}. Nothing you "
-                "entered was saved.",
-            )
-            return redirect("assessment:review", pk=return_record.pk)
-        raise PermissionDenied(
-            f"This return is {return_record.get_status_display().lower()}: "
-            "there is nothing to decide."
-        )
-    answers = list(
-        return_record.answers.select_related("indicator").prefetch_related(
-            "attachments"
-        )
-    )
-    levels = selectors.framework_levels(framework=return_record.framework)
-    summaries = selectors.return_summary(
-        return_record=return_record, answers=answers, levels=levels
-    )
-    form = ReviewForm(
-        request.POST if request.method == "POST" else None,
-        answers=answers,
-        levels=levels,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.return_review(
-                return_record=return_record,
-                user=request.user,
-                agreed=form.agreed(),
-                overall_comment=form.cleaned_data["overall_comment"].strip(),
-                decision=form.cleaned_data["decision"],
-                # Reasons belong to a return for revision, not to an acceptance.
-                reasons=form.cleaned_data["reasons"]
-                if form.cleaned_data["decision"] == ReturnStatus.RETURNED
-                else "",
-            )
-        except workflow.TransitionLost as lost:
-            messages.error(request, str(lost))
-            return redirect("assessment:review", pk=return_record.pk)
-        verb = (
-            "accepted" if return_record.status == ReturnStatus.ACCEPTED else "returned"
-        )
-        messages.success(
-            request,
-            f"The self-assessment of {return_record.partnership.name} was {verb}. "
-            "Its managers have been told.",
-        )
-        return redirect("assessment:queue")
-    by_answer = {a.pk: a for a in answers}
-    return render(
-        request,
-        "assessment/review.html",
-        {
-            "return": return_record,
-            "summaries": summaries,
-            "answers": by_answer,
-            "fields": form.rows() if can_decide else {},
-            "form": form,
-            "levels": levels,
-            "can_decide": can_decide,
-            "changes": selectors.submission_changes(return_record=return_record),
-        },
-    )
-
-
-@require_POST
-def review_start(request: HttpRequest, pk: int) -> HttpResponse:
-    return_record = _get_return_for_user(request, pk)
-    try:
-        services.review_start(return_record=return_record, user=request.user)
-    except (workflow.TransitionRefused, workflow.TransitionLost) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The return is marked as in review by you.")
-    return redirect("assessment:review", pk=return_record.pk)
-
-
-@require_http_methods(["GET", "POST"])
-def rating_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
-    partnership = get_object_or_404(partnerships_for_user(request.user), pk=pk)
-    period_record = get_object_or_404(Period, code=period)
-    if not request.user.has_perm("assessment.rate_partnership", partnership):
-        raise PermissionDenied("Government Office officers rate partnerships.")
-    rating = EngagementRating.objects.filter(
-        partnership=partnership, period=period_record
-    ).first()
-    form = RatingForm(
-        request.POST if request.method == "POST" else None, instance=rating
-    )
-    if request.method == "POST" and form.is_valid():
-        services.rating_save(
-            partnership=partnership,
-            period=period_record,
-            user=request.user,
-            rating=form.cleaned_data["rating"],
-            rationale=form.cleaned_data["rationale"],
-        )
-        messages.success(request, f"Rating for {period_record} saved.")
-        return redirect(partnership)
-    return render(
-        request,
-        "assessment/rating.html",
-        {"partnership": partnership, "period": period_record, "form": form},
-    )
-
-
-@require_safe
-def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = list(request.user.notifications.all()[:100])  # type: ignore[union-attr]
-    unread = [n.pk for n in notifications if n.read_at is None]
-    if unread:
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    return render(
-        request,
-        "assessment/notifications.html",
-        {"notifications": notifications, "unread": set(unread)},
     )

@@ -1,0 +1,2 @@
+"""The self-assessment's pages: the manager's journey (`returns`) and the
+review (`review`)."""
