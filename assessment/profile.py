@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from partnerships.models import LearningPartnership
 from partnerships.profile import register_profile_section
+from partnerships.users import AnyUser
 
 from . import selectors
 
 
-def returns_section(user: Any, partnership: LearningPartnership) -> dict[str, Any]:
+def returns_section(user: AnyUser, partnership: LearningPartnership) -> dict[str, Any]:
     returns = selectors.partnership_returns(partnership=partnership)
     today = timezone.localdate()
     return {
@@ -22,12 +23,12 @@ def returns_section(user: Any, partnership: LearningPartnership) -> dict[str, An
     }
 
 
-def scores_section(user: Any, partnership: LearningPartnership) -> dict[str, Any]:
+def scores_section(user: AnyUser, partnership: LearningPartnership) -> dict[str, Any]:
     reviewed, summaries = selectors.latest_reviewed_summary(partnership=partnership)
     return {"reviewed_return": reviewed, "reviewed_summaries": summaries}
 
 
-def ratings_section(user: Any, partnership: LearningPartnership) -> dict[str, Any]:
+def ratings_section(user: AnyUser, partnership: LearningPartnership) -> dict[str, Any]:
     return {"ratings": selectors.engagement_ratings(partnership=partnership)}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -14,6 +13,7 @@ from django.urls import reverse
 
 from indicators.models import Period
 from partnerships.models import LearningPartnership
+from partnerships.users import User
 
 from .models import EDITABLE_STATUSES, Notification, Reminder, Return
 
@@ -82,7 +82,7 @@ def _remind(
     period: Period,
     deadline: datetime.date,
     overdue: bool,
-    managers: list[Any],
+    managers: list[User],
 ) -> None:
     when = deadline.strftime("%-d %B %Y")
     if overdue:

@@ -5,8 +5,6 @@ administrators may do everything (and hold every perm besides)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
 
 from partnerships.rules import (
@@ -16,15 +14,18 @@ from partnerships.rules import (
     is_manager_of,
     is_national_admin,
 )
+from partnerships.users import AnyUser
+
+from .models import Return
 
 
 @rules.predicate
-def manages_return_partnership(user: Any, return_record: Any) -> bool:
+def manages_return_partnership(user: AnyUser, return_record: Return | None) -> bool:
     return return_record is not None and is_manager_of(user, return_record.partnership)
 
 
 @rules.predicate
-def reviews_return(user: Any, return_record: Any) -> bool:
+def reviews_return(user: AnyUser, return_record: Return | None) -> bool:
     """The partnership's LLSC officers (or an administrator) review its return."""
     return return_record is not None and is_llsc_officer_of(
         user, return_record.partnership

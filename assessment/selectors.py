@@ -15,21 +15,22 @@ from indicators.models import Dimension, Framework, Indicator, Period, ScoreLeve
 from indicators.selectors import framework_dimensions, framework_for_period
 from partnerships.models import LearningPartnership
 from partnerships.selectors import partnerships_for_user
+from partnerships.users import AnyUser
 
 from .models import Answer, Attachment, EngagementRating, Return
 
 
-def returns_for_user(user: Any) -> QuerySet[Return]:
+def returns_for_user(user: AnyUser) -> QuerySet[Return]:
     """Returns of the partnerships the user may see."""
     return Return.objects.filter(partnership__in=partnerships_for_user(user))
 
 
-def answers_for_user(user: Any) -> QuerySet[Answer]:
+def answers_for_user(user: AnyUser) -> QuerySet[Answer]:
     """Answers of the returns the user may see."""
     return Answer.objects.filter(return_record__in=returns_for_user(user))
 
 
-def attachments_for_user(user: Any) -> QuerySet[Attachment]:
+def attachments_for_user(user: AnyUser) -> QuerySet[Attachment]:
     """Evidence files of the returns the user may see."""
     return Attachment.objects.filter(answer__return_record__in=returns_for_user(user))
 
@@ -285,7 +286,7 @@ def is_overdue(return_record: Return, today: datetime.date) -> bool:
 
 def review_queue(
     *,
-    user: Any,
+    user: AnyUser,
     status: str = "",
     period: Period | None = None,
     today: datetime.date | None = None,
@@ -435,7 +436,7 @@ class HomeSummary:
     overdue: list[Return]
 
 
-def home_summary(*, user: Any, today: datetime.date | None = None) -> HomeSummary:
+def home_summary(*, user: AnyUser, today: datetime.date | None = None) -> HomeSummary:
     """What the home page tells a user about returns: unread notifications,
     returns waiting for their review and overdue returns."""
     today = today or timezone.localdate()

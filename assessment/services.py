@@ -68,6 +68,9 @@ class ReturnIncomplete(Exception):
         self.missing = missing
 
 
+# These services take their user as Any, not partnerships.users.User: the views
+# in assessment/views.py hand them request.user as HttpRequest types it (signed
+# in or anonymous), not yet as AuthenticatedHttpRequest does.
 @transaction.atomic
 def return_start(
     *,
@@ -307,7 +310,12 @@ def review_start(*, return_record: Return, user: Any) -> Return:
 
 
 def rating_save(
-    *, partnership: Any, period: Any, user: Any, rating: int, rationale: str
+    *,
+    partnership: LearningPartnership,
+    period: Period,
+    user: Any,
+    rating: int,
+    rationale: str,
 ) -> EngagementRating:
     """Record or change a GO officer's engagement rating for a partnership."""
     check_perm(

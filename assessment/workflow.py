@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.models import LearningPartnership, Role
+from partnerships.users import AnyUser, User
 
 from .models import Answer, Notification, Return, ReturnStatus, Transition
 from .selectors import returns_for_user
@@ -55,12 +56,12 @@ class TransitionLost(Exception):
     """Someone else moved the return first; this step was not made."""
 
 
-def _may_act(user: Any, actor: Actor, return_record: Return) -> bool:
+def _may_act(user: AnyUser, actor: Actor, return_record: Return) -> bool:
     perm = "assessment.change_return" if actor is Actor.MANAGER else REVIEW
     return bool(user.has_perm(perm, return_record))
 
 
-def allowed_steps(user: Any, return_record: Return) -> list[str]:
+def allowed_steps(user: AnyUser, return_record: Return) -> list[str]:
     """The statuses this user may move the return to now."""
     return [
         to
@@ -86,7 +87,7 @@ def answers_snapshot(return_record: Return) -> dict[str, dict[str, Any]]:
 
 @transaction.atomic
 def return_transition(
-    *, return_record: Return, to_status: str, user: Any, reason: str = ""
+    *, return_record: Return, to_status: str, user: User, reason: str = ""
 ) -> Transition:
     """Move a return to another status, if the user's role, scope and the
     return's state allow it; exactly one of two simultaneous steps wins."""
@@ -153,7 +154,7 @@ def _tell(return_record: Return, step: Transition) -> None:
     notify(users, message[:300], url)
 
 
-def llsc_officers_of(partnership: LearningPartnership) -> list[Any]:
+def llsc_officers_of(partnership: LearningPartnership) -> list[User]:
     """Active LLSC officers of the partnership's local LSCs."""
     return list(
         get_user_model()
@@ -166,7 +167,7 @@ def llsc_officers_of(partnership: LearningPartnership) -> list[Any]:
     )
 
 
-def notify(users: list[Any], message: str, url: str) -> None:
+def notify(users: list[User], message: str, url: str) -> None:
     """An in-service notification and an email to each user."""
     Notification.objects.bulk_create(
         Notification(user=user, message=message, url=url) for user in users

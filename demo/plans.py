@@ -8,12 +8,12 @@ import datetime
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import cycle
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from assessment.models import Return
+from partnerships.users import User
 from plans.models import (
     ActionStatus,
     DevelopmentPlan,
@@ -75,7 +75,8 @@ TARGETS = [
 @transaction.atomic
 def load_demo_plans() -> int:
     """Give each planned demo partnership its 2003-04 plan; returns how many were made."""
-    admin = get_user_model().objects.filter(username="admin").first()
+    # The demo people are loaded first (load_demo_data).
+    admin = get_user_model().objects.get(username="admin")
     statuses = cycle(list(ActionStatus))
     made = 0
     for name in PLANNED:
@@ -99,7 +100,7 @@ def load_demo_plans() -> int:
         _add_priorities(plan, points, statuses, author)
         _add_updates(plan, points, author)
         if name in APPROVED:
-            officer = get_user_model().objects.filter(username="officer").first()
+            officer = get_user_model().objects.get(username="officer")
             plan_approve(
                 plan=plan,
                 user=officer,
@@ -113,7 +114,7 @@ def _add_priorities(
     plan: DevelopmentPlan,
     points: list[MonitoringPoint],
     statuses: Iterator[ActionStatus],
-    author: Any,
+    author: User,
 ) -> None:
     """The plan's first three suggestions taken as priorities, each with two
     actions and a target."""
@@ -153,7 +154,7 @@ def _add_actions(
     priority: Priority,
     index: int,
     statuses: Iterator[ActionStatus],
-    author: Any,
+    author: User,
 ) -> None:
     members = list(plan.partnership.members.order_by("name")[:3])
     for number in range(2):
@@ -178,7 +179,7 @@ def _add_actions(
 
 
 def _add_updates(
-    plan: DevelopmentPlan, points: list[MonitoringPoint], manager: Any
+    plan: DevelopmentPlan, points: list[MonitoringPoint], manager: User
 ) -> None:
     """Progress reported at the first two monitoring points."""
     update_add(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -23,6 +22,7 @@ from assessment.models import (
 )
 from indicators.models import Framework, Indicator, Period
 from partnerships.models import LearningPartnership
+from partnerships.users import User
 
 # Workflow steps behind each status, so every return's history is complete.
 STEPS = {
@@ -236,7 +236,7 @@ def _make_return(
     period: Period,
     framework: Framework,
     indicators: list[Indicator],
-    manager: Any,
+    manager: User | None,
     *,
     state: str,
     base: int,
@@ -285,7 +285,7 @@ def _make_return(
 
 
 def _add_transitions(
-    return_record: Return, *, at: datetime.datetime, manager: Any
+    return_record: Return, *, at: datetime.datetime, manager: User | None
 ) -> None:
     """The workflow steps that led to the return's status, three days apart."""
     hull = return_record.partnership.name == "Hull"

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, QuerySet
 
 from partnerships.models import Role
 from partnerships.selectors import role_of
+from partnerships.users import AnyUser
 
 from .models import Dimension, Framework, FrameworkStatus, Indicator, Period
 
 
-def frameworks_for_user(user: Any) -> QuerySet[Framework]:
+def frameworks_for_user(user: AnyUser) -> QuerySet[Framework]:
     """Every user with a role sees published frameworks; administrators see drafts."""
     role = role_of(user)
     if role is None:
@@ -22,7 +21,7 @@ def frameworks_for_user(user: Any) -> QuerySet[Framework]:
     return Framework.objects.filter(status=FrameworkStatus.PUBLISHED)
 
 
-def periods_for_user(user: Any) -> QuerySet[Period]:
+def periods_for_user(user: AnyUser) -> QuerySet[Period]:
     """Periods are reference data, visible to every user with a role."""
     return Period.objects.all() if role_of(user) else Period.objects.none()
 

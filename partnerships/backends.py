@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.db.models import Model
 from django.http import HttpRequest
 
 from .rules import is_national_admin
+from .users import AnyUser
 
 
 class PasswordBackend(ModelBackend):
@@ -15,29 +15,35 @@ class PasswordBackend(ModelBackend):
     what is decided by the rules perms alone, never by Django's permission
     tables (which would also cost two queries a request)."""
 
-    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+    def get_user_permissions(
+        self, user_obj: AnyUser, obj: Model | None = None
+    ) -> set[str]:
         return set()
 
-    def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+    def get_group_permissions(
+        self, user_obj: AnyUser, obj: Model | None = None
+    ) -> set[str]:
         return set()
 
-    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+    def get_all_permissions(
+        self, user_obj: AnyUser, obj: Model | None = None
+    ) -> set[str]:
         return set()
 
-    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+    def has_perm(self, user_obj: AnyUser, perm: str, obj: Model | None = None) -> bool:
         return False
 
-    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+    def has_module_perms(self, user_obj: AnyUser, app_label: str) -> bool:
         return False
 
 
 class NationalAdminBackend(BaseBackend):
     """Grants every permission to active national administrators."""
 
-    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+    def has_perm(self, user_obj: AnyUser, perm: str, obj: Model | None = None) -> bool:
         return bool(is_national_admin(user_obj))
 
-    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+    def has_module_perms(self, user_obj: AnyUser, app_label: str) -> bool:
         return bool(is_national_admin(user_obj))
 
 

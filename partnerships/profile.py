@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .models import LearningPartnership
+from .users import AnyUser
 
-SectionContext = Callable[[Any, LearningPartnership], dict[str, Any]]
+SectionContext = Callable[[AnyUser, LearningPartnership], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def register_profile_section(
 
 
 def profile_sections(
-    *, user: Any, partnership: LearningPartnership
+    *, user: AnyUser, partnership: LearningPartnership
 ) -> tuple[list[str], dict[str, Any]]:
     """The sections' templates in order, and the context they share."""
     sections = sorted(_sections.values(), key=lambda section: section.order)

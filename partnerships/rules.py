@@ -7,17 +7,21 @@ else."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 
 from .models import LearningPartnership, Role
-from .selectors import role_of
+from .selectors import profile_of, role_of
+from .users import AnyUser, User
+
+# Where is_manager_of keeps the ids of the partnerships a user manages: on the
+# user object, as Django's ModelBackend keeps its permission cache.
+_MANAGED_CACHE = "_managed_partnership_ids"
 
 
 @rules.predicate
-def is_national_admin(user: Any) -> bool:
+def is_national_admin(user: AnyUser) -> bool:
     """An active national administrator (superusers count as one)."""
     return bool(getattr(user, "is_active", False)) and (
         role_of(user) == Role.NATIONAL_ADMIN
@@ -25,44 +29,51 @@ def is_national_admin(user: Any) -> bool:
 
 
 @rules.predicate
-def is_manager(user: Any) -> bool:
+def is_manager(user: AnyUser) -> bool:
     return role_of(user) == Role.MANAGER
 
 
 @rules.predicate
-def is_llsc_officer(user: Any) -> bool:
+def is_llsc_officer(user: AnyUser) -> bool:
     return role_of(user) == Role.LLSC_OFFICER
 
 
 @rules.predicate
-def is_go_officer(user: Any) -> bool:
+def is_go_officer(user: AnyUser) -> bool:
     return role_of(user) == Role.GO_OFFICER
 
 
 @rules.predicate
-def is_manager_of(user: Any, partnership: LearningPartnership | None) -> bool:
-    if partnership is None or role_of(user) != Role.MANAGER:
+def is_manager_of(user: AnyUser, partnership: LearningPartnership | None) -> bool:
+    # Anonymous users hold no role; asking is_authenticated too tells mypy the
+    # user is a User.
+    if (
+        partnership is None
+        or not user.is_authenticated
+        or role_of(user) != Role.MANAGER
+    ):
         return False
     # Asked by the view and again by the service it calls: read once per
     # user object (one request).
-    managed = getattr(user, "_managed_partnership_ids", None)
+    managed = getattr(user, _MANAGED_CACHE, None)
     if managed is None:
         managed = set(user.managed_partnerships.values_list("pk", flat=True))
-        user._managed_partnership_ids = managed
+        setattr(user, _MANAGED_CACHE, managed)
     return partnership.pk in managed
 
 
 @rules.predicate
-def is_llsc_officer_of(user: Any, partnership: LearningPartnership | None) -> bool:
+def is_llsc_officer_of(user: AnyUser, partnership: LearningPartnership | None) -> bool:
     """An LLSC officer of one of the partnership's local LSCs, or an
     administrator."""
     if partnership is None:
         return False
     if is_national_admin(user):
         return True
-    if role_of(user) != Role.LLSC_OFFICER:
+    profile = profile_of(user)
+    if profile is None or role_of(user) != Role.LLSC_OFFICER:
         return False
-    return partnership.llsc_relationships.filter(llsc_id=user.profile.llsc_id).exists()
+    return partnership.llsc_relationships.filter(llsc_id=profile.llsc_id).exists()
 
 
 can_edit_partnership = is_manager_of | is_national_admin
@@ -76,7 +87,9 @@ rules.add_rule("partnerships.reads_area_profiles", is_go_officer | is_llsc_offic
 rules.add_perm("partnerships.administer", is_national_admin)
 
 
-def check_perm(user: Any, perm: str, obj: Any = None, *, message: str) -> None:
+def check_perm(
+    user: User | None, perm: str, obj: Model | None = None, *, message: str
+) -> None:
     """For services: refuse (PermissionDenied) what the user may not do, so no
     caller can skip the check."""
     if user is None or not user.has_perm(perm, obj):

@@ -4,7 +4,7 @@ a user's scope is answered with 404."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -19,11 +19,7 @@ from .models import (
     Region,
     Role,
 )
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    AnyUser = AbstractBaseUser | AnonymousUser
+from .users import AnyUser
 
 
 def role_of(user: AnyUser) -> Role | None:
@@ -32,15 +28,16 @@ def role_of(user: AnyUser) -> Role | None:
         return None
     if getattr(user, "is_superuser", False):
         return Role.NATIONAL_ADMIN
-    profile = _profile_of(user)
+    profile = profile_of(user)
     return Role(profile.role) if profile else None
 
 
-def _profile_of(user: AnyUser) -> Profile | None:
+def profile_of(user: AnyUser) -> Profile | None:
+    """The user's profile; None for anonymous users and users without one."""
     if not user.is_authenticated:
         return None
     try:
-        return user.profile  # type: ignore[union-attr,attr-defined]
+        return user.profile
     except Profile.DoesNotExist:
         return None
 
@@ -59,7 +56,7 @@ def partnerships_for_user(user: AnyUser) -> QuerySet[LearningPartnership]:
         return partnerships
     if role == Role.MANAGER:
         return partnerships.filter(managers__pk=user.pk)  # type: ignore[misc]
-    profile = _profile_of(user)
+    profile = profile_of(user)
     if role == Role.LLSC_OFFICER and profile is not None:
         return partnerships.filter(
             pk__in=LLSCRelationship.objects.filter(llsc_id=profile.llsc_id).values(

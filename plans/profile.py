@@ -6,11 +6,12 @@ from typing import Any
 
 from partnerships.models import LearningPartnership
 from partnerships.profile import register_profile_section
+from partnerships.users import AnyUser
 
 from . import selectors
 
 
-def plans_section(user: Any, partnership: LearningPartnership) -> dict[str, Any]:
+def plans_section(user: AnyUser, partnership: LearningPartnership) -> dict[str, Any]:
     return {"plans": selectors.partnership_plans(partnership=partnership)}
 
 

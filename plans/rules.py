@@ -3,21 +3,22 @@ and change them; its LLSC officers comment on and approve them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import rules
 
 from assessment.rules import manages_return_partnership
 from partnerships.rules import is_llsc_officer_of, is_manager_of, is_national_admin
+from partnerships.users import AnyUser
+
+from .models import DevelopmentPlan
 
 
 @rules.predicate
-def manages_plan_partnership(user: Any, plan: Any) -> bool:
+def manages_plan_partnership(user: AnyUser, plan: DevelopmentPlan | None) -> bool:
     return plan is not None and is_manager_of(user, plan.partnership)
 
 
 @rules.predicate
-def approves_plan(user: Any, plan: Any) -> bool:
+def approves_plan(user: AnyUser, plan: DevelopmentPlan | None) -> bool:
     return plan is not None and is_llsc_officer_of(user, plan.partnership)
 
 

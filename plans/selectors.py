@@ -18,13 +18,14 @@ from assessment.selectors import (
 )
 from partnerships.models import LearningPartnership
 from partnerships.selectors import partnerships_for_user
+from partnerships.users import AnyUser
 
 from .models import DevelopmentPlan, MonitoringPoint, PlanAction, Priority, Target
 
 SUGGESTION_LIMIT = 6
 
 
-def plans_for_user(user: Any) -> QuerySet[DevelopmentPlan]:
+def plans_for_user(user: AnyUser) -> QuerySet[DevelopmentPlan]:
     """Plans of the partnerships the user may see."""
     return DevelopmentPlan.objects.filter(partnership__in=partnerships_for_user(user))
 
@@ -170,7 +171,9 @@ def plan_document(*, plan: DevelopmentPlan) -> PlanDocument:
     )
 
 
-def latest_scored_return(*, user: Any, partnership: Any) -> Return | None:
+def latest_scored_return(
+    *, user: AnyUser, partnership: LearningPartnership
+) -> Return | None:
     """The partnership's newest return that has been submitted."""
     return (
         returns_for_user(user)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessment.models import Return
 from partnerships.rules import check_perm
+from partnerships.users import User
 
 from .models import (
     DevelopmentPlan,
@@ -33,7 +34,7 @@ DEFAULT_POINTS = ((7, 31), (11, 30), (3, 31))
 
 
 @transaction.atomic
-def plan_create(*, return_record: Return, user: Any) -> DevelopmentPlan:
+def plan_create(*, return_record: Return, user: User) -> DevelopmentPlan:
     """The partnership's plan for the return's period, started from the return,
     with three monitoring points; an existing plan is returned as it is."""
     check_perm(
@@ -63,7 +64,7 @@ def plan_create(*, return_record: Return, user: Any) -> DevelopmentPlan:
     return plan
 
 
-def _check_change(user: Any, plan: DevelopmentPlan) -> None:
+def _check_change(user: User, plan: DevelopmentPlan) -> None:
     check_perm(
         user,
         "plans.change_plan",
@@ -93,7 +94,7 @@ def _save(instance: models.Model, fields: dict[str, Any], plan: DevelopmentPlan)
 def priority_save(
     *,
     plan: DevelopmentPlan,
-    user: Any,
+    user: User,
     priority: Priority | None = None,
     **fields: Any,
 ) -> Priority:
@@ -107,7 +108,7 @@ def priority_save(
 
 @transaction.atomic
 def suggestion_accept(
-    *, plan: DevelopmentPlan, user: Any, code: str
+    *, plan: DevelopmentPlan, user: User, code: str
 ) -> Priority | None:
     """Make a suggested priority real, with the indicator's barriers and planned
     action as its description. None if the suggestion no longer stands."""
@@ -135,7 +136,7 @@ def suggestion_accept(
 
 
 @transaction.atomic
-def suggestion_dismiss(*, plan: DevelopmentPlan, user: Any, code: str) -> bool:
+def suggestion_dismiss(*, plan: DevelopmentPlan, user: User, code: str) -> bool:
     """Stop suggesting an indicator for this plan. False, and nothing kept,
     when the code is not a suggestion now: only codes the plan suggests are
     stored, never whatever was posted."""
@@ -148,7 +149,7 @@ def suggestion_dismiss(*, plan: DevelopmentPlan, user: Any, code: str) -> bool:
 
 
 @transaction.atomic
-def priority_delete(*, priority: Priority, user: Any) -> None:
+def priority_delete(*, priority: Priority, user: User) -> None:
     """Remove a priority with its actions and targets."""
     plan = priority.plan
     _check_change(user, plan)
@@ -160,7 +161,7 @@ def priority_delete(*, priority: Priority, user: Any) -> None:
 def action_save(
     *,
     priority: Priority,
-    user: Any,
+    user: User,
     action: PlanAction | None = None,
     **fields: Any,
 ) -> PlanAction:
@@ -170,7 +171,7 @@ def action_save(
 
 
 @transaction.atomic
-def action_delete(*, action: PlanAction, user: Any) -> None:
+def action_delete(*, action: PlanAction, user: User) -> None:
     """Remove an action."""
     plan = action.priority.plan
     _check_change(user, plan)
@@ -182,7 +183,7 @@ def action_delete(*, action: PlanAction, user: Any) -> None:
 def target_save(
     *,
     priority: Priority,
-    user: Any,
+    user: User,
     target: Target | None = None,
     actuals: dict[int, Decimal | None],
     **fields: Any,
@@ -201,7 +202,7 @@ def target_save(
 
 
 @transaction.atomic
-def target_delete(*, target: Target, user: Any) -> None:
+def target_delete(*, target: Target, user: User) -> None:
     """Remove a target with its actual values."""
     plan = target.priority.plan
     _check_change(user, plan)
@@ -217,7 +218,7 @@ def update_add(
     status: str,
     narrative: str,
     soft_outcomes: list[str],
-    user: Any,
+    user: User,
 ) -> ProgressUpdate:
     """Report progress at a monitoring point."""
     _check_change(user, plan)
@@ -236,7 +237,7 @@ def update_add(
 
 
 @transaction.atomic
-def plan_approve(*, plan: DevelopmentPlan, user: Any, comment: str) -> DevelopmentPlan:
+def plan_approve(*, plan: DevelopmentPlan, user: User, comment: str) -> DevelopmentPlan:
     """The LLSC officer's approval, with a comment; recorded in the history."""
     check_perm(user, APPROVE, plan, message=APPROVERS_ONLY)
     plan.status = PlanStatus.APPROVED
@@ -251,7 +252,7 @@ def plan_approve(*, plan: DevelopmentPlan, user: Any, comment: str) -> Developme
 
 
 @transaction.atomic
-def plan_comment(*, plan: DevelopmentPlan, user: Any, comment: str) -> DevelopmentPlan:
+def plan_comment(*, plan: DevelopmentPlan, user: User, comment: str) -> DevelopmentPlan:
     """The LLSC officer's comment without approving."""
     check_perm(user, APPROVE, plan, message=APPROVERS_ONLY)
     plan.officer_comment = comment

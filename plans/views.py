@@ -16,6 +16,7 @@ from django.views.decorators.http import (
 )
 
 from assessment.selectors import returns_for_user
+from partnerships.users import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .forms import ActionForm, ApprovalForm, PriorityForm, TargetForm, UpdateForm
@@ -53,7 +54,7 @@ def _plan_page_context(request: HttpRequest, plan: DevelopmentPlan) -> dict[str,
 
 
 @require_POST
-def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_object_or_404(
         returns_for_user(request.user).select_related("period"), pk=pk
     )
@@ -75,7 +76,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_suggestions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request, pk, edit=request.method == "POST")
     if request.method == "POST":
         code = request.POST.get("code", "")
@@ -120,7 +121,7 @@ def _form_page(
 
 @require_http_methods(["GET", "POST"])
 def priority_edit(
-    request: HttpRequest, pk: int, priority_pk: int | None = None
+    request: AuthenticatedHttpRequest, pk: int, priority_pk: int | None = None
 ) -> HttpResponse:
     plan = _get_plan_for_user(request, pk, edit=True)
     priority = (
@@ -140,7 +141,10 @@ def priority_edit(
 
 @require_http_methods(["GET", "POST"])
 def action_edit(
-    request: HttpRequest, pk: int, priority_pk: int, action_pk: int | None = None
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    priority_pk: int,
+    action_pk: int | None = None,
 ) -> HttpResponse:
     plan = _get_plan_for_user(request, pk, edit=True)
     priority = get_object_or_404(plan.priorities, pk=priority_pk)
@@ -158,7 +162,10 @@ def action_edit(
 
 @require_http_methods(["GET", "POST"])
 def target_edit(
-    request: HttpRequest, pk: int, priority_pk: int, target_pk: int | None = None
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    priority_pk: int,
+    target_pk: int | None = None,
 ) -> HttpResponse:
     plan = _get_plan_for_user(request, pk, edit=True)
     priority = get_object_or_404(plan.priorities, pk=priority_pk)
@@ -188,7 +195,7 @@ PART_MODELS: dict[str, type[Priority] | type[PlanAction] | type[Target]] = {
 
 @require_http_methods(["GET", "POST"])
 def plan_part_delete(
-    request: HttpRequest, pk: int, kind: str, part_pk: int
+    request: AuthenticatedHttpRequest, pk: int, kind: str, part_pk: int
 ) -> HttpResponse:
     plan = _get_plan_for_user(request, pk, edit=True)
     model = PART_MODELS.get(kind)
@@ -213,7 +220,7 @@ def plan_part_delete(
 
 
 @require_http_methods(["GET", "POST"])
-def update_add(request: HttpRequest, pk: int) -> HttpResponse:
+def update_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request, pk, edit=True)
     form = UpdateForm(_posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -224,7 +231,7 @@ def update_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request, pk)
     if not request.user.has_perm(APPROVE_PLAN, plan):
         raise PermissionDenied("The partnership's LLSC officers approve its plan.")

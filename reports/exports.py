@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from assessment.models import Answer
 from indicators.models import Period
+from partnerships.users import AnyUser
 
 from .selectors import DashboardFilters, dashboard_partnerships
 
@@ -46,7 +47,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def score_rows(
-    *, user: Any, filters: DashboardFilters, period: Period | None = None
+    *, user: AnyUser, filters: DashboardFilters, period: Period | None = None
 ) -> Iterator[list[Any]]:
     """One row per partnership x indicator x period, for the exports; streamed
     from the database in chunks."""
@@ -89,7 +90,7 @@ class _Echo:
 
 
 def scores_csv_response(
-    *, user: Any, filters: DashboardFilters, period: Period | None
+    *, user: AnyUser, filters: DashboardFilters, period: Period | None
 ) -> StreamingHttpResponse:
     """The scores as a CSV download, streamed as the rows are read."""
     writer = csv.writer(_Echo())
@@ -107,7 +108,7 @@ def scores_csv_response(
 
 
 def scores_xlsx_response(
-    *, user: Any, filters: DashboardFilters, period: Period | None
+    *, user: AnyUser, filters: DashboardFilters, period: Period | None
 ) -> FileResponse:
     """The scores as an Excel download: a bold, frozen header row, filters on
     every column."""

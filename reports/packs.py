@@ -24,9 +24,11 @@ from django_tasks import task
 from weasyprint.urls import FatalURLFetchingError
 
 from assessment.models import attachment_storage
-from partnerships.models import Role
+from indicators.models import Period
+from partnerships.models import Region, Role
 from partnerships.rules import check_perm
-from partnerships.selectors import role_of
+from partnerships.selectors import profile_of, role_of
+from partnerships.users import AnyUser, User
 from plans.models import DevelopmentPlan
 from plans.selectors import plan_context
 
@@ -36,14 +38,15 @@ from .pdf import render_pdf
 logger = logging.getLogger(__name__)
 
 
-def packs_for_user(user: Any) -> QuerySet[Pack]:
+def packs_for_user(user: AnyUser) -> QuerySet[Pack]:
     """Packs of the user's scope: GO officers their region's, national
     administrators every pack."""
     role = role_of(user)
     if role == Role.NATIONAL_ADMIN:
         return Pack.objects.all()
-    if role == Role.GO_OFFICER:
-        return Pack.objects.filter(region_id=user.profile.region_id)
+    profile = profile_of(user)
+    if role == Role.GO_OFFICER and profile is not None and profile.region_id:
+        return Pack.objects.filter(region_id=profile.region_id)
     return Pack.objects.none()
 
 
@@ -56,7 +59,7 @@ def pack_plans(pack: Pack) -> QuerySet[DevelopmentPlan]:
     ).order_by("partnership__name")
 
 
-def pack_request(*, user: Any, period: Any, region: Any) -> Pack:
+def pack_request(*, user: User, period: Period, region: Region | None) -> Pack:
     """Queue a pack for the user's scope; the work happens in a worker."""
     check_perm(
         user,

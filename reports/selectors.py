@@ -27,6 +27,7 @@ from partnerships.models import (
     Region,
 )
 from partnerships.selectors import partnerships_for_user
+from partnerships.users import AnyUser
 from plans.models import Priority
 
 from .cells import ScoreCell, figure_text, heat_class, score_cell
@@ -180,7 +181,7 @@ def _overall(scores: Means) -> float | None:
 
 
 def dashboard_partnerships(
-    *, user: Any, filters: DashboardFilters
+    *, user: AnyUser, filters: DashboardFilters
 ) -> QuerySet[LearningPartnership]:
     """The user's partnerships, filtered as the dashboard asks."""
     partnerships = partnerships_for_user(user).filter(is_active=True)
@@ -219,7 +220,7 @@ class _DashboardSources:
 
 
 def regional_dashboard(
-    *, user: Any, period: Period, filters: DashboardFilters
+    *, user: AnyUser, period: Period, filters: DashboardFilters
 ) -> Dashboard:
     """One row per partnership in the user's scope and the aggregates, in a
     fixed number of queries whatever the number of partnerships."""
@@ -229,7 +230,7 @@ def regional_dashboard(
 
 
 def _dashboard_sources(
-    *, user: Any, period: Period, filters: DashboardFilters
+    *, user: AnyUser, period: Period, filters: DashboardFilters
 ) -> _DashboardSources:
     """The partnerships with their links, both periods' returns and their
     dimension means, the GO ratings and the score levels: eight queries."""

@@ -4,7 +4,6 @@ each dimension over the selected partnerships' submitted returns."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -12,12 +11,13 @@ from django.db.models.functions import Coalesce
 from assessment.models import Answer, ReturnStatus
 from indicators.models import Indicator, Period
 from partnerships.models import LearningPartnership
+from partnerships.users import AnyUser
 
 from .selectors import DashboardFilters, dashboard_partnerships
 
 
 def regional_trends(
-    *, user: Any, filters: DashboardFilters, dimensions: Sequence[str] | None = None
+    *, user: AnyUser, filters: DashboardFilters, dimensions: Sequence[str] | None = None
 ) -> tuple[list[str], dict[str, list[float | None]]]:
     """Per period (oldest first), the mean per dimension of every answer's
     agreed score, else its self score, over the selected partnerships'

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from assessment import selectors as assessment_selectors
 from assessment.models import Return
 from indicators.models import Period
+from partnerships.users import AuthenticatedHttpRequest
 from plans.models import DevelopmentPlan
 from plans.selectors import plan_context, plans_for_user
 
@@ -193,7 +194,7 @@ def _scope_name(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def pack_list(request: HttpRequest) -> HttpResponse:
+def pack_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("reports.build_pack"):
         raise PermissionDenied("Packs are for GO staff and national administrators.")
     national = request.user.has_perm("reports.see_england")

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from assessment.models import ReturnStatus
+from partnerships.users import User
 
 register = template.Library()
 
@@ -39,7 +40,7 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 
 
 @register.filter
-def person(user: Any) -> str:
+def person(user: User | None) -> str:
     """A user's full name, else their username; "someone unknown" when there is
     no user (an account since deleted, or a step recorded by a data load)."""
     if user is None:
