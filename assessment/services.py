@@ -19,6 +19,7 @@ from indicators.models import Dimension, Indicator, Period
 from indicators.selectors import framework_for_period
 from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
+from partnerships.users import User
 
 from .file_types import ALLOWED_LABEL, FileType, detect_file_type
 from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
@@ -68,15 +69,12 @@ class ReturnIncomplete(Exception):
         self.missing = missing
 
 
-# These services take their user as Any, not partnerships.users.User: the views
-# in assessment/views.py hand them request.user as HttpRequest types it (signed
-# in or anonymous), not yet as AuthenticatedHttpRequest does.
 @transaction.atomic
 def return_start(
     *,
     partnership: LearningPartnership,
     period: Period,
-    user: Any,
+    user: User,
     carry_forward: bool = False,
 ) -> Return:
     """Start a partnership's return for a period, with an empty answer per
@@ -138,7 +136,7 @@ def dimension_save(
     dimension: Dimension,
     values: dict[int, dict[str, Any]],
     versions: dict[int, int],
-    user: Any,
+    user: User,
 ) -> list[Answer]:
     """Save the answers of one dimension; all or nothing.
 
@@ -217,7 +215,7 @@ def check_upload(upload: UploadedFile) -> FileType:
     return file_type
 
 
-def attachment_add(*, answer: Answer, upload: UploadedFile, user: Any) -> Attachment:
+def attachment_add(*, answer: Answer, upload: UploadedFile, user: User) -> Attachment:
     """Keep an evidence file for an answer, after checking what it really is."""
     check_perm(user, CHANGE, answer.return_record, message=MANAGERS_ONLY)
     _ensure_editable(answer.return_record)
@@ -241,7 +239,7 @@ def attachment_remove(*, attachment: Attachment) -> None:
     attachment.delete()
 
 
-def profile_confirm(*, return_record: Return, user: Any) -> Return:
+def profile_confirm(*, return_record: Return, user: User) -> Return:
     """Record that the partnership's profile was checked for this return."""
     check_perm(user, CHANGE, return_record, message=MANAGERS_ONLY)
     _ensure_editable(return_record)
@@ -252,7 +250,7 @@ def profile_confirm(*, return_record: Return, user: Any) -> Return:
 
 
 @transaction.atomic
-def return_submit(*, return_record: Return, user: Any) -> Return:
+def return_submit(*, return_record: Return, user: User) -> Return:
     """Submit a return once every indicator is scored; it is read-only after."""
     _ensure_editable(return_record)
     missing = list(
@@ -278,7 +276,7 @@ class AgreedScore:
 def return_review(
     *,
     return_record: Return,
-    user: Any,
+    user: User,
     agreed: dict[int, AgreedScore],
     overall_comment: str,
     decision: str,
@@ -301,7 +299,7 @@ def return_review(
     return return_record
 
 
-def review_start(*, return_record: Return, user: Any) -> Return:
+def review_start(*, return_record: Return, user: User) -> Return:
     """Take a submitted return into review, so other officers see it is taken."""
     return_transition(
         return_record=return_record, to_status=ReturnStatus.IN_REVIEW, user=user
@@ -313,7 +311,7 @@ def rating_save(
     *,
     partnership: LearningPartnership,
     period: Period,
-    user: Any,
+    user: User,
     rating: int,
     rationale: str,
 ) -> EngagementRating:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import (
@@ -17,6 +17,7 @@ from django.views.decorators.http import (
 )
 
 from partnerships.selectors import partnerships_for_user
+from partnerships.users import AuthenticatedHttpRequest
 
 from .. import selectors, services, workflow
 from ..forms import DimensionForm, StartReturnForm
@@ -28,7 +29,9 @@ CHANGE_RETURN = "assessment.change_return"
 logger = logging.getLogger(__name__)
 
 
-def get_return_for_user(request: HttpRequest, pk: int, *, edit: bool = False) -> Return:
+def get_return_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False
+) -> Return:
     """The return, or 404 outside the user's scope; 403 when the user may see it
     but not change it, or when it has been submitted."""
     try:
@@ -45,14 +48,14 @@ def get_return_for_user(request: HttpRequest, pk: int, *, edit: bool = False) ->
     return return_record
 
 
-def _can_edit(request: HttpRequest, return_record: Return) -> bool:
+def _can_edit(request: AuthenticatedHttpRequest, return_record: Return) -> bool:
     return return_record.is_editable and request.user.has_perm(
         CHANGE_RETURN, return_record
     )
 
 
 @require_http_methods(["GET", "POST"])
-def return_start(request: HttpRequest, pk: int) -> HttpResponse:
+def return_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = get_object_or_404(partnerships_for_user(request.user), pk=pk)
     if not request.user.has_perm("assessment.add_return", partnership):
         raise PermissionDenied("Only the partnership's managers can start its return.")
@@ -79,7 +82,7 @@ def return_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def return_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+def return_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk)
     summaries = selectors.return_summary(return_record=return_record)
     return render(
@@ -103,7 +106,7 @@ def return_tasks(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def return_profile_check(request: HttpRequest, pk: int) -> HttpResponse:
+def return_profile_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk, edit=request.method == "POST")
     if request.method == "POST":
         services.profile_confirm(return_record=return_record, user=request.user)
@@ -119,7 +122,9 @@ def return_profile_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def return_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def return_dimension(
+    request: AuthenticatedHttpRequest, pk: int, code: str
+) -> HttpResponse:
     return_record = get_return_for_user(request, pk, edit=request.method == "POST")
     dimension = get_object_or_404(return_record.framework.dimensions, code=code)
     rows: list[selectors.IndicatorRow] | None = None
@@ -178,7 +183,7 @@ def return_dimension(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
 
 
-def _store_uploads(request: HttpRequest, form: DimensionForm) -> list[str]:
+def _store_uploads(request: AuthenticatedHttpRequest, form: DimensionForm) -> list[str]:
     """Keep the evidence files after the answers are saved; the names of those
     the storage refused (disk full, folder not writable). The answers stay
     saved either way."""
@@ -205,7 +210,7 @@ def _refused_uploads(form: DimensionForm) -> bool:
 
 
 def _rebased_form(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: DimensionForm,
     conflicts: list[services.Conflict],
     answers: list[Answer],
@@ -228,7 +233,10 @@ def _rebased_form(
 
 
 def _after_dimension_save(
-    request: HttpRequest, form: DimensionForm, return_record: Return, dimension: Any
+    request: AuthenticatedHttpRequest,
+    form: DimensionForm,
+    return_record: Return,
+    dimension: Any,
 ) -> HttpResponse:
     """Store the evidence files, then go where the user asked: back to the task
     list, on to the next dimension, or to check answers."""
@@ -266,7 +274,7 @@ def _after_dimension_save(
 
 
 @require_http_methods(["GET", "POST"])
-def return_check(request: HttpRequest, pk: int) -> HttpResponse:
+def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk, edit=request.method == "POST")
     missing: list[Answer] = []
     if request.method == "POST":
@@ -296,7 +304,7 @@ def return_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def return_submitted(request: HttpRequest, pk: int) -> HttpResponse:
+def return_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk)
     if return_record.is_editable:
         return redirect("assessment:check", pk=return_record.pk)
@@ -304,7 +312,7 @@ def return_submitted(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def return_history(request: HttpRequest, pk: int) -> HttpResponse:
+def return_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk)
     return render(
         request,
@@ -318,7 +326,7 @@ def return_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(selectors.attachments_for_user(request.user), pk=pk)
     try:
         handle = attachment.file.open("rb")
@@ -334,7 +342,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_http_methods(["GET", "POST"])
 def attachment_remove(
-    request: HttpRequest, pk: int, attachment_pk: int
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
 ) -> HttpResponse:
     return_record = get_return_for_user(request, pk, edit=True)
     attachment = get_object_or_404(

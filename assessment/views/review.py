@@ -16,6 +16,7 @@ from django.views.decorators.http import (
 
 from indicators.models import Period
 from partnerships.selectors import partnerships_for_user
+from partnerships.users import AuthenticatedHttpRequest
 
 from .. import selectors, services, workflow
 from ..forms import QueueFilterForm, RatingForm, ReviewForm
@@ -49,7 +50,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def return_review(request: HttpRequest, pk: int) -> HttpResponse:
+def return_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk)
     if not request.user.has_perm(workflow.REVIEW, return_record):
         raise PermissionDenied(
@@ -92,7 +93,7 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+def review_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk)
     try:
         services.review_start(return_record=return_record, user=request.user)
@@ -104,7 +105,9 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def rating_edit(request: HttpRequest, pk: int, period: str) -> HttpResponse:
+def rating_edit(
+    request: AuthenticatedHttpRequest, pk: int, period: str
+) -> HttpResponse:
     partnership = get_object_or_404(partnerships_for_user(request.user), pk=pk)
     period_record = get_object_or_404(Period, code=period)
     if not request.user.has_perm("assessment.rate_partnership", partnership):
@@ -145,7 +148,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decided_meanwhile(request: HttpRequest, return_record: Return) -> HttpResponse:
+def _decided_meanwhile(
+    request: AuthenticatedHttpRequest, return_record: Return
+) -> HttpResponse:
     """A decision posted on a return no longer waiting for one. The page says
     which status it was opened at: a page opened before a colleague decided
     gets an explanation, anything else is refused."""
@@ -164,7 +169,7 @@ def _decided_meanwhile(request: HttpRequest, return_record: Return) -> HttpRespo
 
 
 def _decide(
-    request: HttpRequest, return_record: Return, form: ReviewForm
+    request: AuthenticatedHttpRequest, return_record: Return, form: ReviewForm
 ) -> HttpResponse:
     """Record the agreed scores and the decision; tell the officer how it went."""
     decision = form.cleaned_data["decision"]
