@@ -16,6 +16,7 @@ from django.views.decorators.http import (
 
 from . import selectors, services
 from .forms import FrameworkImportForm
+from .framework_files import FrameworkFileError
 from .models import Framework
 
 MANAGE = "indicators.manage_frameworks"
@@ -79,7 +80,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             framework = services.framework_import(text=form.cleaned_data["file"])
-        except services.FrameworkFileError as error:
+        except FrameworkFileError as error:
             problems = error.problems
         else:
             messages.success(request, f"{framework} imported.")

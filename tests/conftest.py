@@ -32,8 +32,9 @@ from django.test import Client
 from assessment.models import Attachment, Return
 from assessment.services import return_start
 from indicators import services as framework_services
+from indicators.framework_files import ParsedFramework
 from indicators.models import Framework, Period
-from indicators.services import ParsedFramework, reference_framework_load
+from indicators.services import reference_framework_load
 from partnerships.models import (
     LearningPartnership,
     LLSCRelationship,

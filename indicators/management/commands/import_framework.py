@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from indicators.services import FrameworkFileError, framework_import
+from indicators.framework_files import FrameworkFileError
+from indicators.services import framework_import
 
 
 class Command(BaseCommand):
