@@ -233,8 +233,9 @@ def attachment_add(*, answer: Answer, upload: UploadedFile, user: User) -> Attac
     return attachment
 
 
-def attachment_remove(*, attachment: Attachment) -> None:
+def attachment_remove(*, attachment: Attachment, user: User) -> None:
     """Delete an evidence file and its stored content."""
+    check_perm(user, CHANGE, attachment.answer.return_record, message=MANAGERS_ONLY)
     _ensure_editable(attachment.answer.return_record)
     attachment.delete()
 

@@ -360,7 +360,7 @@ def attachment_remove(
         },
     )
     if request.method == "POST":
-        services.attachment_remove(attachment=attachment)
+        services.attachment_remove(attachment=attachment, user=request.user)
         messages.success(request, f"{attachment.original_name} removed.")
         return redirect(f"{dimension_url}#indicator-{attachment.answer.indicator.code}")
     return render(
