@@ -13,7 +13,8 @@ from .users import AnyUser
 class PasswordBackend(ModelBackend):
     """Signs people in with their password, and grants nothing: who may do
     what is decided by the rules perms alone, never by Django's permission
-    tables (which would also cost two queries a request)."""
+    tables (which would also cost two queries a request). ModelBackend's
+    has_perm and has_module_perms ask get_all_permissions, so they say no."""
 
     def get_user_permissions(
         self, user_obj: AnyUser, obj: Model | None = None
@@ -29,12 +30,6 @@ class PasswordBackend(ModelBackend):
         self, user_obj: AnyUser, obj: Model | None = None
     ) -> set[str]:
         return set()
-
-    def has_perm(self, user_obj: AnyUser, perm: str, obj: Model | None = None) -> bool:
-        return False
-
-    def has_module_perms(self, user_obj: AnyUser, app_label: str) -> bool:
-        return False
 
 
 class NationalAdminBackend(BaseBackend):

@@ -26,6 +26,9 @@ ROLE_INTROS = {
     ),
 }
 
+# What an officer's scope is called.
+ROLE_SCOPES = {Role.LLSC_OFFICER: "area", Role.GO_OFFICER: "region"}
+
 
 def role(request: HttpRequest) -> dict[str, Any]:
     """The signed-in user's role, named for the header and the home page (what
@@ -34,4 +37,5 @@ def role(request: HttpRequest) -> dict[str, Any]:
     return {
         "user_role_label": user_role.label if user_role else "",
         "user_role_intro": ROLE_INTROS.get(user_role, "") if user_role else "",
+        "user_scope_name": ROLE_SCOPES.get(user_role, "") if user_role else "",
     }

@@ -30,6 +30,14 @@ def plans_for_user(user: AnyUser) -> QuerySet[DevelopmentPlan]:
     return DevelopmentPlan.objects.filter(partnership__in=partnerships_for_user(user))
 
 
+def for_plan_document(plans: QuerySet[DevelopmentPlan]) -> QuerySet[DevelopmentPlan]:
+    """The plans with what the plan document shows of them: the partnership,
+    the period, the framework of the source return and who approved it."""
+    return plans.select_related(
+        "partnership", "period", "source_return__framework", "approved_by"
+    )
+
+
 @dataclass
 class Suggestion:
     """A suggested priority: an indicator among the lowest scored, with the
@@ -231,10 +239,4 @@ def plan_context(*, plan: DevelopmentPlan) -> dict[str, Any]:
     (plain data: what the reader may do is added by the caller)."""
     document = plan_document(plan=plan)
     scores = plan_scores(plan=plan, document=document)
-    return {
-        "plan": plan,
-        "document": document,
-        "scores": scores,
-        "series": scores.series,
-        "axes": scores.axes,
-    }
+    return {"plan": plan, "document": document, "scores": scores}

@@ -32,9 +32,7 @@ def _get_plan_for_user(
     """The plan, or 404 outside the user's scope; 403 when the user may read it
     but not change it."""
     plan = get_object_or_404(
-        selectors.plans_for_user(request.user).select_related(
-            "partnership", "period", "source_return__framework", "approved_by"
-        ),
+        selectors.for_plan_document(selectors.plans_for_user(request.user)),
         pk=pk,
     )
     if edit and not request.user.has_perm(CHANGE_PLAN, plan):

@@ -30,7 +30,7 @@ from partnerships.rules import check_perm
 from partnerships.selectors import profile_of, role_of
 from partnerships.users import AnyUser, User
 from plans.models import DevelopmentPlan
-from plans.selectors import plan_context
+from plans.selectors import for_plan_document, plan_context
 
 from .models import PACK_LIFETIME, Pack, PackStatus
 from .pdf import render_pdf
@@ -54,9 +54,7 @@ def pack_plans(pack: Pack) -> QuerySet[DevelopmentPlan]:
     plans = DevelopmentPlan.objects.filter(period=pack.period)
     if pack.region_id:
         plans = plans.filter(partnership__region_id=pack.region_id)
-    return plans.select_related(
-        "partnership", "period", "source_return__framework", "approved_by"
-    ).order_by("partnership__name")
+    return for_plan_document(plans).order_by("partnership__name")
 
 
 def pack_request(*, user: User, period: Period, region: Region | None) -> Pack:
@@ -100,13 +98,7 @@ def _part_name(pack_id: int, plan_id: int, suffix: str) -> str:
 def render_pack_plan(pack_id: int, plan_id: int) -> str:
     """Render one plan of a pack into the pack's folder; a failure is written
     down, not raised, so the pack lists it."""
-    plan = (
-        DevelopmentPlan.objects.select_related(
-            "partnership", "period", "source_return__framework", "approved_by"
-        )
-        .filter(pk=plan_id)
-        .first()
-    )
+    plan = for_plan_document(DevelopmentPlan.objects.filter(pk=plan_id)).first()
     storage = attachment_storage()
     outcome = "ok"
     try:

@@ -22,7 +22,7 @@ from assessment.models import Return
 from indicators.models import Period
 from partnerships.users import AuthenticatedHttpRequest
 from plans.models import DevelopmentPlan
-from plans.selectors import plan_context, plans_for_user
+from plans.selectors import for_plan_document, plan_context, plans_for_user
 
 from .charts import Chart, median_chart, radar_chart, trend_chart
 from .exports import scores_csv_response, scores_xlsx_response
@@ -43,9 +43,7 @@ from .trends import regional_trends
 def _get_plan_for_user(request: HttpRequest, pk: int) -> DevelopmentPlan:
     """The plan, with what its document shows; 404 outside the user's scope."""
     return get_object_or_404(
-        plans_for_user(request.user).select_related(
-            "partnership", "period", "source_return__framework", "approved_by"
-        ),
+        for_plan_document(plans_for_user(request.user)),
         pk=pk,
     )
 
