@@ -34,12 +34,29 @@ class GovukDateField(DateInputField):
 
 _LINE_BREAKS_AND_TABS = re.compile(r"[\t\n\v\f\r]+")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Characters that change how the text around them is shown without being seen
+# themselves: the bidirectional embeddings, overrides and isolates (an RLO in a
+# partnership's name would reverse the words after it on every page, email and
+# export showing it), the direction marks, zero-width spaces, the word joiner
+# and invisible operators, the byte-order mark and the soft hyphen. The
+# zero-width joiner and non-joiner stay: some scripts and emoji need them.
+_INVISIBLE_FORMATTING = re.compile(
+    "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+
+
+def without_invisible_formatting(value: str) -> str:
+    """The text without bidirectional controls and other invisible formatting."""
+    return _INVISIBLE_FORMATTING.sub("", value)
 
 
 def one_line(value: str) -> str:
     """A name, title or other one-line answer on one line: a tab or line break
-    (pasted from a spreadsheet, or a crafted post) becomes a space. Left in,
-    it would break the lines of emails, exports and PDFs."""
+    (pasted from a spreadsheet, or a crafted post) becomes a space, and
+    invisible formatting characters go. Left in, the first would break the
+    lines of emails, exports and PDFs, the second reorder what others see."""
+    value = without_invisible_formatting(value)
     return " ".join(part.strip() for part in _LINE_BREAKS_AND_TABS.split(value))
 
 

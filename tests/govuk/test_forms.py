@@ -102,6 +102,45 @@ def test_one_line_boxes_keep_one_line(typed: str, kept: str) -> None:
     assert form.cleaned_data["name"] == kept
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        # A right-to-left override would show "Hull College" to others as
+        # "egelloC lluH"; isolates, embeddings and marks reorder text too.
+        ("Hull \u202eegelloC", "Hull egelloC"),
+        ("\u2067Hull\u2069 College", "Hull College"),
+        ("Hull\u202a College\u202c", "Hull College"),
+        ("\u200fHull\u200e\u061c College", "Hull College"),
+        ("Hu\u200bll\u2060 Coll\u00adege\ufeff", "Hull College"),
+        # The joiners some scripts and emoji need stay.
+        (
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+        ),
+        ("\U0001f469\u200d\U0001f4bb", "\U0001f469\u200d\U0001f4bb"),
+        # Arabic and Hebrew text as such is kept as typed.
+        (
+            "\u0645\u0631\u062d\u0628\u0627 Leeds",
+            "\u0645\u0631\u062d\u0628\u0627 Leeds",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_one_line_boxes_drop_invisible_formatting(typed: str, kept: str) -> None:
+    assert one_line(typed) == kept
+    form = GroupForm({"name": typed})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["name"] == kept
+
+
+@pytest.mark.django_db
+def test_text_areas_keep_what_was_typed() -> None:
+    # Long text is shown isolated (dir="auto") instead: nothing is taken out.
+    form = GroupForm({"name": "Leeds", "note": "One \u202eowT"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["note"] == "One \u202eowT"
+
+
 @pytest.mark.django_db
 def test_one_line_boxes_refuse_control_characters() -> None:
     form = GroupForm({"name": "Leeds\x07College"})

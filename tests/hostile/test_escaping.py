@@ -683,6 +683,25 @@ def test_the_edit_form_puts_a_name_on_one_line(hostile, client_as):
     assert partnership.host_organisation == "Host Organisation"
 
 
+def test_a_name_cannot_reorder_what_others_see(hostile, client_as):
+    """A right-to-left override or isolate typed into a name is dropped, so
+    the GO officer reads the name as the manager meant it to look."""
+    partnership = hostile.partnership
+    response = edit_partnership(
+        client_as("manager_a"),
+        partnership,
+        name="Alpha \u202egninraeL\u202c \u2067Partnership\u2069",
+        host="Host\u200f Organisation\u200b",
+    )
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.name == "Alpha gninraeL Partnership"
+    assert partnership.host_organisation == "Host Organisation"
+    page = client_as("go_a").get(f"/partnerships/{partnership.pk}/").content.decode()
+    assert "Alpha gninraeL Partnership" in page
+    assert not any(mark in page for mark in "\u202e\u202c\u2067\u2069\u200f\u200b")
+
+
 def test_the_edit_form_refuses_hidden_control_characters(hostile, client_as):
     partnership = hostile.partnership
     before = partnership.name
