@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.db import transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -338,8 +339,6 @@ def test_a_subject_is_one_line(manager_a, django_capture_on_commit_callbacks):
 
 def test_nothing_is_queued_when_the_step_rolls_back(manager_a):
     """No commit, no task: the email row exists only inside the transaction."""
-    from django.db import transaction
-
     with transaction.atomic():
         notify([manager_a], "Message", "/")
         transaction.set_rollback(True)
@@ -500,3 +499,30 @@ def test_a_stalled_email_may_be_tried_again(failed_and_waiting, client_as):
 
 def test_an_unknown_email_is_404(client_as, db, cast):
     assert client_as("admin").post("/emails/999999/retry/").status_code == 404
+
+
+def test_one_task_per_email_queued_on_commit(
+    deferred_tasks, manager_a, manager_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        emails = notify([manager_a, manager_b], "Alpha was accepted.", "/")
+        assert deferred_tasks.results == []  # nothing before the commit
+    assert len(callbacks) == 2
+    for callback in callbacks:
+        callback()
+    assert sorted(r.args[0] for r in deferred_tasks.results) == sorted(
+        e.pk for e in emails
+    )
+    assert {r.task.name for r in deferred_tasks.results} == {"send_email"}
+    assert {r.task.run_after for r in deferred_tasks.results} == {None}
+
+
+def test_the_page_escapes_what_was_typed(failed_and_waiting, client_as):
+    EmailDelivery.objects.filter(pk=failed_and_waiting["failed"].pk).update(
+        subject='Accepted: <script>alert("x")</script>',
+        last_error="SMTPDataError: <b>refused</b>",
+    )
+    page = client_as("admin").get("/emails/").content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<b>refused</b>" not in page
