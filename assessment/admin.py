@@ -33,6 +33,7 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     """Read-only: emails are written by the service and its worker."""
 
     list_display = ["subject", "kind", "recipient", "status", "attempts", "created_at"]
+    list_select_related = ["recipient"]
     list_filter = ["status", "kind"]
     readonly_fields = [f.name for f in EmailDelivery._meta.fields]
 
