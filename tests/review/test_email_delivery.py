@@ -431,7 +431,7 @@ def test_the_administrator_sees_failed_and_waiting_emails(
 
 
 def test_the_page_query_count_does_not_grow(
-    failed_and_waiting, client_as, manager_b, django_assert_num_queries
+    failed_and_waiting, client_as, manager_b, django_assert_num_queries, monkeypatch
 ):
     for _ in range(10):
         EmailDelivery.objects.create(
@@ -439,7 +439,16 @@ def test_the_page_query_count_does_not_grow(
         )
     client = client_as("admin")
     with django_assert_num_queries(5):
-        assert client.get("/emails/").status_code == 200
+        response = client.get("/emails/")
+    assert response.status_code == 200
+    assert "The newest" not in response.content.decode()
+    monkeypatch.setattr(
+        notifications,
+        "emails_needing_attention",
+        lambda: EmailDelivery.objects.exclude(status="sent")[:3],
+    )
+    page = client.get("/emails/").content.decode()
+    assert "The newest 3 are shown." in page
 
 
 @pytest.mark.parametrize("name", ["manager_a", "officer_a", "go_a"])
