@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Answer, Attachment, Return
+from .models import Answer, Attachment, EmailDelivery, Return
 
 
 class AnswerInline(admin.TabularInline):
@@ -25,3 +26,21 @@ class ReturnAdmin(SimpleHistoryAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["original_name", "content_type", "size", "uploaded_at"]
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: emails are written by the service and its worker."""
+
+    list_display = ["subject", "kind", "recipient", "status", "attempts", "created_at"]
+    list_select_related = ["recipient"]
+    list_filter = ["status", "kind"]
+    readonly_fields = [f.name for f in EmailDelivery._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: EmailDelivery | None = None
+    ) -> bool:
+        return False

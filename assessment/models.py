@@ -238,6 +238,65 @@ class Notification(models.Model):
         return self.message
 
 
+class EmailKind(models.TextChoices):
+    """What an email is about; each kind has its own subject line."""
+
+    SUBMITTED = "submitted", "Self-assessment submitted"
+    IN_REVIEW = "in_review", "Self-assessment taken into review"
+    RETURNED = "returned", "Self-assessment returned for revision"
+    ACCEPTED = "accepted", "Self-assessment accepted"
+    REMINDER_DUE = "reminder_due", "Reminder: self-assessment due"
+    REMINDER_OVERDUE = "reminder_overdue", "Reminder: self-assessment overdue"
+    PLAN_TO_APPROVE = "plan_to_approve", "Development plan to approve"
+    PLAN_APPROVED = "plan_approved", "Development plan approved"
+    PLAN_RETURNED = "plan_returned", "Development plan returned for changes"
+    OTHER = "other", "Other notification"
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RETRYING = "retrying", "Waiting to try again"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+PENDING_EMAIL_STATUSES = (EmailStatus.QUEUED, EmailStatus.RETRYING)
+
+
+class EmailDelivery(models.Model):
+    """One email to one user, sent by a background task and tried again with
+    growing delays when the mail server refuses it. The address is read from
+    the user when it is sent, never stored here."""
+
+    kind = models.CharField(
+        max_length=20, choices=EmailKind.choices, default=EmailKind.OTHER
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="email_by_status")
+        ]
+        verbose_name_plural = "email deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.get_status_display().lower()})"
+
+
 class Reminder(models.Model):
     """A reminder sent to a partnership's managers about a period's return; at
     most one a day, so running the command twice sends nothing new."""

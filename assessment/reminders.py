@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -15,7 +13,8 @@ from indicators.models import Period
 from partnerships.models import LearningPartnership
 from partnerships.users import User
 
-from .models import EDITABLE_STATUSES, Notification, Reminder, Return
+from .models import EDITABLE_STATUSES, EmailKind, Reminder, Return
+from .notifications import notify
 
 
 @dataclass
@@ -27,7 +26,8 @@ class ReminderSent:
 
 
 def send_reminders(*, days: int, today: datetime.date) -> list[ReminderSent]:
-    """Email the managers of every active partnership whose return for a period
+    """Remind (a notification, and an email queued for the background
+    worker) the managers of every active partnership whose return for a period
     is due within ``days`` days or overdue and not yet submitted. At most one
     reminder per partnership and period a day: a second run sends nothing."""
     sent = []
@@ -63,9 +63,10 @@ def send_reminders(*, days: int, today: datetime.date) -> list[ReminderSent]:
                         overdue=overdue,
                         recipients=len(managers),
                     )
+                    # Queued with the reminder's row: sent once both are kept.
+                    _remind(partnership, period, deadline, overdue, managers)
             except IntegrityError:
                 continue  # another run sent today's reminder first
-            _remind(partnership, period, deadline, overdue, managers)
             sent.append(ReminderSent(partnership, period, overdue, len(managers)))
     return sent
 
@@ -95,14 +96,12 @@ def _remind(
             f"The {period.code} self-assessment of {partnership.name} is due on {when}."
         )
     url = reverse("partnerships:detail", args=[partnership.pk])
-    # A header is one line: Django refuses to send a subject with a line break
-    # in it, and a name typed with one would stop the whole run.
-    name = " ".join(partnership.name.split())
-    for manager in managers:
-        Notification.objects.create(user=manager, message=message, url=url)
-        send_mail(
-            f"Self-assessment {'overdue' if overdue else 'due'}: {name}",
-            f"{message}\n\n{settings.SITE_URL}{url}\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [manager.email],
-        )
+    kind = EmailKind.REMINDER_OVERDUE if overdue else EmailKind.REMINDER_DUE
+    state = "overdue" if overdue else "due"
+    notify(
+        managers,
+        message,
+        url,
+        kind=kind,
+        subject=f"Self-assessment {state}: {partnership.name}",
+    )

@@ -47,3 +47,5 @@ rules.add_perm("assessment.rate_partnership", is_go_officer | is_national_admin)
 rules.add_perm(
     "assessment.follow_returns", is_llsc_officer | is_go_officer | is_national_admin
 )
+# The emails that failed or wait to be sent, and trying them again.
+rules.add_perm("assessment.follow_emails", is_national_admin)

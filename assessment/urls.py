@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import returns, review
+from .views import emails, returns, review
 
 app_name = "assessment"
 
@@ -35,4 +35,6 @@ urlpatterns = [
     path("attachments/<int:pk>/", returns.attachment_download, name="attachment"),
     path("reviews/", review.review_queue, name="queue"),
     path("notifications/", review.notification_list, name="notifications"),
+    path("emails/", emails.email_list, name="emails"),
+    path("emails/<int:pk>/retry/", emails.email_try_again, name="email_retry"),
 ]

@@ -7,10 +7,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +16,8 @@ from django.utils import timezone
 from partnerships.models import LearningPartnership, Role
 from partnerships.users import AnyUser, User
 
-from .models import Answer, Notification, Return, ReturnStatus, Transition
+from . import notifications
+from .models import Answer, EmailKind, Return, ReturnStatus, Transition
 from .selectors import returns_for_user
 
 S = ReturnStatus
@@ -142,16 +141,18 @@ def _tell(return_record: Return, step: Transition) -> None:
         users = llsc_officers_of(partnership)
         message = f"The self-assessment of {name} was submitted and is ready to review."
         url = reverse("assessment:review", args=[return_record.pk])
-    elif step.to_status in (S.RETURNED, S.ACCEPTED):
+    elif step.to_status in (S.IN_REVIEW, S.RETURNED, S.ACCEPTED):
         users = list(partnership.managers.filter(is_active=True))
-        verb = "accepted" if step.to_status == S.ACCEPTED else "returned for revision"
-        message = f"The self-assessment of {name} was {verb}."
+        message = f"The self-assessment of {name} was {VERBS[S(step.to_status)]}."
         if step.reason:
             message += f" Reasons: {step.reason}"
         url = reverse("assessment:tasks", args=[return_record.pk])
     else:
         return
-    notify(users, message[:300], url)
+    # Each step its own subject (the kind's label), with the partnership and period.
+    kind = EmailKind(step.to_status)
+    subject = f"{kind.label}: {name}"
+    notify(users, message[:300], url, kind=kind, subject=subject)
 
 
 def llsc_officers_of(partnership: LearningPartnership) -> list[User]:
@@ -167,21 +168,15 @@ def llsc_officers_of(partnership: LearningPartnership) -> list[User]:
     )
 
 
-def notify(users: list[User], message: str, url: str) -> None:
-    """An in-service notification and an email to each user."""
-    Notification.objects.bulk_create(
-        Notification(user=user, message=message, url=url) for user in users
-    )
-    site = getattr(settings, "SITE_URL", "")
-    emails = [
-        (
-            "Learning Partnerships self-assessment",
-            f"{message}\n\n{site}{url}\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
-        for user in users
-        if user.email
-    ]
-    if emails:
-        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False))
+def notify(
+    users: list[User],
+    message: str,
+    url: str,
+    *,
+    kind: str = EmailKind.OTHER,
+    subject: str | None = None,
+) -> None:
+    """An in-service notification and an email to each user; the emails are
+    sent by a background task once the transaction commits, with ``subject``
+    (or the message's first sentence) as their subject."""
+    notifications.notify(users, message, url, kind=kind, subject=subject)

@@ -20,6 +20,10 @@ gunicorn with the production settings, and `db_worker` processes, then:
    saved and a message saying the file could not be stored; no attachment
    points at a missing file. (Needs `mount`, as root; said and skipped where
    a file system cannot be mounted.)
+4. SMTP down: with a gunicorn whose EMAIL_HOST is a closed port, a manager
+   submits a return: a 302 to the submitted page, never a 500, and the
+   return is submitted; a `db_worker` then finds the mail server refusing
+   and marks each email to try again later (the step is not undone).
 
 Prints what it saw and exits non-zero on any breach.
 """
@@ -149,6 +153,7 @@ def main() -> int:
         breaches += restart_under_load(cluster, base)
         breaches += kill_a_pack_worker(env, base)
         breaches += evidence_on_a_full_disk(media, base)
+        breaches += smtp_down(env)
     finally:
         if gunicorn is not None:
             gunicorn.terminate()
@@ -540,6 +545,84 @@ def _upload_refused(base: str, code: str, state: str) -> list[str]:
         breaches.append(f"{state} disk: an attachment row without its file")
     if not told:
         breaches.append(f"{state} disk: the manager was not told the file was lost")
+    return breaches
+
+
+def smtp_down(env: dict[str, str]) -> list[str]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from assessment.models import Answer, EmailDelivery, Return
+    from assessment.services import return_start
+    from indicators.models import Period
+    from partnerships.models import LearningPartnership
+
+    print("4. The mail server down while a manager submits a return")
+    connection.close()
+    closed = free_port()  # bound once and let go: nothing listens there
+    mail_env = {**env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(closed)}
+    partnership = LearningPartnership.objects.get(name="Hull")
+    period = Period.objects.filter(frameworks__isnull=False).order_by("-starts_on")[0]
+    record = Return.objects.filter(partnership=partnership, period=period).first()
+    if record is None or record.status not in ("draft", "returned"):
+        Return.objects.filter(partnership=partnership, period=period).delete()
+        user = get_user_model().objects.get(username="manager")
+        record = return_start(partnership=partnership, period=period, user=user)
+    Answer.objects.filter(return_record=record, score__isnull=True).update(score=2)
+    before = set(EmailDelivery.objects.values_list("pk", flat=True))
+    breaches: list[str] = []
+    gunicorn, base = _serve(mail_env)
+    try:
+        manager = Browser(base, "manager")
+        path = f"/returns/{record.pk}/check/"
+        response = manager.post(path, {}, _csrf(manager.get(path).text))
+        _check_page(response, breaches)
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+    record.refresh_from_db()
+    emails = EmailDelivery.objects.exclude(pk__in=before)
+    queued = sorted(emails.values_list("status", flat=True))
+    print(
+        f"   submit: {response.status_code} to {response.headers.get('Location')}; "
+        f"the return is {record.status}; emails queued: {queued}"
+    )
+    if response.status_code != 302:
+        breaches.append(f"SMTP down: submitting answered {response.status_code}")
+    if record.status != "submitted":
+        breaches.append(f"SMTP down: the return is {record.status}, not submitted")
+    if not queued:
+        breaches.append("SMTP down: no email was queued for the LLSC officers")
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+        cwd=ROOT,
+        env=mail_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=300,
+    )
+    # Links point at the address the manager used when the middleware that
+    # notes it is installed, at SITE_URL otherwise.
+    middleware = "assessment.notifications.SiteAddressMiddleware"
+    site = (
+        f"https://{base[len('http://') :]}"
+        if middleware in settings.MIDDLEWARE
+        else settings.SITE_URL
+    )
+    for email in emails:
+        print(
+            f"   after a db_worker (exit {worker.returncode}): {email.status}, "
+            f"{email.attempts} tries, next at {email.next_attempt_at}, "
+            f"{email.last_error!r}"
+        )
+        if email.status != "retrying" or email.attempts != 1:
+            breaches.append(
+                f"SMTP down: email {email.pk} is {email.status} after "
+                f"{email.attempts} tries, not waiting to try again"
+            )
+        if f"{site}/returns/{record.pk}/review/" not in email.body:
+            breaches.append(f"SMTP down: email {email.pk} does not link to {site}")
     return breaches
 
 

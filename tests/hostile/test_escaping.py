@@ -631,14 +631,17 @@ def test_emails_are_plain_text(hostile, cast):
     assert any(TEXT["reasons"] in message.body for message in manager)
 
 
-def test_reminder_email_is_plain_text(hostile, cast, period_2002):
+def test_reminder_email_is_plain_text(
+    hostile, cast, period_2002, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
     today = timezone.localdate()
     Period.objects.filter(pk=period_2002.pk).update(
         submission_deadline=today + datetime.timedelta(days=5)
     )
 
-    send_reminders(days=14, today=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders(days=14, today=today)
 
     assert_plain_emails(mail.outbox)
     (message,) = [m for m in mail.outbox if m.to == [cast["manager_a"].email]]
@@ -717,7 +720,7 @@ def test_the_edit_form_refuses_hidden_control_characters(hostile, client_as):
 
 
 def test_a_line_break_in_a_name_cannot_break_the_reminders(
-    hostile, client_as, cast, period_2002
+    hostile, client_as, cast, period_2002, django_capture_on_commit_callbacks
 ):
     """A name stored with a line break (from before the forms put names on one
     line, or an import): an email header cannot hold one (Django refuses to send it), so
@@ -730,7 +733,8 @@ def test_a_line_break_in_a_name_cannot_break_the_reminders(
     today = timezone.localdate()
     Period.objects.filter(pk=period_2002.pk).update(submission_deadline=today)
 
-    sent = send_reminders(days=14, today=today)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send_reminders(days=14, today=today)
 
     assert {s.partnership.name for s in sent} == {partnership.name, "Bravo Learning"}
     (message,) = [m for m in mail.outbox if m.to == [cast["manager_a"].email]]

@@ -40,7 +40,7 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from assessment.models import Return
+from assessment.models import EmailDelivery, Return
 from assessment.services import attachment_add, return_start, return_submit
 from indicators.models import Dimension, Framework, Indicator
 from indicators.services import REFERENCE_FRAMEWORK
@@ -770,7 +770,28 @@ ENDPOINTS = [
         method="get",
         examples=10,
     ),
+    # Trying a failed email again: no fields, only the path.
+    Endpoint(
+        "assessment:email_retry",
+        "admin",
+        lambda w: f"/emails/{_failed_email(w)}/retry/",
+        examples=5,
+    ),
 ]
+
+
+def _failed_email(world: World) -> int:
+    delivery, _ = EmailDelivery.objects.get_or_create(
+        subject="Self-assessment accepted: Alpha Learning 2003-04",
+        defaults={
+            "recipient": world.cast["manager_a"],
+            "body": "The self-assessment was accepted.",
+            "status": "failed",
+            "attempts": 5,
+        },
+    )
+    return delivery.pk
+
 
 # URL names with no form input of their own: pages, documents, downloads and
 # Django's admin. Path parameters are fuzzed by the test after the forms'.
@@ -790,6 +811,7 @@ NOT_FORMS = {
     "assessment:attachment",
     "plans:detail",
     "assessment:notifications",
+    "assessment:emails",
     "reports:pack",
     "reports:pack_download",
     "reports:plan_pdf",
@@ -949,6 +971,7 @@ PATHS: list[tuple[str, str, Callable[[World, str], str]]] = [
     ("admin", "get", lambda w, x: f"/partnerships/{x}/members/{x}/edit/"),
     ("admin", "get", lambda w, x: f"/attachments/{x}/"),
     ("admin", "get", lambda w, x: f"/packs/{x}/download/"),
+    ("admin", "post", lambda w, x: f"/emails/{x}/retry/"),
 ]
 
 

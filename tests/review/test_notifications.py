@@ -1,5 +1,5 @@
-"""Who is told of each step: by email (sent once the transaction commits) and
-by a notification in the service."""
+"""Who is told of each step: by email (queued once the transaction commits,
+sent by a background task) and by a notification in the service."""
 
 from __future__ import annotations
 
@@ -40,6 +40,17 @@ def officers(cast, partnership_a, llsc_a, officer_a, officer_a2):
     }
 
 
+MIDDLEWARE = "assessment.notifications.SiteAddressMiddleware"
+
+
+@pytest.fixture(autouse=True)
+def _site_address_middleware(settings):
+    """Links in emails follow the request's own address (the test client's
+    is http://testserver)."""
+    if MIDDLEWARE not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
+
+
 def recipients() -> list[str]:
     return sorted(address for message in mail.outbox for address in message.to)
 
@@ -71,12 +82,12 @@ def test_submission_tells_the_llsc_officers(
         len(message.to) == 1 for message in mail.outbox
     )  # no one sees the others
     message = mail.outbox[0]
-    assert message.subject == "Learning Partnerships self-assessment"
+    assert message.subject == "Self-assessment submitted: Alpha Learning 2003-04"
     assert (
         "The self-assessment of Alpha Learning 2003-04 was submitted and is ready to "
         "review." in message.body
     )
-    assert f"{settings.SITE_URL}/returns/{return_a.pk}/review/" in message.body
+    assert f"http://testserver/returns/{return_a.pk}/review/" in message.body
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
 
     # A notification for each officer, the one without an email address too.
@@ -111,14 +122,20 @@ def managers(cast, manager_a, manager_a2, partnership_a):
 
 
 @pytest.mark.parametrize(
-    ("decision", "reasons", "said"),
+    ("decision", "reasons", "said", "subject"),
     [
-        ("accepted", "", "The self-assessment of Alpha Learning 2003-04 was accepted."),
+        (
+            "accepted",
+            "",
+            "The self-assessment of Alpha Learning 2003-04 was accepted.",
+            "Self-assessment accepted: Alpha Learning 2003-04",
+        ),
         (
             "returned",
             "D2 needs more evidence.",
             "The self-assessment of Alpha Learning 2003-04 was returned for revision. "
             "Reasons: D2 needs more evidence.",
+            "Self-assessment returned for revision: Alpha Learning 2003-04",
         ),
     ],
 )
@@ -130,6 +147,7 @@ def test_decision_tells_the_managers(
     decision,
     reasons,
     said,
+    subject,
     django_capture_on_commit_callbacks,
 ):
     mail.outbox.clear()
@@ -145,8 +163,9 @@ def test_decision_tells_the_managers(
 
     assert recipients() == ["manager_a2@example.org", "manager_a@example.org"]
     for message in mail.outbox:
+        assert message.subject == subject
         assert said in message.body
-        assert f"{settings.SITE_URL}/returns/{submitted_a.pk}/" in message.body
+        assert f"http://testserver/returns/{submitted_a.pk}/" in message.body
     assert notified("Alpha Learning 2003-04 was") == [
         "manager_a",
         "manager_a2",

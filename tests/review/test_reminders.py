@@ -26,6 +26,26 @@ def manager(username: str, **user):
     ).user
 
 
+@pytest.fixture
+def command(django_capture_on_commit_callbacks):
+    """``manage.py send_reminders``, its emails sent once it commits."""
+
+    def run(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders", *args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks):
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_reminders(**kwargs)
+
+    return run
+
+
 def recipients() -> list[str]:
     return sorted(address for message in mail.outbox for address in message.to)
 
@@ -70,9 +90,9 @@ REMINDED = [
 ]
 
 
-def test_reminds_the_managers_of_returns_not_submitted(due, period_2003):
+def test_reminds_the_managers_of_returns_not_submitted(due, period_2003, command):
     out = StringIO()
-    call_command("send_reminders", days=14, stdout=out)
+    command(days=14, stdout=out)
     assert recipients() == REMINDED
     assert all(len(message.to) == 1 for message in mail.outbox)
     by_person = {message.to[0]: message for message in mail.outbox}
@@ -103,21 +123,21 @@ def test_reminds_the_managers_of_returns_not_submitted(due, period_2003):
     assert "3 reminders sent." in out.getvalue()
 
 
-def test_twice_the_same_day_sends_nothing_new(due):
-    call_command("send_reminders", days=14, stdout=StringIO())
+def test_twice_the_same_day_sends_nothing_new(due, command):
+    command(days=14, stdout=StringIO())
     sent, reminders = len(mail.outbox), list(Reminder.objects.values())
     out = StringIO()
-    call_command("send_reminders", days=14, stdout=out)
+    command(days=14, stdout=out)
     assert len(mail.outbox) == sent == 4
     assert list(Reminder.objects.values()) == reminders
     assert "0 reminders sent." in out.getvalue()
 
 
-def test_next_day_sends_again(due, monkeypatch):
-    call_command("send_reminders", days=14, stdout=StringIO())
+def test_next_day_sends_again(due, monkeypatch, command):
+    command(days=14, stdout=StringIO())
     tomorrow = due + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
-    call_command("send_reminders", days=14, stdout=StringIO())
+    command(days=14, stdout=StringIO())
     assert len(mail.outbox) == 8
     assert (
         sorted(Reminder.objects.values_list("sent_on", flat=True))
@@ -125,20 +145,20 @@ def test_next_day_sends_again(due, monkeypatch):
     )
 
 
-def test_next_day_through_the_function(due):
-    first = send_reminders(days=14, today=due)
-    second = send_reminders(days=14, today=due)
-    third = send_reminders(days=14, today=due + datetime.timedelta(days=1))
+def test_next_day_through_the_function(due, remind):
+    first = remind(days=14, today=due)
+    second = remind(days=14, today=due)
+    third = remind(days=14, today=due + datetime.timedelta(days=1))
     assert (len(first), len(second), len(third)) == (3, 0, 3)
     assert recipients() == sorted(REMINDED * 2)
 
 
-def test_submitting_stops_the_reminders(due, partnership_a, manager_a):
+def test_submitting_stops_the_reminders(due, partnership_a, manager_a, remind):
     record = Return.objects.get(partnership=partnership_a)
     Return.objects.filter(pk=record.pk).update(
         status="submitted", submitted_at=timezone.now()
     )
-    send_reminders(days=14, today=due)
+    remind(days=14, today=due)
     assert "manager_a@example.org" not in recipients()
     assert len(mail.outbox) == 2
 
@@ -147,15 +167,15 @@ def test_submitting_stops_the_reminders(due, partnership_a, manager_a):
     ("days", "sent"),
     [(9, 0), (10, 4), (14, 4)],  # the deadline is 10 days away
 )
-def test_only_deadlines_within_the_days(due, days, sent):
-    call_command("send_reminders", days=days, stdout=StringIO())
+def test_only_deadlines_within_the_days(due, days, sent, command):
+    command(days=days, stdout=StringIO())
     assert len(mail.outbox) == sent
 
 
-def test_overdue_says_overdue(due, period_2003):
+def test_overdue_says_overdue(due, period_2003, command):
     period_2003.submission_deadline = due - datetime.timedelta(days=2)
     period_2003.save()
-    call_command("send_reminders", days=0, stdout=StringIO())
+    command(days=0, stdout=StringIO())
     assert recipients() == REMINDED
     message = next(m for m in mail.outbox if m.to == ["manager_a@example.org"])
     assert message.subject == "Self-assessment overdue: Alpha Learning"
@@ -167,22 +187,22 @@ def test_overdue_says_overdue(due, period_2003):
     assert set(Reminder.objects.values_list("overdue", flat=True)) == {True}
 
 
-def test_no_deadline_no_reminder(due, period_2003, period_2002):
+def test_no_deadline_no_reminder(due, period_2003, period_2002, command):
     period_2003.submission_deadline = None
     period_2003.save()
-    call_command("send_reminders", days=14, stdout=StringIO())
+    command(days=14, stdout=StringIO())
     assert mail.outbox == []
     assert not Reminder.objects.exists()
 
 
 @pytest.mark.parametrize("days", [-1, -14])
-def test_negative_days_refused(due, days):
+def test_negative_days_refused(due, days, command):
     with pytest.raises(CommandError, match="--days must be 0 or more"):
-        call_command("send_reminders", days=days, stdout=StringIO())
+        command(days=days, stdout=StringIO())
     assert mail.outbox == []
     assert not Reminder.objects.exists()
 
 
-def test_negative_days_on_the_command_line(due):
+def test_negative_days_on_the_command_line(due, command):
     with pytest.raises(CommandError, match="--days must be 0 or more"):
-        call_command("send_reminders", "--days=-3", stdout=StringIO())
+        command("--days=-3", stdout=StringIO())

@@ -39,7 +39,7 @@ from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from assessment.models import attachment_storage
+from assessment.models import EmailDelivery, attachment_storage
 from reports import pdf
 from tests.conftest import CAST
 
@@ -160,6 +160,19 @@ def _pack(world: World) -> dict[str, Any]:
     return {"pk": world.pack.pk}
 
 
+def _failed_email(world: World) -> dict[str, Any]:
+    delivery, _ = EmailDelivery.objects.get_or_create(
+        subject="Self-assessment submitted: Alpha Learning 2003-04",
+        defaults={
+            "recipient": world.people["officer_a"],
+            "body": "The self-assessment was submitted.",
+            "status": "failed",
+            "attempts": 5,
+        },
+    )
+    return {"pk": delivery.pk}
+
+
 TABLE: dict[str, Entry] = {
     # config/urls.py: the home page, the health check, signing in and out.
     # config/views.py's home() declares no methods, so it answers POST as GET.
@@ -271,6 +284,13 @@ TABLE: dict[str, Entry] = {
         _none, get=for_roles(REVIEW_QUEUE, OK), post=NOT_THIS_METHOD
     ),
     "assessment:notifications": Entry(_none, get=signed_in(OK), post=NOT_THIS_METHOD),
+    # ... the emails not sent, for national administrators ...
+    "assessment:emails": Entry(
+        _none, get=for_roles({"admin"}, OK), post=NOT_THIS_METHOD
+    ),
+    "assessment:email_retry": Entry(
+        _failed_email, get=NOT_THIS_METHOD, post=for_roles({"admin"}, FOUND)
+    ),
     # ... and its development plan.
     "plans:start": Entry(
         # The plan exists already: the manager is taken to it.

@@ -10,8 +10,9 @@ from assessment.reminders import send_reminders
 
 class Command(BaseCommand):
     help = (
-        "Email the managers of partnerships whose returns are due within N days or "
-        "overdue. Running it again the same day sends nothing new."
+        "Remind the managers of partnerships whose returns are due within N days or "
+        "overdue (a notification, and an email queued for the background worker). "
+        "Running it again the same day sends nothing new."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
