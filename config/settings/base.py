@@ -128,13 +128,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
 AXES_USERNAME_CALLABLE = "config.views.sign_in_username"
-# Behind the TLS proxy the client's address is the last one it appended.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# The address sign-in failures are counted under (django-ipware). PROXY_COUNT
+# is how many proxies stand in front of the service, each appending the
+# address it was reached from to X-Forwarded-For. Of that header only the last
+# PROXY_COUNT entries were written by the proxies; anything before them came
+# from the client, who can write anything. The client's own address is the
+# entry the outermost proxy appended: the PROXY_COUNT-th from the right, which
+# ipware calls the client with PROXY_COUNT - 1 proxies after it. Not strict,
+# so that addresses the client prepends are skipped rather than making ipware
+# fall back to another header. Without proxies the header is never read.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    if AXES_IPWARE_PROXY_COUNT
-    else ("REMOTE_ADDR",)
+    ("HTTP_X_FORWARDED_FOR",) if PROXY_COUNT else ("REMOTE_ADDR",)
 )
+IPWARE_STRICT = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
