@@ -98,6 +98,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins, so of two writers
+    # the second waits for the first to commit and then sees what it wrote (an
+    # officer deciding second is told someone else decided). Begun as reads, as
+    # by default, the second could not wait: it would fail with "database is
+    # locked". The wait is bounded, after which the page says to try again.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first (it refuses sign-in while locked out), then the password
