@@ -132,3 +132,16 @@ def test_the_deployed_settings_read_proxy_count(monkeypatch) -> None:
     assert behind_one["AXES_IPWARE_PROXY_COUNT"] == 0
     assert direct["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ("REMOTE_ADDR",)
     assert direct["AXES_IPWARE_PROXY_COUNT"] is None
+
+
+def test_behind_proxies_a_request_without_the_header_has_no_address(
+    proxy_count, manager_a
+) -> None:
+    """Only a request that bypassed the proxies lacks the header: its failures
+    count apart from those of any client behind the proxies."""
+    proxy_count(1)
+
+    _fail_five_times(lambda _: None)
+
+    assert _counted_under() == {None}
+    assert _sign_in(CLIENT_X, PASSWORD).status_code == 302

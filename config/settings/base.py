@@ -145,7 +145,11 @@ AXES_USERNAME_CALLABLE = "config.views.sign_in_username"
 # entry the outermost proxy appended: the PROXY_COUNT-th from the right, which
 # ipware calls the client with PROXY_COUNT - 1 proxies after it. Not strict,
 # so that addresses the client prepends are skipped rather than making ipware
-# fall back to another header. Without proxies the header is never read.
+# give up on the header. Only the header is read, never the proxy's own
+# address (which ipware would prefer to a private client's): a request that
+# bypassed the proxies, without the header, has no address, and its failures
+# count together with those of other such requests. Without proxies the
+# header is never read.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
