@@ -74,6 +74,39 @@ def test_database_url_unset_means_sqlite_in_the_project_folder() -> None:
     assert Path(name) == ROOT / "db.sqlite3"
 
 
+@pytest.mark.parametrize(
+    ("url", "options"),
+    [
+        ("", "{'transaction_mode': 'IMMEDIATE', 'timeout': 10}"),
+        (
+            "sqlite:////tmp/lp.sqlite3",
+            "{'transaction_mode': 'IMMEDIATE', 'timeout': 10}",
+        ),
+        ("postgres://u:p@localhost/lp", "{}"),
+    ],
+)
+def test_sqlite_transactions_take_the_write_lock_when_they_begin(
+    url: str, options: str
+) -> None:
+    """Of two writers the second waits for the first (tests/review/
+    test_concurrency.py); PostgreSQL's row locks need no option."""
+    code = (
+        "import config.settings.local as s;"
+        "print(s.DATABASES['default'].get('OPTIONS', {}))"
+    )
+    env = {**os.environ, "DATABASE_URL": url}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.strip() == options
+
+
 def test_static_files_collect_under_the_production_storage(tmp_path: Path) -> None:
     """The manifest storage refuses a stylesheet that names a missing file."""
     env = {

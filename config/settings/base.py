@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response and every log line of the request has its id.
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +103,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins, so of two writers
+    # the second waits for the first to commit and then sees what it wrote (an
+    # officer deciding second is told someone else decided). Begun as reads, as
+    # by default, the second could not wait: it would fail with "database is
+    # locked". The wait is bounded, after which the page says to try again.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 10}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first (it refuses sign-in while locked out), then the password
@@ -131,13 +140,26 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.views.locked_out"
 AXES_USERNAME_CALLABLE = "config.views.sign_in_username"
-# Behind the TLS proxy the client's address is the last one it appended.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# The address sign-in failures are counted under (django-ipware). PROXY_COUNT
+# is how many proxies stand in front of the service, each appending the
+# address it was reached from to X-Forwarded-For. Of that header only the last
+# PROXY_COUNT entries were written by the proxies; anything before them came
+# from the client, who can write anything. The client's own address is the
+# entry the outermost proxy appended: the PROXY_COUNT-th from the right, which
+# ipware calls the client with PROXY_COUNT - 1 proxies after it. Not strict,
+# so that addresses the client prepends are skipped rather than making ipware
+# give up on the header. Only the header is read, never the proxy's own
+# address (which ipware would prefer to a private client's): a request that
+# bypassed the proxies, without the header, has no address, and its failures
+# count together with those of other such requests. Without proxies the
+# header is never read.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    if AXES_IPWARE_PROXY_COUNT
-    else ("REMOTE_ADDR",)
+    ("HTTP_X_FORWARDED_FOR",) if PROXY_COUNT else ("REMOTE_ADDR",)
 )
+IPWARE_STRICT = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -209,10 +231,26 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Learning Partnerships self-assessment <noreply@localhost>"
 )
 
+# One line per event on standard error: time (UTC), level, logger, the
+# request's id, the message, and any traceback on the same line
+# (config/log_format.py, config/request_id.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.request_id.RequestIdFilter"}},
+    "formatters": {
+        "one_line": {
+            "()": "config.log_format.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "one_line",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint warns about every screen-only CSS rule it skips; only errors matter.
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},

@@ -5,12 +5,24 @@ instances say "submitted". The workflow moves the status with
 ``UPDATE ... WHERE status = <the status read>``, so only the first finds it;
 the second raises TransitionLost and, as return_review is atomic, nothing of
 the second officer's is kept.
+
+The last test runs the race for real: two requests in two threads, each with
+its own database connection, on a database file (SQLite) or server
+(PostgreSQL), deciding at the same moment.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection, connections
+from django.test import Client
 
 from assessment import services
 from assessment.models import Answer, Return, Transition
@@ -210,4 +222,116 @@ def test_second_officer_who_opened_the_page_earlier(submitted_a, officer_a, offi
     assert response.status_code == 302
     assert response["Location"] == review_url(submitted_a)
     page = second.get(response["Location"])
+    assert "Someone else changed this return" in text(page)
+
+
+@contextmanager
+def database_for_threads(tmp_path: Path) -> Iterator[Callable[[], None]]:
+    """What the test has committed, on a database that other threads reach
+    through connections of their own, and back again afterwards.
+
+    PostgreSQL's test database already is one. SQLite's is in memory, where
+    connections share one cache and lock whole tables instead of the file: it
+    is copied to a file for the threads, and the file copied back at the end.
+    Yields what each thread calls first to open its own connection."""
+    if connection.vendor != "sqlite":
+        yield lambda: None
+        return
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as target:
+        connection.ensure_connection()
+        connection.connection.backup(target)
+    settings = {**connection.settings_dict, "NAME": str(path)}
+    wrapper = type(connections["default"])
+
+    def use_file() -> None:
+        connections["default"] = wrapper(settings, "default")
+
+    yield use_file
+    with sqlite3.connect(path) as source:
+        source.backup(connection.connection)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_deciding_at_the_same_moment(
+    submitted_a, officer_a, officer_a2, monkeypatch, tmp_path
+):
+    """Both requests have read the return as submitted and reach the decision
+    together: one decision is kept whole, the other officer is told, no error
+    page on either database."""
+    decisions = {
+        "officer_a": review_data(
+            submitted_a,
+            decision="accepted",
+            agreed=AGREED_SCORES,
+            comments=dict.fromkeys(SELF_SCORES, "First"),
+            overall="officer_a's comment",
+        ),
+        "officer_a2": review_data(
+            submitted_a,
+            decision="returned",
+            reasons="officer_a2's reasons",
+            agreed=dict.fromkeys(SELF_SCORES, 1),
+            comments=dict.fromkeys(SELF_SCORES, "Second"),
+            overall="officer_a2's comment",
+        ),
+    }
+    clients = {}
+    for officer in (officer_a, officer_a2):
+        clients[officer.username] = Client(raise_request_exception=False)
+        clients[officer.username].force_login(
+            officer, backend="partnerships.backends.PasswordBackend"
+        )
+    together = threading.Barrier(2, timeout=10)
+    real = services.return_review
+
+    def decide_together(**kwargs):
+        together.wait()
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "return_review", decide_together)
+    responses = {}
+
+    def post(username: str, use_own_connection: Callable[[], None]) -> None:
+        use_own_connection()
+        try:
+            responses[username] = clients[username].post(
+                review_url(submitted_a), decisions[username]
+            )
+        finally:
+            connections.close_all()
+
+    with database_for_threads(tmp_path) as use_own_connection:
+        threads = [
+            threading.Thread(target=post, args=(username, use_own_connection))
+            for username in decisions
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+
+    status = {name: response.status_code for name, response in responses.items()}
+    assert status == {"officer_a": 302, "officer_a2": 302}
+    kept = list(
+        Transition.objects.exclude(to_status="submitted").values_list(
+            "to_status", "by__username"
+        )
+    )
+    assert len(kept) == 1
+    decision, winner = kept[0]
+    loser = next(name for name in decisions if name != winner)
+    assert decision == decisions[winner]["decision"]
+    stored_status, comment, answers = stored_review(submitted_a)
+    assert (stored_status, comment) == (decision, f"{winner}'s comment")
+    assert {comment for _, comment in answers.values()} == {
+        "First" if winner == "officer_a" else "Second"
+    }
+    assert responses[winner]["Location"] == "/reviews/"
+    assert responses[loser]["Location"] == review_url(submitted_a)
+    now = "accepted" if decision == "accepted" else "returned for revision"
+    assert [str(m) for m in get_messages(responses[loser].wsgi_request)] == [
+        LOST.format(now)
+    ]
+    page = clients[loser].get(responses[loser]["Location"])
     assert "Someone else changed this return" in text(page)
