@@ -68,6 +68,31 @@ def partnerships_for_user(user: AnyUser) -> QuerySet[LearningPartnership]:
     return partnerships.none()
 
 
+def partnerships_to_link_for_user(user: AnyUser) -> QuerySet[LearningPartnership]:
+    """The partnerships a user may be asked about linking to a local LSC: those
+    they see, and for an LLSC officer also those of their local LSC's region
+    (a partnership not yet linked to their LSC is outside their usual scope).
+    Only the page that links one uses this; outside it, 404."""
+    profile = profile_of(user)
+    if (
+        role_of(user) == Role.LLSC_OFFICER
+        and profile is not None
+        and profile.llsc_id is not None
+    ):
+        own_region = LocalLSC.objects.filter(pk=profile.llsc_id).values("region_id")
+        return LearningPartnership.objects.filter(
+            Q(pk__in=partnerships_for_user(user).values("pk"))
+            | Q(region_id__in=own_region)
+        )
+    return partnerships_for_user(user)
+
+
+def own_llsc(user: AnyUser) -> LocalLSC | None:
+    """The local LSC an LLSC officer works for; None for everyone else."""
+    profile = profile_of(user)
+    return profile.llsc if profile is not None else None
+
+
 def llsc_relationships_for_user(user: AnyUser) -> QuerySet[LLSCRelationship]:
     """LLSC relationships of the partnerships the user may see."""
     return LLSCRelationship.objects.filter(partnership__in=partnerships_for_user(user))

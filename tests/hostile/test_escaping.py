@@ -245,6 +245,12 @@ def test_partnership_pages(hostile, client_as):
             f"{base}/members/{member}/remove/": SHOWS["member"],
             f"{base}/lsps/{lsp}/edit/": SHOWS["LSP relationship form"],
             f"{base}/lsps/{lsp}/remove/": SHOWS["LSP relationship"],
+        },
+    )
+    # The local LSC link is its LSC's officer's (and national administrators').
+    check_pages(
+        client_as("officer_a"),
+        {
             f"{base}/llscs/{llsc}/edit/": SHOWS["LLSC relationship"],
             f"{base}/llscs/{llsc}/remove/": SHOWS["LLSC relationship"],
         },

@@ -109,10 +109,9 @@ def test_home_as_admin(client_as, llsc_a, django_assert_num_queries, size):
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        # session, user, profile, partnership, may-edit check, regions
+        # session, user, profile, partnership, may-edit check, its region
+        # (shown as text: no list of regions to choose from)
         ("edit", 6),
-        # session, user, profile, partnership, may-edit check, LLSCs with regions
-        ("llscs/add", 6),
         # session, user, profile, partnership, may-edit check, LSPs
         ("lsps/add", 6),
         # session, user, profile, partnership, may-edit check
