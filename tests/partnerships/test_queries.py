@@ -129,3 +129,37 @@ def test_form_pages_as_manager(
     with django_assert_num_queries(queries):
         response = client.get(f"/partnerships/{partnership_a.pk}/{page}/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("name", "page", "queries"),
+    [
+        # session, user, profile, the partnership (with its region), whether a
+        # return of it is under review, the LLSCs with their regions
+        ("admin", "llscs/add", 6),
+        # session, user, profile, the partnership, the link (with its LLSC),
+        # whether a return is under review; the LLSC is shown as text
+        ("officer_a", "llscs/{link}/edit", 6),
+        # the same, then the LLSCs with their regions to move the link to
+        ("admin", "llscs/{link}/edit", 7),
+    ],
+)
+def test_link_pages(
+    client_as,
+    partnership_a,
+    llsc_relationship_a,
+    django_assert_num_queries,
+    size,
+    name,
+    page,
+    queries,
+):
+    client = client_as(name)
+    # Ten times the local LSCs to choose from, and other links.
+    LocalLSCFactory.create_batch(size)
+    add_partnerships(size, LocalLSCFactory())
+    path = page.format(link=llsc_relationship_a.pk)
+    with django_assert_num_queries(queries):
+        response = client.get(f"/partnerships/{partnership_a.pk}/{path}/")
+    assert response.status_code == 200
