@@ -123,6 +123,8 @@ rules.add_perm(
 rules.add_perm(
     "partnerships.delete_llscrelationship", is_national_admin | is_officer_of_links_llsc
 )
+# The page of the partnerships a user may link (a page of a role).
+rules.add_perm("partnerships.link_llscs", is_national_admin | is_llsc_officer)
 # Choosing which local LSC a link is to, from all of them: others link only
 # their own.
 rules.add_perm("partnerships.choose_any_llsc", is_national_admin)

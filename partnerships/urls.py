@@ -8,6 +8,7 @@ app_name = "partnerships"
 
 urlpatterns = [
     path("", views.partnership_list, name="list"),
+    path("to-link/", views.partnerships_to_link, name="to_link"),
     path("<int:pk>/", views.partnership_detail, name="detail"),
     path("<int:pk>/edit/", views.partnership_edit, name="edit"),
     # The local LSC links: who may change them is not who may change the rest.

@@ -95,6 +95,29 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def partnerships_to_link(request: HttpRequest) -> HttpResponse:
+    """The partnerships the user may link to a local LSC: an LLSC officer's
+    region's not yet linked to their own, or for a national administrator
+    those linked to none."""
+    if not request.user.has_perm("partnerships.link_llscs"):
+        raise PermissionDenied(
+            "Only LLSC officers and national administrators link partnerships "
+            "to local LSCs."
+        )
+    partnerships = selectors.partnerships_awaiting_link(request.user)
+    page = Paginator(partnerships, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/to_link.html",
+        {
+            "page": page,
+            "own_llsc": selectors.own_llsc(request.user),
+            "query_string": "",
+        },
+    )
+
+
+@require_safe
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _get_partnership_for_user(request, pk)
     context = selectors.partnership_profile(partnership=partnership)

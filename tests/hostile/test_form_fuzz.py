@@ -744,6 +744,14 @@ ENDPOINTS = [
         method="get",
     ),
     Endpoint(
+        "partnerships:to_link",
+        "officer_a",
+        lambda w: "/partnerships/to-link/",
+        lambda w: {"page": "1"},
+        method="get",
+        examples=10,
+    ),
+    Endpoint(
         "assessment:queue",
         "officer_elsewhere",
         lambda w: "/reviews/",

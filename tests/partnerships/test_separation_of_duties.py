@@ -473,3 +473,57 @@ def test_a_return_submitted_through_the_service_holds_the_links(
     assert oversight_lock(partnership=partnership_a) == (
         "its 2003-04 self-assessment is submitted and waiting for review"
     )
+
+
+# -- The page of partnerships to link --
+
+
+def test_the_officer_finds_the_partnerships_of_their_region_to_link(
+    client_as, partnership_a, partnership_b, unlinked_a, region_other
+):
+    LearningPartnershipFactory(name="Durham Learning", region=region_other)
+    client = client_as("officer_a")
+    assert b"Link a partnership to a local LSC" in client.get("/partnerships/").content
+    response = client.get(url("to_link"))
+    assert response.status_code == 200
+    # Not A (linked to their LSC already), nor another region's.
+    assert [p.name for p in response.context["page"].object_list] == ["Calder Learning"]
+    html = response.content.decode()
+    assert url("llsc_add", unlinked_a) in html
+    link = 'Link<span class="govuk-visually-hidden"> Calder Learning</span> to '
+    assert f"{link}West Yorkshire LSC" in html
+    for name in ("Alpha Learning", "Bravo Learning", "Durham Learning"):
+        assert name not in html
+
+
+def test_the_administrator_finds_the_partnerships_linked_to_no_lsc(
+    client_as, partnership_a, partnership_b, unlinked_a
+):
+    response = client_as("admin").get(url("to_link"))
+    assert [p.name for p in response.context["page"].object_list] == ["Calder Learning"]
+
+
+@pytest.mark.parametrize("name", ["manager_a", "go_a", "no_role"])
+def test_the_page_of_partnerships_to_link_is_403_to_others(client_as, name):
+    client = client_as(name)
+    assert client.get(url("to_link")).status_code == 403
+    assert (
+        b"Link a partnership to a local LSC" not in client.get("/partnerships/").content
+    )
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_page_of_partnerships_to_link_costs_the_same_at_any_size(
+    client_as, region_a, llsc_a, django_assert_num_queries, size
+):
+    client = client_as("officer_a")
+    LearningPartnershipFactory.create_batch(size, region=region_a)
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile
+    # 4. count the partnerships to link, for the paginator
+    # 5. this page of them, with their regions
+    # 6. the officer's local LSC, with its region
+    with django_assert_num_queries(6):
+        response = client.get(url("to_link"))
+    assert response.context["page"].paginator.count == size

@@ -392,6 +392,12 @@ def _llsc_link(world: World) -> dict[str, Any]:
     return {"pk": world.partnership.pk, "part_pk": world.llsc_relationship.pk}
 
 
+# The partnerships they may link: a page of LLSC officers and administrators.
+TABLE["partnerships:to_link"] = Entry(
+    _none,
+    get=for_roles({"officer_a", "officer_elsewhere", "admin"}, OK),
+    post=NOT_THIS_METHOD,
+)
 TABLE["partnerships:llsc_add"] = Entry(
     _partnership, get=on_object(ADDS_LINK_A, OK), post=on_object(ADDS_LINK_A, OK)
 )
