@@ -35,9 +35,7 @@ def test_error_summary_links_land_on_the_field(
 ) -> None:
     # The national administrator, whose forms have every field (region and
     # local LSC links included).
-    response = client_as("admin").post(
-        f"/partnerships/{partnership_a.pk}/{path}", data
-    )
+    response = client_as("admin").post(f"/partnerships/{partnership_a.pk}/{path}", data)
 
     assert response.status_code == 200
     targets = _summary_targets(response.text)
