@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessment.models import Return
 from partnerships import services
 from partnerships.locks import oversight_lock
-from partnerships.models import AgreementStatus, LLSCRelationship
+from partnerships.models import AgreementStatus, LLSCRelationship, LocalLSC
 from tests.factories import LearningPartnershipFactory, LLSCRelationshipFactory
 
 from .test_views import partnership_data, snapshot
@@ -527,3 +527,19 @@ def test_the_page_of_partnerships_to_link_costs_the_same_at_any_size(
     with django_assert_num_queries(6):
         response = client.get(url("to_link"))
     assert response.context["page"].paginator.count == size
+
+
+def test_the_officer_is_told_when_the_partnership_is_coterminous_with_another(
+    client_as, unlinked_a, region_a
+):
+    # The model's rule names the local LSC field, which the officer's form has
+    # not: the error is the form's own, in the summary.
+    neighbour = LocalLSC.objects.create(name="Calderdale", region=region_a)
+    LLSCRelationshipFactory(partnership=unlinked_a, llsc=neighbour, is_coterminous=True)
+    before = snapshot()
+    response = client_as("officer_a").post(url("llsc_add", unlinked_a), agreement())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+    assert "recorded as coterminous with Calderdale LSC" in html
+    assert snapshot() == before
