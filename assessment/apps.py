@@ -8,6 +8,14 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Self-assessment returns"
 
     def ready(self) -> None:
-        from . import profile
+        from partnerships.locks import register_oversight_lock
+
+        from . import profile, selectors
 
         profile.register()
+        # A return submitted or in review is its officers' work: the
+        # partnership's region and local LSC links stay as they are until it
+        # is decided.
+        register_oversight_lock(
+            name="assessment.return_under_review", lock=selectors.return_under_review
+        )

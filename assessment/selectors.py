@@ -457,3 +457,26 @@ def home_summary(*, user: AnyUser, today: datetime.date | None = None) -> HomeSu
         else 0
     )
     return HomeSummary(unread, waiting, overdue)
+
+
+def return_under_review(partnership: LearningPartnership) -> str | None:
+    """Why the partnership's oversight (region, local LSC links) cannot change:
+    one of its returns is submitted or in review, so its officers are at work
+    on it. None when none is. Registered as an oversight lock (``apps.py``)."""
+    under_review = (
+        Return.objects.filter(
+            partnership=partnership,
+            status__in=[Return.Status.SUBMITTED, Return.Status.IN_REVIEW],
+        )
+        .select_related("period")
+        .order_by("-period__starts_on")
+        .first()
+    )
+    if under_review is None:
+        return None
+    state = (
+        "in review"
+        if under_review.status == Return.Status.IN_REVIEW
+        else "submitted and waiting for review"
+    )
+    return f"its {under_review.period.code} self-assessment is {state}"

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from govuk.forms import GovukDateField, GovukModelForm, HandRenderedForm, form_layout
 
@@ -34,7 +34,25 @@ def _unlinked(form: forms.ModelForm, field: str, message: str) -> Any:
     return value
 
 
+def without_fields(form: forms.BaseForm, error: ValidationError) -> ValidationError:
+    """The errors, those of fields the form does not show moved to the form's
+    own (the error summary lists them; a field's would have nowhere to go)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    moved: dict[str, list[ValidationError]] = {}
+    for name, errors in error.error_dict.items():
+        key = name if name in form.fields else NON_FIELD_ERRORS
+        moved.setdefault(key, []).extend(errors)
+    return ValidationError(moved)  # type: ignore[arg-type]
+
+
 class PartnershipForm(GovukModelForm):
+    """A partnership's profile facts. Its region and active flag are there only
+    for those who may change its oversight (``oversight``): without them, a
+    posted region or active flag is ignored."""
+
+    OVERSIGHT_FIELDS = ("region", "is_active")
+
     established_on = GovukDateField(
         label="Date established", required=False, help_text="For example, 27 3 1999"
     )
@@ -73,11 +91,15 @@ class PartnershipForm(GovukModelForm):
             },
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, oversight: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(
-            forms.ModelChoiceField, self.fields["region"]
-        ).empty_label = "Select a region"
+        if oversight:
+            cast(
+                forms.ModelChoiceField, self.fields["region"]
+            ).empty_label = "Select a region"
+        else:
+            for name in self.OVERSIGHT_FIELDS:
+                del self.fields[name]
         cast(
             forms.ChoiceField, self.fields["structure_model"]
         ).choices = LearningPartnership.StructureModel.choices
@@ -87,7 +109,7 @@ class PartnershipForm(GovukModelForm):
         ]
         self.helper = form_layout(
             Field.text("name"),
-            Field.select("region"),
+            *([Field.select("region")] if oversight else []),
             Field.radios("structure_model", legend_size=Size.SMALL),
             Fieldset(
                 Field.text("host_organisation"),
@@ -103,7 +125,7 @@ class PartnershipForm(GovukModelForm):
                 legend_size=Size.MEDIUM,
             ),
             Field("established_on"),
-            Field.checkbox("is_active"),
+            *([Field.checkbox("is_active")] if oversight else []),
         )
 
 
@@ -146,6 +168,10 @@ class MemberForm(GovukModelForm):
 
 
 class LLSCRelationshipForm(GovukModelForm):
+    """A partnership's link to a local LSC and its agreement. With ``llsc``
+    the local LSC is fixed (an LLSC officer's own; a link that may not move
+    now) and the form has no choice of it: a posted one is ignored."""
+
     agreement_date = GovukDateField(
         label="Date signed",
         required=False,
@@ -171,15 +197,27 @@ class LLSCRelationshipForm(GovukModelForm):
         error_messages = {"llsc": {"required": "Select the local LSC"}}
 
     def __init__(
-        self, *args: Any, partnership: LearningPartnership, **kwargs: Any
+        self,
+        *args: Any,
+        partnership: LearningPartnership,
+        llsc: LocalLSC | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
-        llsc_field = cast(forms.ModelChoiceField, self.fields["llsc"])
-        llsc_field.queryset = LocalLSC.objects.select_related("region").order_by("name")
-        llsc_field.empty_label = "Select a local LSC"
+        self.fixed_llsc = llsc
+        if llsc is not None:
+            del self.fields["llsc"]
+            if self.instance.pk is None:
+                self.instance.llsc = llsc
+        else:
+            llsc_field = cast(forms.ModelChoiceField, self.fields["llsc"])
+            llsc_field.queryset = LocalLSC.objects.select_related("region").order_by(
+                "name"
+            )
+            llsc_field.empty_label = "Select a local LSC"
         self.helper = form_layout(
-            Field.select("llsc"),
+            *([] if llsc is not None else [Field.select("llsc")]),
             Field.checkbox("is_coterminous"),
             Field.radios("agreement_status", legend_size=Size.SMALL),
             Field("agreement_date"),
@@ -196,6 +234,22 @@ class LLSCRelationshipForm(GovukModelForm):
         return _unlinked(
             self, "llsc", "The partnership is already linked to this local LSC"
         )
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.fixed_llsc is not None and self.instance.pk is None:
+            linked = LLSCRelationship.objects.filter(
+                partnership=self.instance.partnership, llsc=self.fixed_llsc
+            )
+            if linked.exists():
+                raise ValidationError(
+                    f"The partnership is already linked to {self.fixed_llsc}"
+                )
+        return cleaned
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        # The model's rules name the local LSC, which this form may not show.
+        super()._update_errors(without_fields(self, errors))
 
 
 class LSPRelationshipForm(GovukModelForm):

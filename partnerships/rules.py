@@ -11,7 +11,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 
-from .models import LearningPartnership, Role
+from .models import LearningPartnership, LLSCRelationship, Role
 from .selectors import profile_of, role_of
 from .users import AnyUser, User
 
@@ -76,9 +76,58 @@ def is_llsc_officer_of(user: AnyUser, partnership: LearningPartnership | None) -
     return partnership.llsc_relationships.filter(llsc_id=profile.llsc_id).exists()
 
 
+@rules.predicate
+def is_officer_of_links_llsc(
+    user: AnyUser, relationship: LLSCRelationship | None
+) -> bool:
+    """An LLSC officer of the local LSC the link is to (a link already made, or
+    one about to be)."""
+    if relationship is None or role_of(user) != Role.LLSC_OFFICER:
+        return False
+    profile = profile_of(user)
+    return profile is not None and profile.llsc_id == relationship.llsc_id
+
+
+@rules.predicate
+def may_link_own_llsc(user: AnyUser, partnership: LearningPartnership | None) -> bool:
+    """An LLSC officer whose local LSC is in the partnership's region and not
+    yet linked to it."""
+    if partnership is None or role_of(user) != Role.LLSC_OFFICER:
+        return False
+    profile = profile_of(user)
+    if profile is None or profile.llsc is None:
+        return False
+    return (
+        profile.llsc.region_id == partnership.region_id
+        and not partnership.llsc_relationships.filter(llsc_id=profile.llsc_id).exists()
+    )
+
+
 can_edit_partnership = is_manager_of | is_national_admin
 
+# The profile's own facts, members and LSP links: its managers.
 rules.add_perm("partnerships.change_learningpartnership", can_edit_partnership)
+# Who oversees a partnership follows from its region (the GO officers), its
+# local LSC links (the LLSC officers) and whether it is active (the regional
+# view, reminders): these are not the overseen partnership's to change.
+rules.add_perm("partnerships.change_oversight", is_national_admin)
+# Linking a partnership to a local LSC (object: the partnership); changing the
+# agreement of a link, and ending it (object: the link, made or about to be).
+# An LLSC officer does both for their own local LSC only.
+rules.add_perm(
+    "partnerships.add_llscrelationship", is_national_admin | may_link_own_llsc
+)
+rules.add_perm(
+    "partnerships.change_llscrelationship", is_national_admin | is_officer_of_links_llsc
+)
+rules.add_perm(
+    "partnerships.delete_llscrelationship", is_national_admin | is_officer_of_links_llsc
+)
+# The page of the partnerships a user may link (a page of a role).
+rules.add_perm("partnerships.link_llscs", is_national_admin | is_llsc_officer)
+# Choosing which local LSC a link is to, from all of them: others link only
+# their own.
+rules.add_perm("partnerships.choose_any_llsc", is_national_admin)
 # What a user's work is, for the home page: rules, not perms, as national
 # administrators hold every perm but are neither managers nor officers.
 rules.add_rule("partnerships.manages_partnerships", is_manager)

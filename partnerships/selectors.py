@@ -68,6 +68,52 @@ def partnerships_for_user(user: AnyUser) -> QuerySet[LearningPartnership]:
     return partnerships.none()
 
 
+def partnerships_to_link_for_user(user: AnyUser) -> QuerySet[LearningPartnership]:
+    """The partnerships a user may be asked about linking to a local LSC: those
+    they see, and for an LLSC officer also those of their local LSC's region
+    (a partnership not yet linked to their LSC is outside their usual scope).
+    Only the page that links one uses this; outside it, 404."""
+    profile = profile_of(user)
+    if (
+        role_of(user) == Role.LLSC_OFFICER
+        and profile is not None
+        and profile.llsc_id is not None
+    ):
+        own_region = LocalLSC.objects.filter(pk=profile.llsc_id).values("region_id")
+        return LearningPartnership.objects.filter(
+            Q(pk__in=partnerships_for_user(user).values("pk"))
+            | Q(region_id__in=own_region)
+        )
+    return partnerships_for_user(user)
+
+
+def partnerships_awaiting_link(user: AnyUser) -> QuerySet[LearningPartnership]:
+    """The partnerships a user may link, for the page that lists them: for an
+    LLSC officer, those of their local LSC's region not linked to it; for a
+    national administrator, those linked to no local LSC at all (which no LLSC
+    officer sees); for everyone else, none."""
+    role = role_of(user)
+    profile = profile_of(user)
+    partnerships = LearningPartnership.objects.select_related("region").order_by("name")
+    if role == Role.NATIONAL_ADMIN:
+        return partnerships.filter(llsc_relationships__isnull=True)
+    if role == Role.LLSC_OFFICER and profile is not None and profile.llsc_id:
+        own_region = LocalLSC.objects.filter(pk=profile.llsc_id).values("region_id")
+        return partnerships.filter(region_id__in=own_region).exclude(
+            llsc_relationships__llsc_id=profile.llsc_id
+        )
+    return partnerships.none()
+
+
+def own_llsc(user: AnyUser) -> LocalLSC | None:
+    """The local LSC an LLSC officer works for, with its region; None for
+    everyone else."""
+    profile = profile_of(user)
+    if profile is None or profile.llsc_id is None:
+        return None
+    return LocalLSC.objects.select_related("region").get(pk=profile.llsc_id)
+
+
 def llsc_relationships_for_user(user: AnyUser) -> QuerySet[LLSCRelationship]:
     """LLSC relationships of the partnerships the user may see."""
     return LLSCRelationship.objects.filter(partnership__in=partnerships_for_user(user))

@@ -8,11 +8,16 @@ app_name = "partnerships"
 
 urlpatterns = [
     path("", views.partnership_list, name="list"),
+    path("to-link/", views.partnerships_to_link, name="to_link"),
     path("<int:pk>/", views.partnership_detail, name="detail"),
     path("<int:pk>/edit/", views.partnership_edit, name="edit"),
+    # The local LSC links: who may change them is not who may change the rest.
+    path("<int:pk>/llscs/add/", views.llsc_add, name="llsc_add"),
+    path("<int:pk>/llscs/<int:part_pk>/edit/", views.llsc_edit, name="llsc_edit"),
+    path("<int:pk>/llscs/<int:part_pk>/remove/", views.llsc_end, name="llsc_delete"),
 ]
-# Members, LLSC and LSP relationships share one add, change and remove flow.
-for part, prefix in (("member", "members"), ("llsc", "llscs"), ("lsp", "lsps")):
+# Members and LSP relationships share one add, change and remove flow.
+for part, prefix in (("member", "members"), ("lsp", "lsps")):
     urlpatterns += [
         path(
             f"<int:pk>/{prefix}/add/",

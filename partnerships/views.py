@@ -1,5 +1,6 @@
 """Partnership pages: list, profile, and the edit pages for the profile,
-members and relationships."""
+members and relationships. The local LSC links have pages of their own: who
+may change them is not who may change the rest of the profile."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
@@ -23,12 +24,20 @@ from .forms import (
     MemberForm,
     PartnershipFilterForm,
     PartnershipForm,
+    without_fields,
 )
-from .models import LearningPartnership
+from .locks import links_locked_message, oversight_lock
+from .models import LearningPartnership, LLSCRelationship
 from .profile import profile_sections
+from .users import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
 EDIT_PERMISSION = "partnerships.change_learningpartnership"
+OVERSIGHT_PERMISSION = "partnerships.change_oversight"
+ADD_LINK_PERMISSION = "partnerships.add_llscrelationship"
+CHANGE_LINK_PERMISSION = "partnerships.change_llscrelationship"
+END_LINK_PERMISSION = "partnerships.delete_llscrelationship"
+CHOOSE_LLSC_PERMISSION = "partnerships.choose_any_llsc"
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -86,11 +95,46 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def partnerships_to_link(request: HttpRequest) -> HttpResponse:
+    """The partnerships the user may link to a local LSC: an LLSC officer's
+    region's not yet linked to their own, or for a national administrator
+    those linked to none."""
+    if not request.user.has_perm("partnerships.link_llscs"):
+        raise PermissionDenied(
+            "Only LLSC officers and national administrators link partnerships "
+            "to local LSCs."
+        )
+    partnerships = selectors.partnerships_awaiting_link(request.user)
+    page = Paginator(partnerships, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/to_link.html",
+        {
+            "page": page,
+            "own_llsc": selectors.own_llsc(request.user),
+            "query_string": "",
+        },
+    )
+
+
+@require_safe
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = _get_partnership_for_user(request, pk)
     context = selectors.partnership_profile(partnership=partnership)
     context["partnership"] = partnership
-    context["can_edit"] = request.user.has_perm(EDIT_PERMISSION, partnership)
+    user = request.user
+    context["can_edit"] = user.has_perm(EDIT_PERMISSION, partnership)
+    context["may_change_oversight"] = user.has_perm(OVERSIGHT_PERMISSION, partnership)
+    links = context["llsc_relationships"]
+    for link in links:
+        link.may_change = user.has_perm(CHANGE_LINK_PERMISSION, link)
+        link.may_end = user.has_perm(END_LINK_PERMISSION, link)
+    context["can_edit_any_link"] = any(link.may_change for link in links)
+    context["may_add_llsc"] = user.has_perm(ADD_LINK_PERMISSION, partnership)
+    # Asked only of those who could change a link: others see no actions.
+    if context["may_add_llsc"] or any(link.may_end for link in links):
+        reason = oversight_lock(partnership=partnership)
+        context["links_locked"] = links_locked_message(reason) if reason else ""
     templates, sections = profile_sections(user=request.user, partnership=partnership)
     context.update(sections)
     context["profile_sections"] = templates
@@ -98,13 +142,22 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     partnership = _get_partnership_for_user(request, pk, edit=True)
-    form = PartnershipForm(_posted(request), instance=partnership)
+    # The region and active flag as saved, for those who see them as text.
+    region, is_active = partnership.region, partnership.is_active
+    oversight = request.user.has_perm(OVERSIGHT_PERMISSION, partnership)
+    form = PartnershipForm(_posted(request), instance=partnership, oversight=oversight)
     if request.method == "POST" and form.is_valid():
-        services.partnership_update(partnership=partnership, **form.cleaned_data)
-        messages.success(request, "Partnership details saved.")
-        return redirect(partnership)
+        try:
+            services.partnership_update(
+                partnership=partnership, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, without_fields(form, error))
+        else:
+            messages.success(request, "Partnership details saved.")
+            return redirect(partnership)
     return render(
         request,
         "partnerships/form.html",
@@ -112,19 +165,26 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "partnership": partnership,
             "title": "Change partnership details",
+            "oversight_facts": None
+            if oversight
+            else [
+                ("Government Office region", region.name),
+                ("Status", "Active" if is_active else "Inactive"),
+            ],
         },
     )
 
 
 @dataclass(frozen=True)
 class PartnershipPart:
-    """A kind of row that belongs to a partnership and is edited from its profile:
-    a member organisation, an LLSC relationship or an LSP relationship."""
+    """A kind of row that belongs to a partnership and is edited from its profile
+    by those who may change the profile: a member organisation or an LSP
+    relationship."""
 
     scope: Callable[[Any], QuerySet[Any]]
     form_class: Callable[..., ModelForm]
-    save: Callable[[LearningPartnership, Any, dict[str, Any]], Model]
-    delete: Callable[[Any], None]
+    save: Callable[[LearningPartnership, Any, Any, dict[str, Any]], Model]
+    delete: Callable[[Any, Any], None]
     add_title: str
     change_title: Callable[[Any], str]
     remove_title: Callable[[Any], str]
@@ -135,39 +195,25 @@ PARTS = {
     "member": PartnershipPart(
         scope=selectors.members_for_user,
         form_class=MemberForm,
-        save=lambda partnership, member, data: services.member_save(
-            partnership=partnership, member=member, **data
+        save=lambda partnership, member, user, data: services.member_save(
+            partnership=partnership, member=member, user=user, **data
         ),
-        delete=lambda member: services.member_delete(member=member),
+        delete=lambda member, user: services.member_delete(member=member, user=user),
         add_title="Add a member organisation",
         change_title=lambda member: f"Change {member.name}",
         remove_title=lambda member: f"Remove {member.name} from the partnership?",
         noun="Member organisation",
     ),
-    "llsc": PartnershipPart(
-        scope=selectors.llsc_relationships_for_user,
-        form_class=LLSCRelationshipForm,
-        save=lambda partnership, relationship, data: services.llsc_relationship_save(
-            partnership=partnership, relationship=relationship, **data
-        ),
-        delete=lambda relationship: services.llsc_relationship_delete(
-            relationship=relationship
-        ),
-        add_title="Link to a local LSC",
-        change_title=lambda relationship: (
-            f"Change the relationship with {relationship.llsc}"
-        ),
-        remove_title=lambda relationship: f"Remove the link to {relationship.llsc}?",
-        noun="Local LSC relationship",
-    ),
     "lsp": PartnershipPart(
         scope=selectors.lsp_relationships_for_user,
         form_class=LSPRelationshipForm,
-        save=lambda partnership, relationship, data: services.lsp_relationship_save(
-            partnership=partnership, relationship=relationship, **data
+        save=lambda partnership, relationship, user, data: (
+            services.lsp_relationship_save(
+                partnership=partnership, relationship=relationship, user=user, **data
+            )
         ),
-        delete=lambda relationship: services.lsp_relationship_delete(
-            relationship=relationship
+        delete=lambda relationship, user: services.lsp_relationship_delete(
+            relationship=relationship, user=user
         ),
         add_title="Link to an LSP",
         change_title=lambda relationship: (
@@ -180,14 +226,14 @@ PARTS = {
 
 
 def _part_form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     part: PartnershipPart,
     partnership: LearningPartnership,
     instance: Model | None,
 ) -> HttpResponse:
     form = part.form_class(_posted(request), instance=instance, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        part.save(partnership, instance, form.cleaned_data)
+        part.save(partnership, instance, request.user, form.cleaned_data)
         messages.success(request, f"{part.noun} {'saved' if instance else 'added'}.")
         return redirect(partnership)
     title = part.change_title(instance) if instance else part.add_title
@@ -199,14 +245,14 @@ def _part_form_page(
 
 
 @require_http_methods(["GET", "POST"])
-def part_add(request: HttpRequest, pk: int, *, part: str) -> HttpResponse:
+def part_add(request: AuthenticatedHttpRequest, pk: int, *, part: str) -> HttpResponse:
     partnership = _get_partnership_for_user(request, pk, edit=True)
     return _part_form_page(request, PARTS[part], partnership, None)
 
 
 @require_http_methods(["GET", "POST"])
 def part_edit(
-    request: HttpRequest, pk: int, part_pk: int, *, part: str
+    request: AuthenticatedHttpRequest, pk: int, part_pk: int, *, part: str
 ) -> HttpResponse:
     instance = _get_part_for_user(request, PARTS[part], pk, part_pk)
     return _part_form_page(request, PARTS[part], instance.partnership, instance)
@@ -214,13 +260,13 @@ def part_edit(
 
 @require_http_methods(["GET", "POST"])
 def part_delete(
-    request: HttpRequest, pk: int, part_pk: int, *, part: str
+    request: AuthenticatedHttpRequest, pk: int, part_pk: int, *, part: str
 ) -> HttpResponse:
     kind = PARTS[part]
     instance = _get_part_for_user(request, kind, pk, part_pk)
     partnership = instance.partnership
     if request.method == "POST":
-        kind.delete(instance)
+        kind.delete(instance, request.user)
         messages.success(request, f"{kind.noun} removed.")
         return redirect(partnership)
     return render(
@@ -232,3 +278,133 @@ def part_delete(
             "title": kind.remove_title(instance),
         },
     )
+
+
+# The local LSC links: a national administrator changes any of them, an LLSC
+# officer links their own local LSC and changes or ends its link; nobody adds,
+# ends or moves one while a return is under review (partnerships/locks.py).
+
+
+def _get_partnership_to_link(request: HttpRequest, pk: int) -> LearningPartnership:
+    """The partnership to link to a local LSC, or 404 outside the linking scope
+    (selectors.partnerships_to_link_for_user), or 403 if the user may not link
+    it."""
+    partnership = get_object_or_404(
+        selectors.partnerships_to_link_for_user(request.user).select_related("region"),
+        pk=pk,
+    )
+    if not request.user.has_perm(ADD_LINK_PERMISSION, partnership):
+        raise PermissionDenied(
+            "You cannot link this partnership to a local LSC: national "
+            "administrators do, and LLSC officers for their own local LSC."
+        )
+    return partnership
+
+
+def _get_link_for_user(
+    request: HttpRequest, pk: int, part_pk: int, perm: str
+) -> LLSCRelationship:
+    """A local LSC link of a partnership the user sees, or 404; 403 if the user
+    may not do ``perm`` to it."""
+    partnership = _get_partnership_for_user(request, pk)
+    link = get_object_or_404(
+        selectors.llsc_relationships_for_user(request.user).select_related("llsc"),
+        partnership=partnership,
+        pk=part_pk,
+    )
+    link.partnership = partnership
+    if not request.user.has_perm(perm, link):
+        raise PermissionDenied(
+            "You can view this link but not change it: national administrators "
+            "do, and LLSC officers for their own local LSC."
+        )
+    return link
+
+
+def _llsc_form_page(
+    request: AuthenticatedHttpRequest,
+    partnership: LearningPartnership,
+    link: LLSCRelationship | None,
+) -> HttpResponse:
+    reason = oversight_lock(partnership=partnership)
+    locked = links_locked_message(reason) if reason else ""
+    # Others link only their own local LSC; nobody moves a link while locked.
+    may_choose = request.user.has_perm(CHOOSE_LLSC_PERMISSION, partnership)
+    fixed_llsc = None
+    if link is not None and (locked or not may_choose):
+        fixed_llsc = link.llsc
+    elif link is None and not may_choose:
+        fixed_llsc = selectors.own_llsc(request.user)
+    title = f"Change the link to {link.llsc}" if link else "Link to a local LSC"
+    context: dict[str, Any] = {
+        "partnership": partnership,
+        "title": title,
+        "fixed_llsc": fixed_llsc,
+    }
+    if link is None and locked:
+        # Nothing to fill in: the page says why, a post is refused the same.
+        context["locked"] = locked
+        if request.method == "POST":
+            context["refused"] = locked
+        return render(request, "partnerships/llsc_form.html", context)
+    form = LLSCRelationshipForm(
+        _posted(request), instance=link, partnership=partnership, llsc=fixed_llsc
+    )
+    context["form"] = form
+    context["locked"] = locked
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if link is None:
+                data.setdefault("llsc", fixed_llsc)
+                services.llsc_relationship_add(
+                    partnership=partnership, user=request.user, **data
+                )
+            else:
+                services.llsc_relationship_update(
+                    relationship=link, user=request.user, **data
+                )
+        except ValidationError as error:
+            form.add_error(None, without_fields(form, error))
+        else:
+            messages.success(
+                request,
+                "Local LSC relationship saved." if link else "Local LSC linked.",
+            )
+            return redirect(partnership)
+    return render(request, "partnerships/llsc_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def llsc_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    partnership = _get_partnership_to_link(request, pk)
+    return _llsc_form_page(request, partnership, None)
+
+
+@require_http_methods(["GET", "POST"])
+def llsc_edit(request: AuthenticatedHttpRequest, pk: int, part_pk: int) -> HttpResponse:
+    link = _get_link_for_user(request, pk, part_pk, CHANGE_LINK_PERMISSION)
+    return _llsc_form_page(request, link.partnership, link)
+
+
+@require_http_methods(["GET", "POST"])
+def llsc_end(request: AuthenticatedHttpRequest, pk: int, part_pk: int) -> HttpResponse:
+    link = _get_link_for_user(request, pk, part_pk, END_LINK_PERMISSION)
+    partnership = link.partnership
+    reason = oversight_lock(partnership=partnership)
+    context: dict[str, Any] = {
+        "partnership": partnership,
+        "object": link,
+        "title": f"End the link to {link.llsc}?",
+        "verb": "end",
+        "locked": links_locked_message(reason) if reason else "",
+    }
+    if request.method == "POST":
+        try:
+            services.llsc_relationship_end(relationship=link, user=request.user)
+        except ValidationError as error:
+            context["refused"] = " ".join(error.messages)
+        else:
+            messages.success(request, f"The link to {link.llsc} has ended.")
+            return redirect(partnership)
+    return render(request, "partnerships/confirm_delete.html", context)

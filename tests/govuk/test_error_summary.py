@@ -33,9 +33,9 @@ def _summary_targets(html: str) -> list[str]:
 def test_error_summary_links_land_on_the_field(
     client_as, partnership_a, path: str, data: dict, expected: list[str]
 ) -> None:
-    response = client_as("manager_a").post(
-        f"/partnerships/{partnership_a.pk}/{path}", data
-    )
+    # The national administrator, whose forms have every field (region and
+    # local LSC links included).
+    response = client_as("admin").post(f"/partnerships/{partnership_a.pk}/{path}", data)
 
     assert response.status_code == 200
     targets = _summary_targets(response.text)

@@ -245,6 +245,12 @@ def test_partnership_pages(hostile, client_as):
             f"{base}/members/{member}/remove/": SHOWS["member"],
             f"{base}/lsps/{lsp}/edit/": SHOWS["LSP relationship form"],
             f"{base}/lsps/{lsp}/remove/": SHOWS["LSP relationship"],
+        },
+    )
+    # The local LSC link is its LSC's officer's (and national administrators').
+    check_pages(
+        client_as("officer_a"),
+        {
             f"{base}/llscs/{llsc}/edit/": SHOWS["LLSC relationship"],
             f"{base}/llscs/{llsc}/remove/": SHOWS["LLSC relationship"],
         },
@@ -343,7 +349,8 @@ def test_messages_show_what_was_typed_escaped(hostile, client_as):
 
 
 def test_forms_shown_again_with_errors_escape_what_was_typed(hostile, client_as):
-    client = client_as("manager_a")
+    # The region is the national administrator's to choose.
+    client = client_as("admin")
     partnership = hostile.partnership
     response = client.post(
         f"/partnerships/{partnership.pk}/edit/",
@@ -360,6 +367,7 @@ def test_forms_shown_again_with_errors_escape_what_was_typed(hostile, client_as)
     assert "Select the Government Office region" in body
     assert "&lt;script&gt;alert(&quot;typed-name&quot;)" in body
 
+    client = client_as("manager_a")
     plan = hostile.plan
     response = client.post(
         f"/plans/{plan.pk}/priorities/{hostile.priority.pk}/actions/add/",

@@ -478,22 +478,39 @@ ENDPOINTS = [
         lambda w: f"{_a(w)}/members/{w.member_a.pk}/remove/",
         examples=5,
     ),
+    # The region and active flag are the national administrator's.
+    Endpoint(
+        "partnerships:edit",
+        "admin",
+        lambda w: f"{_a(w)}/edit/",
+        _partnership,
+        examples=10,
+    ),
+    # The local LSC links: national administrators, and the LLSC officer of
+    # the link's LSC.
     Endpoint(
         "partnerships:llsc_add",
-        "manager_a",
+        "admin",
         lambda w: f"{_a(w)}/llscs/add/",
         lambda w: {"llsc": w.llsc_other.pk, "agreement_status": "none"},
     ),
     Endpoint(
         "partnerships:llsc_edit",
-        "manager_a",
+        "admin",
         lambda w: f"{_a(w)}/llscs/{w.llsc_link_a.pk}/edit/",
         _llsc,
         examples=25,
     ),
     Endpoint(
+        "partnerships:llsc_edit",
+        "officer_a",
+        lambda w: f"{_a(w)}/llscs/{w.llsc_link_a.pk}/edit/",
+        _llsc,
+        examples=10,
+    ),
+    Endpoint(
         "partnerships:llsc_delete",
-        "manager_a",
+        "officer_a",
         lambda w: f"{_a(w)}/llscs/{w.llsc_link_a.pk}/remove/",
         examples=5,
     ),
@@ -725,6 +742,14 @@ ENDPOINTS = [
         lambda w: "/partnerships/",
         lambda w: {"q": "Alpha", "region": w.partnership_a.region_id, "page": "1"},
         method="get",
+    ),
+    Endpoint(
+        "partnerships:to_link",
+        "officer_a",
+        lambda w: "/partnerships/to-link/",
+        lambda w: {"page": "1"},
+        method="get",
+        examples=10,
     ),
     Endpoint(
         "assessment:queue",

@@ -398,11 +398,12 @@ def test_filter_form_reports_bad_values(data):
 # -- Services validate in full before saving --
 
 
-def test_service_refuses_what_the_model_refuses(partnership_a, llsc_other):
+def test_service_refuses_what_the_model_refuses(partnership_a, llsc_other, admin):
     with pytest.raises(ValidationError) as caught:
-        services.llsc_relationship_save(
+        services.llsc_relationship_add(
             partnership=partnership_a,
             llsc=llsc_other,
+            user=admin,
             agreement_status=AgreementStatus.CONCORDAT,
             agreement_date=None,
         )
@@ -410,16 +411,21 @@ def test_service_refuses_what_the_model_refuses(partnership_a, llsc_other):
     assert partnership_a.llsc_relationships.count() == 1
 
 
-def test_service_refuses_a_duplicate_llsc(partnership_a, llsc_a):
+def test_service_refuses_a_duplicate_llsc(partnership_a, llsc_a, admin):
     with pytest.raises(ValidationError):
-        services.llsc_relationship_save(partnership=partnership_a, llsc=llsc_a)
+        services.llsc_relationship_add(
+            partnership=partnership_a, llsc=llsc_a, user=admin
+        )
     assert partnership_a.llsc_relationships.count() == 1
 
 
-def test_service_refuses_a_duplicate_member_name(partnership_a, member_a):
+def test_service_refuses_a_duplicate_member_name(partnership_a, member_a, manager_a):
     with pytest.raises(ValidationError):
         services.member_save(
-            partnership=partnership_a, name="Leeds College", sector=Sector.OTHER
+            partnership=partnership_a,
+            user=manager_a,
+            name="Leeds College",
+            sector=Sector.OTHER,
         )
     assert partnership_a.members.count() == 1
 

@@ -109,10 +109,9 @@ def test_home_as_admin(client_as, llsc_a, django_assert_num_queries, size):
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        # session, user, profile, partnership, may-edit check, regions
+        # session, user, profile, partnership, may-edit check, its region
+        # (shown as text: no list of regions to choose from)
         ("edit", 6),
-        # session, user, profile, partnership, may-edit check, LLSCs with regions
-        ("llscs/add", 6),
         # session, user, profile, partnership, may-edit check, LSPs
         ("lsps/add", 6),
         # session, user, profile, partnership, may-edit check
@@ -129,4 +128,38 @@ def test_form_pages_as_manager(
     add_partnerships(size, LocalLSCFactory())
     with django_assert_num_queries(queries):
         response = client.get(f"/partnerships/{partnership_a.pk}/{page}/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("name", "page", "queries"),
+    [
+        # session, user, profile, the partnership (with its region), whether a
+        # return of it is under review, the LLSCs with their regions
+        ("admin", "llscs/add", 6),
+        # session, user, profile, the partnership, the link (with its LLSC),
+        # whether a return is under review; the LLSC is shown as text
+        ("officer_a", "llscs/{link}/edit", 6),
+        # the same, then the LLSCs with their regions to move the link to
+        ("admin", "llscs/{link}/edit", 7),
+    ],
+)
+def test_link_pages(
+    client_as,
+    partnership_a,
+    llsc_relationship_a,
+    django_assert_num_queries,
+    size,
+    name,
+    page,
+    queries,
+):
+    client = client_as(name)
+    # Ten times the local LSCs to choose from, and other links.
+    LocalLSCFactory.create_batch(size)
+    add_partnerships(size, LocalLSCFactory())
+    path = page.format(link=llsc_relationship_a.pk)
+    with django_assert_num_queries(queries):
+        response = client.get(f"/partnerships/{partnership_a.pk}/{path}/")
     assert response.status_code == 200

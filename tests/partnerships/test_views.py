@@ -42,6 +42,20 @@ CAN_SEE_A = ["manager_a", "officer_a", "go_a", "admin"]
 CANNOT_SEE_A = ["manager_b", "officer_elsewhere", "go_elsewhere", "no_role"]
 CAN_EDIT_A = ["manager_a", "admin"]
 READ_ONLY_ON_A = ["officer_a", "go_a"]
+# The local LSC links are changed by national administrators and by the LLSC
+# officer of the link's LSC (officer_a's is already linked to A, so officer_a
+# cannot link it again); the manager sees them read-only.
+LINK_PAGES = ["llsc_add", "llsc_edit", "llsc_delete"]
+MAY = {
+    **{page: CAN_EDIT_A for page in EDIT_PAGES if page not in LINK_PAGES},
+    "llsc_add": ["admin"],
+    "llsc_edit": ["admin", "officer_a"],
+    "llsc_delete": ["admin", "officer_a"],
+}
+MAY_CASES = [(name, page) for page in EDIT_PAGES for name in MAY[page]]
+READ_ONLY_CASES = [
+    (name, page) for page in EDIT_PAGES for name in CAN_SEE_A if name not in MAY[page]
+]
 
 
 @pytest.fixture
@@ -165,18 +179,25 @@ def valid_post(partnership_a, llsc_other, lsp_relationship_a, region_other):
     }
 
 
-def check_saved(page: str, partnership_a: LearningPartnership, valid_post) -> None:
-    """Assert the change the valid POST to this page should have made."""
+def check_saved(
+    page: str, partnership_a: LearningPartnership, valid_post, name: str
+) -> None:
+    """Assert the change the valid POST to this page should have made (as
+    ``name``: the manager's post of a region and active flag is ignored)."""
     partnership_a.refresh_from_db()
     members = partnership_a.members
     llscs = partnership_a.llsc_relationships
     lsps = partnership_a.lsp_relationships
     if page == "edit":
         assert partnership_a.name == "Alpha Learning Renamed"
-        assert partnership_a.region.code == "NE"
         assert partnership_a.structure_model == StructureModel.MULTI_BOROUGH
         assert partnership_a.chair_name == "New Chair"
-        assert partnership_a.is_active is False  # unticked checkbox
+        if name == "admin":
+            assert partnership_a.region.code == "NE"
+            assert partnership_a.is_active is False  # unticked checkbox
+        else:
+            assert partnership_a.region.code == "YH"
+            assert partnership_a.is_active is True
     elif page == "member_add":
         added = members.get(name="Bradford College")
         assert added.is_board_member is True
@@ -529,12 +550,20 @@ def test_detail_in_scope(client_as, page_url, name):
         assert (link in html) is (name in CAN_EDIT_A)
 
 
-def test_detail_change_links_land_on_the_edit_form(client_as, page_url):
-    client = client_as("manager_a")
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    # One per row of the partnership's details; the region and status rows
+    # are the national administrator's only.
+    [("admin", 10), ("manager_a", 8)],
+)
+def test_detail_change_links_land_on_the_edit_form(client_as, page_url, name, rows):
+    client = client_as(name)
     detail = client.get(page_url("detail")).content.decode()
     edit_url = page_url("edit")
     fragments = re.findall(rf'href="{re.escape(edit_url)}#([^"]+)"', detail)
-    assert len(fragments) == 10  # one per row of the partnership's details
+    assert len(fragments) == rows
+    assert ("id_region" in fragments) is (name == "admin")
+    assert ("id_is_active" in fragments) is (name == "admin")
     form = client.get(edit_url).content.decode()
     missing = [f for f in fragments if f'id="{f}"' not in form]
     assert missing == []
@@ -593,20 +622,19 @@ def test_malformed_or_unknown_child_ids_are_404(client_as, partnership_a, templa
 # -- Edit pages: who may --
 
 
-@pytest.mark.parametrize("page", EDIT_PAGES)
-@pytest.mark.parametrize("name", CAN_EDIT_A)
+@pytest.mark.parametrize(("name", "page"), MAY_CASES)
 def test_edit_pages_get_for_editors(client_as, page_url, name, page):
     response = client_as(name).get(page_url(page))
     assert response.status_code == 200
     assert b"Alpha Learning" in response.content
     if page.endswith("_delete"):
-        assert b"Yes, remove it" in response.content
+        button = b"Yes, end it" if page in LINK_PAGES else b"Yes, remove it"
+        assert button in response.content
     else:
         assert b'type="submit"' in response.content
 
 
-@pytest.mark.parametrize("page", EDIT_PAGES)
-@pytest.mark.parametrize("name", READ_ONLY_ON_A)
+@pytest.mark.parametrize(("name", "page"), READ_ONLY_CASES)
 def test_edit_pages_are_403_for_read_only_roles(
     client_as, page_url, valid_post, name, page
 ):
@@ -615,7 +643,12 @@ def test_edit_pages_are_403_for_read_only_roles(
     assert client.get(page_url(page)).status_code == 403
     response = client.post(page_url(page), valid_post[page])
     assert response.status_code == 403
-    assert b"You can view this partnership but not change it" in response.content
+    message = (
+        b"national administrators do"
+        if page in LINK_PAGES
+        else b"You can view this partnership but not change it"
+    )
+    assert message in response.content
     assert snapshot() == before
 
 
@@ -676,8 +709,7 @@ def test_own_child_under_another_partnership_url_is_404_for_manager(
 # -- Edit pages: saving --
 
 
-@pytest.mark.parametrize("page", EDIT_PAGES)
-@pytest.mark.parametrize("name", CAN_EDIT_A)
+@pytest.mark.parametrize(("name", "page"), MAY_CASES)
 def test_valid_post_saves_and_redirects_to_the_profile(
     client_as, page_url, partnership_a, valid_post, name, page
 ):
@@ -687,7 +719,7 @@ def test_valid_post_saves_and_redirects_to_the_profile(
         response.context and response.context["form"].errors
     )
     assert response["Location"] == f"/partnerships/{partnership_a.pk}/"
-    check_saved(page, partnership_a, valid_post)
+    check_saved(page, partnership_a, valid_post, name)
     # The profile then confirms what was done.
     profile = client.get(response["Location"])
     assert b"govuk-notification-banner--success" in profile.content
@@ -724,10 +756,10 @@ def invalid_post(partnership_a, llsc_a, lsp_relationship_a):
 
 
 FORM_PAGES = [page for page in EDIT_PAGES if not page.endswith("_delete")]
+FORM_CASES = [(name, page) for name, page in MAY_CASES if page in FORM_PAGES]
 
 
-@pytest.mark.parametrize("page", FORM_PAGES)
-@pytest.mark.parametrize("name", CAN_EDIT_A)
+@pytest.mark.parametrize(("name", "page"), FORM_CASES)
 def test_invalid_post_shows_errors_and_changes_nothing(
     client_as, page_url, invalid_post, name, page
 ):
@@ -754,7 +786,7 @@ def test_invalid_partnership_edit_shows_the_messages(
         established_on_1="2",
         established_on_2="2003",
     )
-    response = client_as("manager_a").post(page_url("edit"), data)
+    response = client_as("admin").post(page_url("edit"), data)
     html = response.content.decode()
     assert "Enter the partnership&#x27;s name" in html
     assert "Select the Government Office region" in html
@@ -786,7 +818,7 @@ def test_member_add_refuses_a_duplicate_name(client_as, page_url, member_a):
 
 def test_llsc_add_refuses_a_second_link_to_the_same_llsc(client_as, page_url, llsc_a):
     before = snapshot()
-    response = client_as("manager_a").post(
+    response = client_as("admin").post(
         page_url("llsc_add"), {"llsc": llsc_a.pk, "agreement_status": "none"}
     )
     assert response.status_code == 200
@@ -798,7 +830,7 @@ def test_llsc_add_refuses_coterminous_with_a_second_llsc(
     client_as, page_url, llsc_other
 ):
     before = snapshot()
-    response = client_as("manager_a").post(
+    response = client_as("admin").post(
         page_url("llsc_add"),
         {"llsc": llsc_other.pk, "agreement_status": "none", "is_coterminous": "on"},
     )

@@ -384,12 +384,8 @@ TABLE: dict[str, Entry] = {
     ),
 }
 
-# Members, LLSC and LSP relationships share one flow (partnerships/urls.py).
-for _part, _attribute in (
-    ("member", "member"),
-    ("llsc", "llsc_relationship"),
-    ("lsp", "lsp_relationship"),
-):
+# Members and LSP relationships share one flow (partnerships/urls.py).
+for _part, _attribute in (("member", "member"), ("lsp", "lsp_relationship")):
 
     def _part_kwargs(world: World, attribute: str = _attribute) -> dict[str, Any]:
         return {"pk": world.partnership.pk, "part_pk": getattr(world, attribute).pk}
@@ -403,6 +399,34 @@ for _part, _attribute in (
     TABLE[f"partnerships:{_part}_delete"] = Entry(
         _part_kwargs, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, FOUND)
     )
+
+# The local LSC links: national administrators, and the LLSC officer of the
+# link's LSC (officer_a's LSC is already linked to A, so only the
+# administrator may link another). A's 2002-03 return is submitted, so adding
+# or ending a link is refused on the page (200), for everyone.
+LINKS_A = {"officer_a", "admin"}
+ADDS_LINK_A = {"admin"}
+
+
+def _llsc_link(world: World) -> dict[str, Any]:
+    return {"pk": world.partnership.pk, "part_pk": world.llsc_relationship.pk}
+
+
+# The partnerships they may link: a page of LLSC officers and administrators.
+TABLE["partnerships:to_link"] = Entry(
+    _none,
+    get=for_roles({"officer_a", "officer_elsewhere", "admin"}, OK),
+    post=NOT_THIS_METHOD,
+)
+TABLE["partnerships:llsc_add"] = Entry(
+    _partnership, get=on_object(ADDS_LINK_A, OK), post=on_object(ADDS_LINK_A, OK)
+)
+TABLE["partnerships:llsc_edit"] = Entry(
+    _llsc_link, get=on_object(LINKS_A, OK), post=on_object(LINKS_A, OK)
+)
+TABLE["partnerships:llsc_delete"] = Entry(
+    _llsc_link, get=on_object(LINKS_A, OK), post=on_object(LINKS_A, OK)
+)
 
 
 # Every URL pattern, from the resolver.
