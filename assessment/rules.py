@@ -1,22 +1,29 @@
 """Who may do what with self-assessments: managers fill in their
 partnerships' returns; the partnership's LLSC officers review and decide;
 GO officers rate (their scope decides which partnerships). National
-administrators may do everything (and hold every perm besides)."""
+administrators may do everything (and hold every perm besides). A draft is
+its managers' until they submit it: others in scope see its status and
+progress, not its answers."""
 
 from __future__ import annotations
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from partnerships.rules import (
     is_go_officer,
     is_llsc_officer,
     is_llsc_officer_of,
+    is_manager,
     is_manager_of,
     is_national_admin,
 )
 from partnerships.users import AnyUser
 
-from .models import Return
+from .models import Return, ReturnStatus
+from .selectors import draft_progress
+
+VIEW_ANSWERS = "assessment.view_answers"
 
 
 @rules.predicate
@@ -30,6 +37,13 @@ def reviews_return(user: AnyUser, return_record: Return | None) -> bool:
     return return_record is not None and is_llsc_officer_of(
         user, return_record.partnership
     )
+
+
+@rules.predicate
+def was_submitted(user: AnyUser, return_record: Return | None) -> bool:
+    """Submitted at least once: a returned return was submitted before, and
+    its reviewers keep reading what they returned."""
+    return return_record is not None and return_record.status != ReturnStatus.DRAFT
 
 
 reviewer = is_llsc_officer | is_national_admin
@@ -49,3 +63,29 @@ rules.add_perm(
 )
 # The emails that failed or wait to be sent, and trying them again.
 rules.add_perm("assessment.follow_emails", is_national_admin)
+
+# Read a return's answers, evidence files, history and documents, once the
+# return is in scope (else 404): a draft only by its managers and
+# administrators (who may change it), any other return by all who see it.
+rules.add_perm(
+    VIEW_ANSWERS,
+    was_submitted | manages_return_partnership | is_national_admin,
+)
+# The same for every return in the user's scope, for the selectors' querysets:
+# a manager's scope is the partnerships they manage.
+rules.add_rule("assessment.reads_drafts_in_scope", is_manager | is_national_admin)
+
+
+def check_may_read_answers(user: AnyUser, return_record: Return) -> None:
+    """For every page, document and file of a return's contents: refuse
+    (PermissionDenied, 403: the return itself is in scope) a draft to anyone
+    but its managers and administrators, saying how far it has got."""
+    if user.has_perm(VIEW_ANSWERS, return_record):
+        return
+    progress = draft_progress(return_record=return_record)
+    raise PermissionDenied(
+        f"The self-assessment {return_record.period.code} of "
+        f"{return_record.partnership.name} is a draft: only the partnership's "
+        "managers can read its answers, evidence and documents until they submit "
+        f"it. So far {progress}."
+    )

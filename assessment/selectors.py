@@ -1,5 +1,7 @@
 """Reads of returns, and their scoping: a return is visible exactly when its
-partnership is."""
+partnership is; its answers and evidence files once it has been submitted, or
+before that by the partnership's managers and administrators (a draft is
+theirs until they submit it)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+import rules
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import formats, timezone
 
 from indicators.models import Dimension, Framework, Indicator, Period, ScoreLevel
 from indicators.selectors import framework_dimensions, framework_for_period
@@ -17,7 +20,7 @@ from partnerships.models import LearningPartnership
 from partnerships.selectors import partnerships_for_user
 from partnerships.users import AnyUser
 
-from .models import Answer, Attachment, EngagementRating, Return
+from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
 
 
 def returns_for_user(user: AnyUser) -> QuerySet[Return]:
@@ -25,14 +28,81 @@ def returns_for_user(user: AnyUser) -> QuerySet[Return]:
     return Return.objects.filter(partnership__in=partnerships_for_user(user))
 
 
+def reads_drafts(user: AnyUser) -> bool:
+    """Whether the user may read the answers of the drafts in their scope: the
+    queryset side of the perm ``assessment.view_answers`` (a manager's scope
+    is the partnerships they manage; administrators read everything)."""
+    return bool(rules.test_rule("assessment.reads_drafts_in_scope", user))
+
+
+def returns_with_answers_for_user(user: AnyUser) -> QuerySet[Return]:
+    """The returns in the user's scope whose answers, evidence and documents
+    the user may read: every one but the drafts of others' partnerships."""
+    returns = returns_for_user(user)
+    return returns if reads_drafts(user) else returns.exclude(status=ReturnStatus.DRAFT)
+
+
+def returns_with_answers(*, user: AnyUser, returns: list[Return]) -> list[Return]:
+    """Of returns already in the user's scope, those whose answers the user
+    may read (no query): for aggregates over rows read for their status."""
+    if reads_drafts(user):
+        return list(returns)
+    return [r for r in returns if r.status != ReturnStatus.DRAFT]
+
+
 def answers_for_user(user: AnyUser) -> QuerySet[Answer]:
-    """Answers of the returns the user may see."""
-    return Answer.objects.filter(return_record__in=returns_for_user(user))
+    """Answers the user may read: those of the returns in scope, but a draft's
+    only for the partnership's managers and administrators."""
+    return Answer.objects.filter(return_record__in=returns_with_answers_for_user(user))
 
 
 def attachments_for_user(user: AnyUser) -> QuerySet[Attachment]:
-    """Evidence files of the returns the user may see."""
-    return Attachment.objects.filter(answer__return_record__in=returns_for_user(user))
+    """Evidence files the user may download: as ``answers_for_user``."""
+    return Attachment.objects.filter(
+        answer__return_record__in=returns_with_answers_for_user(user)
+    )
+
+
+@dataclass
+class DraftProgress:
+    """What everyone in scope may know of a draft: how far it has got."""
+
+    completed: int
+    total: int
+    last_saved: datetime.datetime | None
+
+    def __str__(self) -> str:
+        done = f"{self.completed} of {self.total} dimensions completed"
+        if self.last_saved is None:
+            return f"{done}, nothing saved yet"
+        when = formats.date_format(timezone.localtime(self.last_saved), "j F Y")
+        return f"{done}, last saved {when}"
+
+
+def draft_progress(*, return_record: Return) -> DraftProgress:
+    """How many of the return's dimensions are completed (every indicator
+    scored) and when an answer was last saved, in two queries, without
+    reading any answer."""
+    total = return_record.framework.dimensions.count()
+    rows = (
+        Answer.objects.filter(return_record=return_record)
+        .values("indicator__dimension_id")
+        .annotate(
+            indicators=Count("pk"),
+            scored=Count("score"),
+            # Answers are created with the return; a save moves their version on.
+            saved=Max("updated_at", filter=Q(version__gt=1)),
+        )
+        .order_by()
+    )
+    completed = 0
+    last_saved = None
+    for row in rows:
+        if row["indicators"] and row["scored"] == row["indicators"]:
+            completed += 1
+        if row["saved"] and (last_saved is None or row["saved"] > last_saved):
+            last_saved = row["saved"]
+    return DraftProgress(completed=completed, total=total, last_saved=last_saved)
 
 
 def stage_label(score: float | None, levels: list[ScoreLevel]) -> str:

@@ -1,5 +1,6 @@
 """The regional view's score downloads: one row per partnership, indicator and
-period, scoped and filtered like the page. The CSV is streamed row by row; the
+period, scoped and filtered like the page; a draft's rows only for the
+partnership's managers and administrators. The CSV is streamed row by row; the
 Excel workbook is written row by row and spooled to disk when large. Text a
 spreadsheet would run as a formula is kept as text in both."""
 
@@ -17,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from assessment.models import Answer
+from assessment.selectors import answers_for_user
 from indicators.models import Period
 from partnerships.users import AnyUser
 
@@ -51,7 +52,9 @@ def score_rows(
 ) -> Iterator[list[Any]]:
     """One row per partnership x indicator x period, for the exports; streamed
     from the database in chunks."""
-    answers = Answer.objects.filter(
+    # A draft's answers are its managers' until submitted: for others its
+    # rows are left out (the regional view shows its status).
+    answers = answers_for_user(user).filter(
         return_record__partnership__in=dashboard_partnerships(
             user=user, filters=filters
         )

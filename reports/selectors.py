@@ -1,6 +1,8 @@
 """Reads for the regional and national views: one row per partnership and the
 aggregates the 2003 study reported, from the same scoping selectors as every
-other page. The trend over the years is in trends.py, the downloads in exports.py."""
+other page; a draft's scores only for its managers and administrators (others
+see its status). The trend over the years is in trends.py, the downloads in
+exports.py."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any
 from django.db.models import Avg, Count, Prefetch, QuerySet
 
 from assessment.models import Answer, EngagementRating, Return, ReturnStatus
-from assessment.selectors import stage_label
+from assessment.selectors import returns_with_answers, stage_label
 from indicators.models import Period, ScoreLevel
 from indicators.selectors import framework_dimensions, framework_for_period
 from partnerships.models import (
@@ -213,7 +215,10 @@ class _DashboardSources:
     previous: Period | None
     current: dict[int, Return]  # the period's return, per partnership
     last: dict[int, Return]  # the previous period's
-    means: dict[int, Means]  # per return, see _dimension_means
+    # Per return whose answers the user may read (a draft only its managers
+    # and administrators), see _dimension_means.
+    means: dict[int, Means]
+    readable: set[int]  # those returns' ids
     ratings: dict[int, EngagementRating]
     levels: list[ScoreLevel]
     dimensions: list[str]  # codes, in order
@@ -232,8 +237,9 @@ def regional_dashboard(
 def _dashboard_sources(
     *, user: AnyUser, period: Period, filters: DashboardFilters
 ) -> _DashboardSources:
-    """The partnerships with their links, both periods' returns and their
-    dimension means, the GO ratings and the score levels: eight queries."""
+    """The partnerships with their links, both periods' returns and the
+    dimension means of those the user may read, the GO ratings and the score
+    levels: eight queries."""
     partnerships = list(
         dashboard_partnerships(user=user, filters=filters)
         .select_related("region")
@@ -266,7 +272,8 @@ def _dashboard_sources(
     last = {
         r.partnership_id: r for r in returns if previous and r.period_id == previous.pk
     }
-    means, places = _dimension_means(returns)
+    readable = returns_with_answers(user=user, returns=returns)
+    means, places = _dimension_means(readable)
     ratings = {
         r.partnership_id: r
         for r in EngagementRating.objects.filter(
@@ -279,6 +286,7 @@ def _dashboard_sources(
         current=current,
         last=last,
         means=means,
+        readable={r.pk for r in readable},
         ratings=ratings,
         levels=_stage_levels(list(current.values())),
         dimensions=_period_dimensions(
@@ -366,7 +374,9 @@ def _dashboard_aggregates(
         national_median=national_medians(period=period, dimensions=sources.dimensions),
         barriers=common_barriers(
             returns=[
-                r for r in sources.current.values() if r.partnership_id in shown_ids
+                r
+                for r in sources.current.values()
+                if r.partnership_id in shown_ids and r.pk in sources.readable
             ]
         ),
         levels=sources.levels,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from assessment import selectors as assessment_selectors
 from assessment.models import Return
+from assessment.rules import check_may_read_answers
 from indicators.models import Period
 from partnerships.users import AuthenticatedHttpRequest
 from plans.models import DevelopmentPlan
@@ -50,13 +51,15 @@ def _get_plan_for_user(request: HttpRequest, pk: int) -> DevelopmentPlan:
 
 def _get_return_for_user(request: HttpRequest, pk: int) -> Return:
     """The return, with what every return page shows; 404 outside the user's
-    scope."""
+    scope, 403 for a draft that is not the user's to read."""
     try:
-        return assessment_selectors.return_for_page(
+        return_record = assessment_selectors.return_for_page(
             assessment_selectors.returns_for_user(request.user), pk
         )
     except Return.DoesNotExist as error:
         raise Http404("No such return") from error
+    check_may_read_answers(request.user, return_record)
+    return return_record
 
 
 @require_safe

@@ -22,6 +22,7 @@ from partnerships.users import AuthenticatedHttpRequest
 from .. import selectors, services, workflow
 from ..forms import DimensionForm, StartReturnForm
 from ..models import Answer, Return
+from ..rules import VIEW_ANSWERS, check_may_read_answers
 
 CHANGE_RETURN = "assessment.change_return"
 
@@ -45,6 +46,15 @@ def get_return_for_user(
             raise PermissionDenied("You can read this return but not change it.")
         if not return_record.is_editable:
             raise PermissionDenied(str(services.ReturnNotEditable(return_record)))
+    return return_record
+
+
+def get_return_to_read(request: AuthenticatedHttpRequest, pk: int) -> Return:
+    """The return, for a page that shows what it says: 404 outside the user's
+    scope; 403, saying how far it has got, for a draft that is not the user's
+    to read (it is its managers' until they submit it)."""
+    return_record = get_return_for_user(request, pk)
+    check_may_read_answers(request.user, return_record)
     return return_record
 
 
@@ -84,6 +94,16 @@ def return_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def return_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk)
+    if not request.user.has_perm(VIEW_ANSWERS, return_record):
+        # Others in scope see where a draft stands, not what it says.
+        return render(
+            request,
+            "assessment/draft_status.html",
+            {
+                "return": return_record,
+                "progress": selectors.draft_progress(return_record=return_record),
+            },
+        )
     summaries = selectors.return_summary(return_record=return_record)
     return render(
         request,
@@ -108,6 +128,7 @@ def return_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def return_profile_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk, edit=request.method == "POST")
+    check_may_read_answers(request.user, return_record)
     if request.method == "POST":
         services.profile_confirm(return_record=return_record, user=request.user)
         messages.success(
@@ -276,6 +297,7 @@ def _after_dimension_save(
 @require_http_methods(["GET", "POST"])
 def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk, edit=request.method == "POST")
+    check_may_read_answers(request.user, return_record)
     missing: list[Answer] = []
     if request.method == "POST":
         try:
@@ -313,7 +335,7 @@ def return_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @require_safe
 def return_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return_record = get_return_for_user(request, pk)
+    return_record = get_return_to_read(request, pk)
     return render(
         request,
         "assessment/history.html",

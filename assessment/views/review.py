@@ -21,6 +21,7 @@ from partnerships.users import AuthenticatedHttpRequest
 from .. import selectors, services, workflow
 from ..forms import QueueFilterForm, RatingForm, ReviewForm
 from ..models import EngagementRating, Notification, Return, ReturnStatus
+from ..rules import check_may_read_answers
 from .returns import get_return_for_user
 
 DECIDABLE = (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW)
@@ -56,6 +57,7 @@ def return_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             "Only the partnership's LLSC officers review its return."
         )
+    check_may_read_answers(request.user, return_record)
     can_decide = return_record.status in DECIDABLE
     if request.method == "POST" and not can_decide:
         return _decided_meanwhile(request, return_record)

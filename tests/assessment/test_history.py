@@ -58,7 +58,8 @@ def two_saves(return_a, manager_a, manager_a2):
 
 
 def test_history_lists_who_changed_which_score(client_as, two_saves, manager_a2):
-    response = client_as("officer_a").get(f"/returns/{two_saves.pk}/history/")
+    # Another reader of the draft: its managers and administrators.
+    response = client_as("admin").get(f"/returns/{two_saves.pk}/history/")
 
     assert response.status_code == 200
     table = rows(response.content.decode())

@@ -1,10 +1,13 @@
 """Who sees and who changes a return: the selectors for every member of the
-cast, then the pages. Out of scope is 404; in scope but read-only is 403."""
+cast, then the pages. Out of scope is 404; in scope but read-only is 403. A
+draft's answers and files are its managers' (and administrators') until
+submitted: tests/assessment/test_drafts_private.py."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from assessment.models import Return
 from assessment.selectors import (
@@ -19,6 +22,9 @@ from .helpers import answer, answers_of, dimension_url, form_data, snapshot
 
 SEES_A = {"manager_a", "officer_a", "go_a", "admin"}
 SEES_B = {"manager_b", "officer_elsewhere", "go_elsewhere", "admin"}
+# Who reads the answers of each draft.
+READS_A = {"manager_a", "admin"}
+READS_B = {"manager_b", "admin"}
 CANNOT_SEE_A = ["manager_b", "officer_elsewhere", "go_elsewhere", "no_role"]
 READ_ONLY_ON_A = ["officer_a", "go_a"]
 
@@ -47,35 +53,67 @@ def files(return_a, return_b, manager_a, manager_b):
 
 @pytest.mark.parametrize("name", CAST)
 def test_selectors_for_each_role(cast, return_a, return_b, files, name):
+    """Both returns are drafts: seen by everyone in scope, read by their
+    managers and administrators."""
     user = cast[name]
     expected = {
         return_record
         for return_record, seers in ((return_a, SEES_A), (return_b, SEES_B))
         if name in seers
     }
+    readable = {
+        return_record
+        for return_record, readers in ((return_a, READS_A), (return_b, READS_B))
+        if name in readers
+    }
 
     assert set(returns_for_user(user)) == expected
     assert set(answers_for_user(user).values_list("return_record", flat=True)) == {
-        r.pk for r in expected
+        r.pk for r in readable
     }
-    assert answers_for_user(user).count() == 28 * len(expected)
+    assert answers_for_user(user).count() == 28 * len(readable)
     assert set(attachments_for_user(user)) == {
         files[label]
         for label, return_record in (("A", return_a), ("B", return_b))
-        if return_record in expected
+        if return_record in readable
     }
+
+
+@pytest.mark.parametrize("name", CAST)
+def test_selectors_once_submitted(cast, return_a, return_b, files, name):
+    """Submitted, a return's answers and files are read by all who see it."""
+    Return.objects.filter(pk__in=[return_a.pk, return_b.pk]).update(
+        status=Return.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    user = cast[name]
+    expected = {
+        label for label, seers in (("A", SEES_A), ("B", SEES_B)) if name in seers
+    }
+
+    assert answers_for_user(user).count() == 28 * len(expected)
+    assert set(attachments_for_user(user)) == {files[label] for label in expected}
 
 
 PAGES = ["", "check/", "history/", "profile/"]
 
 
-@pytest.mark.parametrize("name", sorted(SEES_A))
+@pytest.mark.parametrize("name", sorted(READS_A))
 def test_pages_of_return_a_in_scope(client_as, return_a, name):
     client = client_as(name)
     for page in PAGES:
         response = client.get(f"/returns/{return_a.pk}/{page}")
         assert response.status_code == 200, page
         assert response.context["return"] == return_a
+
+
+@pytest.mark.parametrize("name", READ_ONLY_ON_A)
+def test_pages_of_draft_a_for_readers_in_scope(client_as, return_a, name):
+    """In scope, the draft is there (its status page), its pages refused."""
+    client = client_as(name)
+    assert client.get(f"/returns/{return_a.pk}/").status_code == 200
+    for page in PAGES[1:]:
+        response = client.get(f"/returns/{return_a.pk}/{page}")
+        assert response.status_code == 403, page
 
 
 @pytest.mark.parametrize("name", CANNOT_SEE_A)
@@ -103,10 +141,16 @@ def test_dimension_page_for_readers_shows_the_answers(client_as, return_a, name)
 
 @pytest.mark.parametrize("name", READ_ONLY_ON_A)
 def test_readers_see_no_change_controls(client_as, return_a, name):
+    # Returned for revision: readers see it, only its managers change it.
+    Return.objects.filter(pk=return_a.pk).update(
+        status=Return.Status.RETURNED, submitted_at=timezone.now()
+    )
     client = client_as(name)
     tasks = client.get(f"/returns/{return_a.pk}/").content.decode()
     assert f"/returns/{return_a.pk}/dimensions/D1/" not in tasks
-    check = client.get(f"/returns/{return_a.pk}/check/").content.decode()
+    check_response = client.get(f"/returns/{return_a.pk}/check/")
+    assert check_response.status_code == 200
+    check = check_response.content.decode()
     assert "Submit the self-assessment" not in check
     assert ">Change<" not in check
     profile = client.get(f"/returns/{return_a.pk}/profile/").content.decode()

@@ -51,7 +51,16 @@ def test_york_stages_and_structure_models(go_a, region_set, period_2003):
 
 def test_regional_median_uses_agreed_else_self(go_a, region_set, period_2003):
     data = _dashboard(go_a, period_2003)
-    # Aire (agreed) 1,3,4,3; Calder (self) 3,2,1,2; Derwent (self, draft) 4,4,2,1.
+    # Aire (agreed) 1,3,4,3; Calder (self) 3,2,1,2; Derwent's draft is not the
+    # GO officer's to read.
+    assert data.regional_median == {"D1": 2.0, "D2": 2.5, "D3": 2.5, "D4": 2.5}
+
+
+def test_regional_median_of_an_administrator_counts_drafts(
+    admin, region_set, period_2003
+):
+    data = _dashboard(admin, period_2003, region=region_set.aire.region)
+    # Aire 1,3,4,3; Calder 3,2,1,2; Derwent (self, draft) 4,4,2,1.
     assert data.regional_median == {"D1": 3.0, "D2": 3.0, "D3": 2.0, "D4": 2.0}
 
 
@@ -79,8 +88,12 @@ def test_row_means_overall_stage_change(go_a, region_set, period_2003):
     assert calder.stage == "Developing"
     assert calder.change == -1.0
 
+    # A draft: its status, not its scores.
     derwent = rows["Derwent Partnership"]
-    assert derwent.overall == 2.75
+    assert derwent.return_record == region_set.derwent_2003
+    assert derwent.self_scores == {"D1": None, "D2": None, "D3": None, "D4": None}
+    assert derwent.overall is None
+    assert derwent.stage == ""
     assert derwent.change is None
 
     esk = rows["Esk Partnership"]

@@ -238,9 +238,11 @@ TABLE: dict[str, Entry] = {
         get=on_object(RATES_A, OK),
         post=on_object(RATES_A, OK),
     ),
+    # A draft is its managers' until submitted: the others who see it get its
+    # status page (tasks), 403 on what it says, 404 for its files.
     "assessment:tasks": Entry(_draft, get=on_object(SEES_A, OK), post=NOT_THIS_METHOD),
     "assessment:profile_check": Entry(
-        _draft, get=on_object(SEES_A, OK), post=on_object(CHANGES_A, FOUND)
+        _draft, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, FOUND)
     ),
     "assessment:dimension": Entry(
         lambda world: {"pk": world.draft_return.pk, "code": "D1"},
@@ -250,12 +252,12 @@ TABLE: dict[str, Entry] = {
     ),
     "assessment:check": Entry(
         _draft,
-        get=on_object(SEES_A, OK),
+        get=on_object(CHANGES_A, OK),
         # Submitting a return with unscored indicators lists them.
         post=on_object(CHANGES_A, OK),
     ),
     "assessment:history": Entry(
-        _draft, get=on_object(SEES_A, OK), post=NOT_THIS_METHOD
+        _draft, get=on_object(CHANGES_A, OK), post=NOT_THIS_METHOD
     ),
     "assessment:attachment_remove": Entry(
         lambda world: {
@@ -267,7 +269,7 @@ TABLE: dict[str, Entry] = {
     ),
     "assessment:attachment": Entry(
         lambda world: {"pk": world.attachment.pk},
-        get=on_object(SEES_A, OK),
+        get=on_object(CHANGES_A, OK, read_only=NOT_FOUND),
         post=NOT_THIS_METHOD,
     ),
     # ... the review of the submitted 2002-03 return ...
