@@ -20,6 +20,7 @@ from partnerships.selectors import partnerships_for_user
 from partnerships.users import AuthenticatedHttpRequest
 
 from .. import selectors, services, workflow
+from ..file_types import file_type_for, name_for
 from ..forms import DimensionForm, StartReturnForm
 from ..models import Answer, Return
 
@@ -194,18 +195,32 @@ def _store_uploads(request: AuthenticatedHttpRequest, form: DimensionForm) -> li
         except OSError:
             logger.exception("Evidence file for answer %s not stored", answer.pk)
             unstored.append(f"“{upload.name}”")
+        except services.AttachmentRefused as refused:
+            # Checked before the save; only another upload at the same moment
+            # can have taken the room since.
+            messages.error(
+                request,
+                f"Your answers were saved, but “{upload.name}” was not kept. "
+                f"{refused}.",
+            )
     return unstored
 
 
 def _refused_uploads(form: DimensionForm) -> bool:
     """Check every evidence file before anything is saved; errors go on the form."""
     refused = False
+    checked = []
     for answer, upload in form.uploads():
         try:
             services.check_upload(upload)
         except services.AttachmentRefused as error:
             form.add_error(f"attachment-{answer.pk}", str(error))
             refused = True
+        else:
+            checked.append((answer, upload))
+    for answer, reason in services.check_room(uploads=checked):
+        form.add_error(f"attachment-{answer.pk}", reason)
+        refused = True
     return refused
 
 
@@ -332,12 +347,24 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The file is missing") from error
-    return FileResponse(
+    # Served as the type its content was found to be, under that type's
+    # extension, as a download the browser never renders in the service's own
+    # origin (a PDF that is also an HTML page stays a PDF).
+    file_type = file_type_for(attachment.content_type)
+    response = FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        filename=(
+            name_for(attachment.original_name, file_type)
+            if file_type
+            else attachment.original_name
+        ),
+        content_type=file_type.content_type
+        if file_type
+        else "application/octet-stream",
     )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
