@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -226,40 +226,21 @@ def check_upload(upload: UploadedFile) -> FileType:
         raise AttachmentRefused(str(refused)) from refused
 
 
-def check_room(
-    *, uploads: list[tuple[Answer, UploadedFile]]
-) -> list[tuple[Answer, str]]:
-    """The uploads that would take an answer past its number of files, or their
-    return past its bytes, counting the files already kept and those before
-    them in ``uploads`` (all for answers of one return); each with the reason."""
-    if not uploads:
-        return []
+def _ensure_room(*, answer: Answer, upload: UploadedFile) -> None:
+    """AttachmentRefused when the file would take its answer past the number of
+    files allowed, or its return past the bytes allowed."""
     max_files = settings.ATTACHMENT_MAX_FILES_PER_ANSWER
+    if Attachment.objects.filter(answer=answer).count() >= max_files:
+        raise AttachmentRefused(_too_many_files(max_files))
     max_bytes = settings.ATTACHMENT_MAX_BYTES_PER_RETURN
-    return_record = uploads[0][0].return_record
-    counts = dict(
-        Attachment.objects.filter(answer__in=[answer for answer, _ in uploads])
-        .values_list("answer")
-        .annotate(Count("pk"))
-        .values_list("answer", "pk__count")
-    )
-    total = (
-        Attachment.objects.filter(answer__return_record=return_record).aggregate(
-            total=Sum("size")
-        )["total"]
+    kept = (
+        Attachment.objects.filter(
+            answer__return_record_id=answer.return_record_id
+        ).aggregate(total=Sum("size"))["total"]
         or 0
     )
-    refused = []
-    for answer, upload in uploads:
-        size = upload.size or 0
-        if counts.get(answer.pk, 0) >= max_files:
-            refused.append((answer, _too_many_files(max_files)))
-        elif total + size > max_bytes:
-            refused.append((answer, _return_full(max_bytes, total)))
-        else:
-            counts[answer.pk] = counts.get(answer.pk, 0) + 1
-            total += size
-    return refused
+    if kept + (upload.size or 0) > max_bytes:
+        raise AttachmentRefused(_return_full(max_bytes, kept))
 
 
 def _too_many_files(limit: int) -> str:
@@ -287,9 +268,7 @@ def attachment_add(*, answer: Answer, upload: UploadedFile, user: User) -> Attac
     file_type = check_upload(upload)
     # Lock the return so that two uploads at once cannot both take the last room.
     Return.objects.select_for_update().filter(pk=answer.return_record_id).first()
-    refused = check_room(uploads=[(answer, upload)])
-    if refused:
-        raise AttachmentRefused(refused[0][1])
+    _ensure_room(answer=answer, upload=upload)
     name = get_valid_filename(upload.name or "evidence") or "evidence"
     attachment = Attachment(
         answer=answer,

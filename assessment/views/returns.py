@@ -184,11 +184,15 @@ def return_dimension(
     )
 
 
-def _store_uploads(request: AuthenticatedHttpRequest, form: DimensionForm) -> list[str]:
-    """Keep the evidence files after the answers are saved; the names of those
-    the storage refused (disk full, folder not writable). The answers stay
-    saved either way."""
+def _store_uploads(
+    request: AuthenticatedHttpRequest, form: DimensionForm
+) -> tuple[list[str], list[str]]:
+    """Keep the evidence files after the answers are saved: the names of those
+    the storage refused (disk full, folder not writable), and why each file
+    past a limit (files an answer, bytes a return) was not kept. The answers
+    stay saved either way."""
     unstored = []
+    not_kept = []
     for answer, upload in form.uploads():
         try:
             services.attachment_add(answer=answer, upload=upload, user=request.user)
@@ -196,31 +200,22 @@ def _store_uploads(request: AuthenticatedHttpRequest, form: DimensionForm) -> li
             logger.exception("Evidence file for answer %s not stored", answer.pk)
             unstored.append(f"“{upload.name}”")
         except services.AttachmentRefused as refused:
-            # Checked before the save; only another upload at the same moment
-            # can have taken the room since.
-            messages.error(
-                request,
-                f"Your answers were saved, but “{upload.name}” was not kept. "
-                f"{refused}.",
+            not_kept.append(
+                f"Your answers were saved, but “{upload.name}” was not attached to "
+                f"{answer.indicator.code}. {refused}."
             )
-    return unstored
+    return unstored, not_kept
 
 
 def _refused_uploads(form: DimensionForm) -> bool:
     """Check every evidence file before anything is saved; errors go on the form."""
     refused = False
-    checked = []
     for answer, upload in form.uploads():
         try:
             services.check_upload(upload)
         except services.AttachmentRefused as error:
             form.add_error(f"attachment-{answer.pk}", str(error))
             refused = True
-        else:
-            checked.append((answer, upload))
-    for answer, reason in services.check_room(uploads=checked):
-        form.add_error(f"attachment-{answer.pk}", reason)
-        refused = True
     return refused
 
 
@@ -255,7 +250,9 @@ def _after_dimension_save(
 ) -> HttpResponse:
     """Store the evidence files, then go where the user asked: back to the task
     list, on to the next dimension, or to check answers."""
-    unstored = _store_uploads(request, form)
+    unstored, not_kept = _store_uploads(request, form)
+    for reason in not_kept:
+        messages.error(request, reason)
     if unstored:
         messages.error(
             request,
@@ -266,6 +263,7 @@ def _after_dimension_save(
             "later; if this keeps happening, tell your national "
             "administrator.",
         )
+    if unstored or not_kept:
         return redirect(
             "assessment:dimension", pk=return_record.pk, code=dimension.code
         )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessment import services
 from assessment.models import Attachment
 from assessment.services import AttachmentRefused, attachment_add
 from config.settings import base
@@ -41,21 +40,30 @@ def test_the_limits_by_default():
     assert base.ATTACHMENT_ARCHIVE_MAX_RATIO == 100
 
 
-def test_an_eleventh_file_for_one_answer_is_refused(client_as, return_a, manager_a):
-    keep(return_a, manager_a, "D1.1", 10)
-    before = snapshot(return_a)
-
-    response = upload_to_d11(
-        client_as("manager_a"), return_a, "eleventh.pdf", PDF, score=2, evidence="New"
+def not_kept(name: str, code: str, reason: str) -> str:
+    return (
+        f"Your answers were saved, but “{name}” was not attached to {code}. {reason}."
     )
 
-    assert response.status_code == 200
-    field = f"attachment-{answer(return_a, 'D1.1').pk}"
-    assert response.context["form"].errors[field] == [TOO_MANY]
-    assert TOO_MANY in response.content.decode()
-    assert "New" in response.content.decode()
-    assert snapshot(return_a) == before
+
+def test_an_eleventh_file_for_one_answer_is_not_kept(client_as, return_a, manager_a):
+    """The answers are saved, the file is not, and the page says why."""
+    keep(return_a, manager_a, "D1.1", 10)
+    client = client_as("manager_a")
+
+    response = upload_to_d11(
+        client, return_a, "eleventh.pdf", PDF, score=2, evidence="New"
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == dimension_url(return_a, "D1")
+    saved = answer(return_a, "D1.1")
+    assert (saved.score, saved.evidence) == (2, "New")
     assert Attachment.objects.count() == 10
+    assert not Attachment.objects.filter(original_name="eleventh.pdf").exists()
+    page = client.get(response["Location"]).text
+    assert not_kept("eleventh.pdf", "D1.1", TOO_MANY) in page
+    assert 'class="govuk-notification-banner"' in page
 
 
 def test_another_answer_still_takes_files(client_as, return_a, manager_a):
@@ -69,6 +77,7 @@ def test_another_answer_still_takes_files(client_as, return_a, manager_a):
     )
 
     assert response.status_code == 302
+    assert response["Location"] == dimension_url(return_a, "D2")
     assert answer(return_a, "D1.2").attachments.get().original_name == "other.pdf"
     assert answer(return_a, "D1.2").score == 3
 
@@ -80,29 +89,40 @@ def test_the_service_refuses_an_eleventh_file(return_a, manager_a):
     assert Attachment.objects.count() == 10
 
 
-def test_a_file_past_the_return_total_is_refused(
+RETURN_FULL = (
+    "The files attached to this return must be 2.9\xa0KB or less in total, and "
+    "2.0\xa0KB is already attached. Remove a file or attach a smaller one"
+)
+
+
+def test_a_file_past_the_return_total_is_not_kept(
     client_as, return_a, manager_a, settings
 ):
     settings.ATTACHMENT_MAX_BYTES_PER_RETURN = 3000
     keep(return_a, manager_a, "D2.1", 1, size=2000)
-    before = snapshot(return_a)
+    client = client_as("manager_a")
 
-    response = upload_to_d11(
-        client_as("manager_a"), return_a, "big.pdf", pdf_of(1001), score=2
-    )
+    response = upload_to_d11(client, return_a, "big.pdf", pdf_of(1001), score=2)
 
-    assert response.status_code == 200
-    message = (
-        "The files attached to this return must be 2.9\xa0KB or less in total, and "
-        "2.0\xa0KB is already attached. Remove a file or attach a smaller one"
-    )
-    field = f"attachment-{answer(return_a, 'D1.1').pk}"
-    assert response.context["form"].errors[field] == [message]
-    assert snapshot(return_a) == before
+    assert response.status_code == 302
+    assert answer(return_a, "D1.1").score == 2
     assert Attachment.objects.count() == 1
+    page = client.get(response["Location"]).text
+    assert not_kept("big.pdf", "D1.1", RETURN_FULL) in page
 
 
-def test_a_file_reaching_the_return_total_exactly_is_accepted(
+def test_the_service_refuses_a_file_past_the_return_total(
+    return_a, manager_a, settings
+):
+    settings.ATTACHMENT_MAX_BYTES_PER_RETURN = 3000
+    keep(return_a, manager_a, "D2.1", 1, size=2000)
+    with pytest.raises(AttachmentRefused, match=RETURN_FULL):
+        keep(return_a, manager_a, "D1.1", 1, size=1001)
+    keep(return_a, manager_a, "D1.1", 1, size=1000)  # exactly the total
+    assert Attachment.objects.count() == 2
+
+
+def test_a_file_reaching_the_return_total_exactly_is_kept(
     client_as, return_a, manager_a, settings
 ):
     settings.ATTACHMENT_MAX_BYTES_PER_RETURN = 3000
@@ -111,63 +131,52 @@ def test_a_file_reaching_the_return_total_exactly_is_accepted(
         client_as("manager_a"), return_a, "fits.pdf", pdf_of(1000), score=2
     )
     assert response.status_code == 302
+    assert response["Location"] == dimension_url(return_a, "D2")
     assert Attachment.objects.count() == 2
 
 
 def test_files_in_one_save_count_together(client_as, return_a, settings):
-    """Two files that each fit, but not both: the second is refused and
-    nothing is saved."""
+    """Two files that each fit, but not both: the first is kept, the second is
+    not, and the answers are saved."""
     settings.ATTACHMENT_MAX_BYTES_PER_RETURN = 3000
     answers = answers_of(return_a, "D1")
-    before = snapshot(return_a)
+    client = client_as("manager_a")
 
-    response = client_as("manager_a").post(
+    response = client.post(
         dimension_url(return_a, "D1"),
         form_data(
             answers,
             {
-                "D1.1": {"attachment": SimpleUploadedFile("a.pdf", pdf_of(2000))},
-                "D1.2": {"attachment": SimpleUploadedFile("b.pdf", pdf_of(2000))},
+                "D1.1": {
+                    "attachment": SimpleUploadedFile("a.pdf", pdf_of(2000)),
+                    "score": 1,
+                },
+                "D1.2": {
+                    "attachment": SimpleUploadedFile("b.pdf", pdf_of(2000)),
+                    "score": 2,
+                },
             },
         ),
     )
 
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert f"attachment-{answer(return_a, 'D1.1').pk}" not in errors
-    assert errors[f"attachment-{answer(return_a, 'D1.2').pk}"][0].startswith(
-        "The files attached to this return must be"
-    )
-    assert snapshot(return_a) == before
-    assert not Attachment.objects.exists()
-
-
-def test_the_last_room_taken_meanwhile_keeps_the_answers(
-    client_as, return_a, manager_a, monkeypatch
-):
-    """Another upload fills the answer between the page's check and the store:
-    the answers are saved and the page says the file was not kept."""
-    keep(return_a, manager_a, "D1.1", 9)
-    check_room = services.check_room
-    calls = []
-
-    def room_then_filled(*, uploads):
-        calls.append(uploads)
-        if len(calls) == 1:  # the page's check found room; then it was taken
-            found = check_room(uploads=uploads)
-            keep(return_a, manager_a, "D1.1", 1)
-            return found
-        return check_room(uploads=uploads)
-
-    monkeypatch.setattr(services, "check_room", room_then_filled)
-    client = client_as("manager_a")
-
-    response = upload_to_d11(client, return_a, "late.pdf", PDF, score=4)
-
     assert response.status_code == 302
-    assert answer(return_a, "D1.1").score == 4
+    assert answer(return_a, "D1.1").attachments.get().original_name == "a.pdf"
+    assert not answer(return_a, "D1.2").attachments.exists()
+    assert (answer(return_a, "D1.1").score, answer(return_a, "D1.2").score) == (1, 2)
+    page = client.get(response["Location"]).text
+    assert "Your answers were saved, but “b.pdf” was not attached to D1.2." in page
+
+
+def test_a_refused_type_still_saves_nothing_beside_a_full_answer(
+    client_as, return_a, manager_a
+):
+    """A file refused for what it is stops the save, as before: the page shows
+    the error with what was typed, whatever the limits."""
+    keep(return_a, manager_a, "D1.1", 10)
+    before = snapshot(return_a)
+    response = upload_to_d11(
+        client_as("manager_a"), return_a, "page.html", b"<html></html>", score=2
+    )
+    assert response.status_code == 200
+    assert snapshot(return_a) == before
     assert Attachment.objects.count() == 10
-    assert not Attachment.objects.filter(original_name="late.pdf").exists()
-    page = client.get(response["Location"]).content.decode()
-    assert "Your answers were saved, but “late.pdf” was not kept." in page
-    assert TOO_MANY in page
