@@ -451,8 +451,10 @@ _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_OVERLAP = 1024
 _PDF_CONTEXT = 16
 # Object streams hold objects compressed; their unpacked bytes are scanned too,
-# up to this much in all.
+# up to this much in all, and up to so many streams (a real PDF has a few
+# dozen, each holding a hundred or so objects).
 PDF_OBJECT_STREAMS_MAX_BYTES = 64 * 1024 * 1024
+PDF_OBJECT_STREAMS_MAX = 10_000
 
 
 def _decode_name(raw: bytes) -> bytes:
@@ -483,6 +485,8 @@ class _PdfScanner:
                 self.in_object_stream_object = False
             elif stream:
                 if self.in_object_stream_object:
+                    if len(self.object_streams) >= PDF_OBJECT_STREAMS_MAX:
+                        raise FileRefused(PDF_UNCHECKABLE)
                     self.object_streams.append(self.buffer_offset + match.end())
                     self.in_object_stream_object = False
             elif name is not None:

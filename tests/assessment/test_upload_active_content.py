@@ -17,6 +17,7 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
+from assessment import file_types
 from assessment.file_types import CHUNK_BYTES
 from assessment.models import Attachment
 from assessment.services import AttachmentRefused, attachment_add, check_upload
@@ -388,3 +389,18 @@ def test_a_file_kept_under_its_old_name_is_served_under_its_type(
 
     assert download["Content-Type"] == "image/png"
     assert download["Content-Disposition"] == 'attachment; filename="chart.png"'
+
+
+def test_too_many_or_too_large_object_streams_cannot_be_checked(monkeypatch):
+    """The unpacking of object streams is bounded too."""
+    packed = object_stream(b"2 0 << /Type /Catalog /Pages 3 0 R >>" + b" " * 5000)
+    assert check_upload(SimpleUploadedFile("packed.pdf", packed)).extension == ".pdf"
+    two = packed + packed[len(b"%PDF-1.4\n") :]
+    assert check_upload(SimpleUploadedFile("two.pdf", two)).extension == ".pdf"
+    monkeypatch.setattr(file_types, "PDF_OBJECT_STREAMS_MAX", 1)
+    with pytest.raises(AttachmentRefused, match=UNCHECKABLE):
+        check_upload(SimpleUploadedFile("two.pdf", two))
+    monkeypatch.setattr(file_types, "PDF_OBJECT_STREAMS_MAX", 10)
+    monkeypatch.setattr(file_types, "PDF_OBJECT_STREAMS_MAX_BYTES", 4096)
+    with pytest.raises(AttachmentRefused, match=UNCHECKABLE):
+        check_upload(SimpleUploadedFile("packed.pdf", packed))
