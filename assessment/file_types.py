@@ -2,10 +2,11 @@
 
 Everything is read through bounded reads: an archive (DOCX, XLSX and ODT are
 ZIP archives) is judged from its central directory alone before any part of it
-is unpacked, and then only a few small parts are read, each with a byte cap. A
-PDF is scanned in chunks. No file is ever held whole in memory, so a small
-upload cannot cost the server more than a few megabytes, whatever it claims to
-unpack to.
+is unpacked; its parts are then unpacked in small steps, only to check that
+none holds more than it declares, and only a few small ones are kept to be
+read, each with a byte cap. A PDF is scanned in chunks. No file is ever held
+whole in memory, so a small upload cannot cost the server more than a few
+megabytes, whatever it claims to unpack to.
 """
 
 from __future__ import annotations
@@ -140,7 +141,8 @@ _ZIP64_END = struct.Struct("<IQHHIIQQQQ")
 _ZIP64_END_SIGNATURE = 0x06064B50
 _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _CENTRAL_SIGNATURE = 0x02014B50
-_LOCAL_HEADER_BYTES = 30
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_LOCAL_SIGNATURE = 0x04034B50
 _MAX32 = 0xFFFFFFFF
 _MAX16 = 0xFFFF
 _STORED_OR_DEFLATED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
@@ -149,6 +151,7 @@ _STORED_OR_DEFLATED = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 @dataclass(frozen=True)
 class _Member:
     name: str
+    method: int
     compressed: int
     unpacked: int
     offset: int
@@ -241,7 +244,9 @@ def check_archive(file: IO[bytes], *, limits: ArchiveLimits) -> list[str]:
     """The member names of a ZIP archive, read from its central directory alone
     and refused (FileRefused) before anything is unpacked when it declares more
     members, more unpacked bytes or a higher compression ratio than ``limits``
-    allow, or when its parts overlap, are encrypted or use an unusual method."""
+    allow, or when its parts overlap, are encrypted or use an unusual method.
+    Then each part is unpacked in small steps and thrown away, to refuse one
+    that holds more than it declares."""
     entries, cd_size, cd_offset = _central_directory(file)
     too_many = FileRefused(
         f"The selected file has more than {limits.max_members:,} parts inside it, "
@@ -307,11 +312,13 @@ def check_archive(file: IO[bytes], *, limits: ArchiveLimits) -> list[str]:
                 "would be, so it cannot be checked"
             )
         names.add(name)
-        members.append(_Member(name, compressed, unpacked, offset))
+        members.append(_Member(name, method, compressed, unpacked, offset))
         position += _CENTRAL.size + name_length + extra_length + comment_length
     if len(members) != entries or position != cd_offset + cd_size:
         raise FileRefused(NOT_ALLOWED)
     _check_no_overlap(members, cd_offset)
+    for member in members:
+        _check_unpacks_as_declared(file, member, cd_offset)
     return [member.name for member in members]
 
 
@@ -322,8 +329,46 @@ def _check_no_overlap(members: list[_Member], cd_offset: int) -> None:
     for member in sorted(members, key=lambda m: m.offset):
         if member.offset < end:
             raise FileRefused(NOT_ALLOWED)
-        end = member.offset + _LOCAL_HEADER_BYTES + member.compressed
+        end = member.offset + _LOCAL.size + member.compressed
     if end > cd_offset:
+        raise FileRefused(NOT_ALLOWED)
+
+
+def _check_unpacks_as_declared(
+    file: IO[bytes], member: _Member, cd_offset: int
+) -> None:
+    """Refuse a part whose data unpacks to more (or less) than the central
+    directory says: it is unpacked in small steps, never kept, and stopped as
+    soon as it passes its declared size, so the bounds above hold for whoever
+    opens the file later, not only for what the directory claims."""
+    signature, _, _, _, _, _, _, _, _, name_length, extra_length = _LOCAL.unpack(
+        _read_exactly(file, member.offset, _LOCAL.size)
+    )
+    start = member.offset + _LOCAL.size + name_length + extra_length
+    if signature != _LOCAL_SIGNATURE or start + member.compressed > cd_offset:
+        raise FileRefused(NOT_ALLOWED)
+    if member.method == zipfile.ZIP_STORED:
+        if member.compressed != member.unpacked:
+            raise FileRefused(NOT_ALLOWED)
+        return
+    file.seek(start)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    left = member.compressed
+    produced = 0
+    try:
+        while not inflater.eof:
+            data = inflater.unconsumed_tail
+            if not data:
+                data = file.read(min(CHUNK_BYTES, left))
+                left -= len(data)
+                if not data:
+                    break
+            produced += len(inflater.decompress(data, CHUNK_BYTES))
+            if produced > member.unpacked:
+                raise FileRefused(NOT_ALLOWED)
+    except zlib.error as error:
+        raise FileRefused(NOT_ALLOWED) from error
+    if not inflater.eof or produced != member.unpacked:
         raise FileRefused(NOT_ALLOWED)
 
 

@@ -163,6 +163,18 @@ def lying_bomb() -> bytes:
     return build_zip([Part("mimetype", stored, len(ODT_TYPE), crc)])
 
 
+def lying_docx_bomb() -> bytes:
+    """A DOCX whose central directory says its document holds 13 bytes while
+    its data unpacks to 1 GiB: a bomb for whoever downloads it."""
+    stored, crc = gigabyte_of_zeros()
+    return build_zip(
+        [
+            part("[Content_Types].xml", CONTENT_TYPES),
+            Part("word/document.xml", stored, len(b"<w:document/>"), crc),
+        ]
+    )
+
+
 def peak_memory(action: Callable[[], object]) -> int:
     """The most memory ``action`` held at once beyond what was held before."""
     tracemalloc.start()
@@ -181,7 +193,7 @@ def test_the_bombs_are_real():
     """About 1 MB each, and the first megabyte of the member really unpacks to
     zeros at over 1,000 to 1."""
     stored, _ = gigabyte_of_zeros()
-    for bomb in (odt_bomb(), docx_bomb(), lying_bomb()):
+    for bomb in (odt_bomb(), docx_bomb(), lying_bomb(), lying_docx_bomb()):
         assert 0.9 * MEGABYTE < len(bomb) < 1.2 * MEGABYTE
     inflater = zlib.decompressobj(-15)
     assert inflater.decompress(stored[:1100], MEGABYTE) == bytes(MEGABYTE)
@@ -189,7 +201,12 @@ def test_the_bombs_are_real():
 
 @pytest.mark.parametrize(
     ("bomb", "message"),
-    [(odt_bomb, TOO_BIG), (docx_bomb, TOO_BIG), (lying_bomb, REFUSED_TYPE)],
+    [
+        (odt_bomb, TOO_BIG),
+        (docx_bomb, TOO_BIG),
+        (lying_bomb, REFUSED_TYPE),
+        (lying_docx_bomb, REFUSED_TYPE),
+    ],
 )
 def test_check_refuses_a_bomb_in_a_few_megabytes(bomb, message):
     upload = SimpleUploadedFile("notes.docx", bomb())
@@ -201,7 +218,7 @@ def test_check_refuses_a_bomb_in_a_few_megabytes(bomb, message):
         check_upload(upload)
 
 
-@pytest.mark.parametrize("bomb", [odt_bomb, docx_bomb, lying_bomb])
+@pytest.mark.parametrize("bomb", [odt_bomb, docx_bomb, lying_bomb, lying_docx_bomb])
 def test_bomb_uploaded_through_the_dimension_page(
     client_as, return_a, monkeypatch, bomb
 ):
