@@ -51,6 +51,7 @@ class Part:
     crc: int = 0
     deflated: bool = True
     offset: int | None = None  # where the central directory says it starts
+    zip64: bool = False  # sizes in a ZIP64 extra field, as for parts over 4 GiB
 
 
 def deflate(data: bytes) -> bytes:
@@ -63,9 +64,9 @@ def part(name: str, data: bytes) -> Part:
     return Part(name, deflate(data), len(data), zlib.crc32(data))
 
 
-def build_zip(parts: list[Part]) -> bytes:
+def build_zip(parts: list[Part], *, zip64: bool = False) -> bytes:
     """A ZIP archive written byte by byte, so that its central directory can say
-    whatever a test needs."""
+    whatever a test needs; with ``zip64`` its end records are the ZIP64 ones."""
     body = b""
     central = b""
     for item in parts:
@@ -87,27 +88,51 @@ def build_zip(parts: list[Part]) -> bytes:
             0,
         )
         body += name + item.stored
+        extra = (
+            struct.pack("<HHQQ", 1, 16, item.unpacked, len(item.stored))
+            if item.zip64
+            else b""
+        )
         central += struct.pack(
             "<IHHHHHHIIIHHHHHII",
             0x02014B50,
-            20,
-            20,
+            45 if item.zip64 else 20,
+            45 if item.zip64 else 20,
             0,
             method,
             0,
             0x21,
             item.crc,
-            len(item.stored),
-            item.unpacked,
+            0xFFFFFFFF if item.zip64 else len(item.stored),
+            0xFFFFFFFF if item.zip64 else item.unpacked,
             len(name),
-            0,
+            len(extra),
             0,
             0,
             0,
             0,
             offset if item.offset is None else item.offset,
         )
-        central += name
+        central += name + extra
+    if zip64:
+        zip64_end = struct.pack(
+            "<IQHHIIQQQQ",
+            0x06064B50,
+            44,
+            45,
+            45,
+            0,
+            0,
+            len(parts),
+            len(parts),
+            len(central),
+            len(body),
+        )
+        locator = struct.pack("<IIQI", 0x07064B50, 0, len(body) + len(central), 1)
+        end = struct.pack(
+            "<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0
+        )
+        return body + central + zip64_end + locator + end
     end = struct.pack(
         "<IHHHHIIH",
         0x06054B50,
@@ -373,3 +398,25 @@ def test_a_member_read_stops_at_its_cap():
     assert used < 200_000
     with pytest.raises(AttachmentRefused, match=REFUSED_TYPE):
         check_upload(SimpleUploadedFile("a.odt", archive))
+
+
+def zip64_docx(document: Part) -> bytes:
+    return build_zip([part("[Content_Types].xml", CONTENT_TYPES), document], zip64=True)
+
+
+def test_zip64_records_are_read():
+    """Some writers use ZIP64 records even for small files: they are read the
+    same way, and their bounds hold the same."""
+    honest = part("word/document.xml", b"<w:document/>")
+    honest.zip64 = True
+    assert check_upload(SimpleUploadedFile("a.docx", zip64_docx(honest))).extension == (
+        ".docx"
+    )
+    stored, crc = gigabyte_of_zeros()
+    bomb = Part("word/document.xml", stored, GIGABYTE, crc, zip64=True)
+    with pytest.raises(AttachmentRefused, match=TOO_BIG):
+        check_upload(SimpleUploadedFile("b.docx", zip64_docx(bomb)))
+    many = [part(f"word/part{n}.xml", b"<x/>") for n in range(1001)]
+    archive = build_zip([part("[Content_Types].xml", CONTENT_TYPES), *many], zip64=True)
+    with pytest.raises(AttachmentRefused, match=TOO_MANY):
+        check_upload(SimpleUploadedFile("c.docx", archive))
