@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -21,7 +22,7 @@ from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
 from partnerships.users import User
 
-from .file_types import ALLOWED_LABEL, FileType, detect_file_type
+from .file_types import ArchiveLimits, FileRefused, FileType, inspect_file, name_for
 from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
 from .selectors import previous_return
 from .workflow import return_transition
@@ -200,8 +201,18 @@ def _size(limit: int) -> str:
     return f"{limit // megabyte} MB" if limit % megabyte == 0 else filesizeformat(limit)
 
 
+def _archive_limits() -> ArchiveLimits:
+    return ArchiveLimits(
+        max_unpacked_bytes=settings.ATTACHMENT_ARCHIVE_MAX_UNPACKED_BYTES,
+        max_members=settings.ATTACHMENT_ARCHIVE_MAX_MEMBERS,
+        max_ratio=settings.ATTACHMENT_ARCHIVE_MAX_RATIO,
+    )
+
+
 def check_upload(upload: UploadedFile) -> FileType:
-    """The file's real type, or AttachmentRefused saying why it cannot be kept."""
+    """The file's real type, or AttachmentRefused saying why it cannot be kept:
+    empty, too large, not an allowed type, an archive that would unpack out of
+    bounds, or carrying macros or PDF actions. Read in bounded steps only."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size == 0:
         raise AttachmentRefused("The selected file is empty")
@@ -209,21 +220,59 @@ def check_upload(upload: UploadedFile) -> FileType:
         raise AttachmentRefused(
             f"The selected file must be smaller than {_size(limit)}"
         )
-    file_type = detect_file_type(upload)
-    if file_type is None:
-        raise AttachmentRefused(f"The selected file must be a {ALLOWED_LABEL}")
-    return file_type
+    try:
+        return inspect_file(upload, limits=_archive_limits())
+    except FileRefused as refused:
+        raise AttachmentRefused(str(refused)) from refused
 
 
+def _ensure_room(*, answer: Answer, upload: UploadedFile) -> None:
+    """AttachmentRefused when the file would take its answer past the number of
+    files allowed, or its return past the bytes allowed."""
+    max_files = settings.ATTACHMENT_MAX_FILES_PER_ANSWER
+    if Attachment.objects.filter(answer=answer).count() >= max_files:
+        raise AttachmentRefused(_too_many_files(max_files))
+    max_bytes = settings.ATTACHMENT_MAX_BYTES_PER_RETURN
+    kept = (
+        Attachment.objects.filter(
+            answer__return_record_id=answer.return_record_id
+        ).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
+    if kept + (upload.size or 0) > max_bytes:
+        raise AttachmentRefused(_return_full(max_bytes, kept))
+
+
+def _too_many_files(limit: int) -> str:
+    return (
+        f"You can attach up to {limit} files to each indicator. "
+        "Remove a file to attach another"
+    )
+
+
+def _return_full(limit: int, kept: int) -> str:
+    return (
+        f"The files attached to this return must be {_size(limit)} or less in "
+        f"total, and {filesizeformat(kept)} is already attached. Remove a file "
+        "or attach a smaller one"
+    )
+
+
+@transaction.atomic
 def attachment_add(*, answer: Answer, upload: UploadedFile, user: User) -> Attachment:
-    """Keep an evidence file for an answer, after checking what it really is."""
+    """Keep an evidence file for an answer, after checking what it really is
+    and that the answer and its return have room for it. It is stored under
+    the extension of its real type, whatever it was called."""
     check_perm(user, CHANGE, answer.return_record, message=MANAGERS_ONLY)
     _ensure_editable(answer.return_record)
     file_type = check_upload(upload)
+    # Lock the return so that two uploads at once cannot both take the last room.
+    Return.objects.select_for_update().filter(pk=answer.return_record_id).first()
+    _ensure_room(answer=answer, upload=upload)
     name = get_valid_filename(upload.name or "evidence") or "evidence"
     attachment = Attachment(
         answer=answer,
-        original_name=name[:255],
+        original_name=name_for(name[:240], file_type),
         content_type=file_type.content_type,
         size=upload.size or 0,
         uploaded_by=user,

@@ -20,6 +20,7 @@ from partnerships.selectors import partnerships_for_user
 from partnerships.users import AuthenticatedHttpRequest
 
 from .. import selectors, services, workflow
+from ..file_types import file_type_for, name_for
 from ..forms import DimensionForm, StartReturnForm
 from ..models import Answer, Return
 from ..rules import VIEW_ANSWERS, check_may_read_answers
@@ -204,18 +205,27 @@ def return_dimension(
     )
 
 
-def _store_uploads(request: AuthenticatedHttpRequest, form: DimensionForm) -> list[str]:
-    """Keep the evidence files after the answers are saved; the names of those
-    the storage refused (disk full, folder not writable). The answers stay
-    saved either way."""
+def _store_uploads(
+    request: AuthenticatedHttpRequest, form: DimensionForm
+) -> tuple[list[str], list[str]]:
+    """Keep the evidence files after the answers are saved: the names of those
+    the storage refused (disk full, folder not writable), and why each file
+    past a limit (files an answer, bytes a return) was not kept. The answers
+    stay saved either way."""
     unstored = []
+    not_kept = []
     for answer, upload in form.uploads():
         try:
             services.attachment_add(answer=answer, upload=upload, user=request.user)
         except OSError:
             logger.exception("Evidence file for answer %s not stored", answer.pk)
             unstored.append(f"“{upload.name}”")
-    return unstored
+        except services.AttachmentRefused as refused:
+            not_kept.append(
+                f"Your answers were saved, but “{upload.name}” was not attached to "
+                f"{answer.indicator.code}. {refused}."
+            )
+    return unstored, not_kept
 
 
 def _refused_uploads(form: DimensionForm) -> bool:
@@ -261,7 +271,9 @@ def _after_dimension_save(
 ) -> HttpResponse:
     """Store the evidence files, then go where the user asked: back to the task
     list, on to the next dimension, or to check answers."""
-    unstored = _store_uploads(request, form)
+    unstored, not_kept = _store_uploads(request, form)
+    for reason in not_kept:
+        messages.error(request, reason)
     if unstored:
         messages.error(
             request,
@@ -272,6 +284,7 @@ def _after_dimension_save(
             "later; if this keeps happening, tell your national "
             "administrator.",
         )
+    if unstored or not_kept:
         return redirect(
             "assessment:dimension", pk=return_record.pk, code=dimension.code
         )
@@ -354,12 +367,24 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("The file is missing") from error
-    return FileResponse(
+    # Served as the type its content was found to be, under that type's
+    # extension, as a download the browser never renders in the service's own
+    # origin (a PDF that is also an HTML page stays a PDF).
+    file_type = file_type_for(attachment.content_type)
+    response = FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        filename=(
+            name_for(attachment.original_name, file_type)
+            if file_type
+            else attachment.original_name
+        ),
+        content_type=file_type.content_type
+        if file_type
+        else "application/octet-stream",
     )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

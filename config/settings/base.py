@@ -183,8 +183,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "attachments": ATTACHMENT_STORAGE,
 }
-# Evidence attachments: at most this many bytes each.
+# Evidence attachments: at most this many bytes each, this many files an answer
+# and this many bytes a return.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_FILES_PER_ANSWER = 10
+ATTACHMENT_MAX_BYTES_PER_RETURN = 100 * 1024 * 1024
+# DOCX, XLSX and ODT files are ZIP archives: one is refused, from its table of
+# contents alone, when it would unpack to more than this, holds more parts, or
+# a part of over 1 MB is compressed further than this ratio (real documents
+# stay under about 20 to 1; a zip bomb is past 1,000 to 1).
+ATTACHMENT_ARCHIVE_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+ATTACHMENT_ARCHIVE_MAX_MEMBERS = 1000
+ATTACHMENT_ARCHIVE_MAX_RATIO = 100
 
 # Background jobs (packs of PDFs): a queue in the database, run by
 # `manage.py db_worker`; any number of workers on any number of machines.
