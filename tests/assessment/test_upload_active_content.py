@@ -342,7 +342,11 @@ def test_polyglot_named_html_is_stored_and_served_as_pdf(client_as, return_a):
     page = client.get(dimension_url(return_a, "D1")).content.decode()
     assert f'href="/attachments/{attachment.pk}/">minutes.pdf</a>' in page
     assert "minutes.html" not in page
-    for reader in ["manager_a", "officer_a"]:
+    # The return is a draft: its files are its managers' (and administrators').
+    assert (
+        client_as("officer_a").get(f"/attachments/{attachment.pk}/").status_code == 404
+    )
+    for reader in ["manager_a", "admin"]:
         download = client_as(reader).get(f"/attachments/{attachment.pk}/")
         assert download.status_code == 200
         assert download["Content-Type"] == "application/pdf"
