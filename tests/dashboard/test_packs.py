@@ -152,6 +152,7 @@ def test_the_page_of_a_pack_being_built_follows_it_without_reloading(
 
     page = client_as("go_a").get(f"/packs/{pack.pk}/").text
 
+    assert 'http-equiv="refresh"' not in client_as("go_a").get("/packs/").text
     assert 'http-equiv="refresh"' not in page
     assert "refreshes every" not in page
     assert '<script type="module" src="/static/js/progress.js"></script>' in page

@@ -94,6 +94,20 @@ def test_asking_makes_one_summary_and_shows_its_page(region_set, client_as, quic
     )
 
 
+def test_the_dashboards_button_asks_with_its_filters(region_set, client_as):
+    page = client_as("go_a").get(
+        "/dashboard/", {"period": "2003-04", "structure_model": "shire"}
+    )
+
+    form = page.text.split('action="/dashboard/summary/"')[1].split("</form>")[0]
+    assert 'method="post"' in page.text.split('action="/dashboard/summary/"')[0][-40:]
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="period" value="2003-04">' in form
+    assert '<input type="hidden" name="structure_model" value="shire">' in form
+    assert "Download the regional summary (PDF)" in form
+    assert 'name="region"' not in form  # not chosen: not sent
+
+
 def test_the_same_figures_are_served_at_once(region_set, client_as, quick_pdf):
     client = client_as("go_a")
     ask(client)
