@@ -154,6 +154,7 @@ def main() -> int:
         breaches += kill_a_pack_worker(env, base)
         breaches += evidence_on_a_full_disk(media, base)
         breaches += smtp_down(env)
+        breaches += kill_a_summary_worker(env, base)
     finally:
         if gunicorn is not None:
             gunicorn.terminate()
@@ -455,6 +456,90 @@ def kill_a_pack_worker(env: dict[str, str], base: str) -> list[str]:
             breaches.append(f"the pack is still {pack.status}")
     if breaches:
         print(f"   the first worker's log: {worker_log.name}")
+    return breaches
+
+
+def kill_a_summary_worker(env: dict[str, str], base: str) -> list[str]:
+    """The national summary PDF asked for through gunicorn (the request only
+    queues it), its worker killed (SIGKILL) while WeasyPrint lays it out;
+    after `prune_packs` and a new worker it is made, and downloadable."""
+    from django.db import connection
+
+    from reports.models import SummaryDocument
+
+    print("4. A summary-PDF worker killed mid-build")
+    connection.close()
+    admin = Browser(base, "admin")
+    page = admin.get("/dashboard/")
+    started = time.perf_counter()
+    asked = admin.post("/dashboard/summary/", {}, _csrf(page.text))
+    seconds = time.perf_counter() - started
+    document = SummaryDocument.objects.latest("pk")
+    breaches: list[str] = []
+    _check_page(asked, breaches)
+    print(
+        f"   asked for: {asked.status_code} to {asked.headers.get('Location')} "
+        f"in {seconds:.2f} s ({document.status})"
+    )
+    if asked.headers.get("Location") != f"/summaries/{document.pk}/":
+        breaches.append("asking for the summary did not go to its page")
+    if seconds > 10:
+        breaches.append(f"asking for the summary took {seconds:.1f} s")
+    worker_command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay"]
+    worker = subprocess.Popen(
+        worker_command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Killed once WeasyPrint has the pages (step 3 of 5 or later).
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        document.refresh_from_db()
+        if document.status != "queued" and document.step >= 3:
+            break
+        time.sleep(0.02)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    document.refresh_from_db()
+    print(
+        f"   killed the worker at step {document.step} of 5 ({document.status}, "
+        f"{document.pages} pages laid out)"
+    )
+    if document.status != "running":
+        breaches.append(f"the worker was not killed mid-build ({document.status})")
+    time.sleep(1)
+    pruned = subprocess.run(
+        [sys.executable, "manage.py", "prune_packs"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    taken_up = "1 stalled summaries taken up." in pruned.stdout
+    worker = subprocess.Popen(
+        [*worker_command, "--batch"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker.wait(timeout=600)
+    document.refresh_from_db()
+    download = admin.get(f"/summaries/{document.pk}/download/")
+    _check_page(download, breaches)
+    is_pdf = download.status_code == 200 and download.content.startswith(b"%PDF")
+    print(
+        f"   after prune_packs (taken up: {taken_up}) and a new worker: "
+        f"{document.status}, retried {document.retried}, {document.pages} pages; "
+        f"download {download.status_code}, a PDF: {is_pdf}"
+    )
+    if not taken_up:
+        breaches.append("prune_packs did not take up the stalled summary")
+    if document.status != "complete" or not is_pdf:
+        breaches.append(f"the summary was not made again: {document.status}")
     return breaches
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tasks import task
@@ -34,6 +35,7 @@ from plans.selectors import for_plan_document, plan_context
 
 from .models import PACK_LIFETIME, Pack, PackStatus
 from .pdf import render_pdf
+from .progress import JobProgress
 
 logger = logging.getLogger(__name__)
 
@@ -282,3 +284,37 @@ def packs_prune(*, now: Any = None) -> int:
         _remove_parts(pack.pk)
         pack.delete()
     return len(expired)
+
+
+def pack_progress(pack: Pack) -> JobProgress:
+    """How far the pack has got, for its page and its progress JSON."""
+    status = pack.status
+    label = PackStatus(status).label
+    download_url = ""
+    if status == PackStatus.COMPLETE and pack.is_expired:
+        label = "Expired"
+        message = "This pack has expired. Build it again from the list of packs."
+    elif status == PackStatus.COMPLETE:
+        download_url = reverse("reports:pack_download", args=[pack.pk])
+        made = pack.total - len(pack.failures)
+        message = f"The pack is ready: {made} of {pack.total} development plans."
+        if pack.failures:
+            message += f" {len(pack.failures)} could not be made (listed in the pack)."
+    elif status == PackStatus.FAILED:
+        message = (
+            f"The pack could not be built: {pack.error or 'the worker stopped'}. "
+            "Build it again from the list of packs."
+        )
+    elif status == PackStatus.ASSEMBLING:
+        message = f"All {pack.total} development plans made: putting the ZIP together."
+    elif status == PackStatus.RUNNING:
+        message = f"{pack.done} of {pack.total} development plans made."
+    else:
+        message = "The pack is waiting for a worker to start it."
+    return JobProgress(
+        status=status,
+        label=label,
+        message=message,
+        finished=status in (PackStatus.COMPLETE, PackStatus.FAILED),
+        download_url=download_url,
+    )

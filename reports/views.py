@@ -3,19 +3,24 @@ return, as HTML pages and as PDFs from the same templates and the same scoping."
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
+    JsonResponse,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.text import slugify
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from assessment import selectors as assessment_selectors
 from assessment.models import Return
@@ -25,18 +30,29 @@ from partnerships.users import AuthenticatedHttpRequest
 from plans.models import DevelopmentPlan
 from plans.selectors import for_plan_document, plan_context, plans_for_user
 
-from .charts import Chart, median_chart, radar_chart, trend_chart
+from .charts import trend_chart
 from .exports import scores_csv_response, scores_xlsx_response
 from .forms import DashboardFilterForm, PackForm
-from .models import Pack
-from .packs import pack_request, packs_for_user, packs_recover
+from .models import Pack, SummaryDocument
+from .packs import pack_progress, pack_request, packs_for_user, packs_recover
 from .pdf import pdf_response, render_pdf
+from .progress import JobProgress
 from .selectors import (
-    Dashboard,
     DashboardFilters,
     regional_dashboard,
     regional_period,
     regional_summary_pages,
+)
+from .summaries import (
+    filters_description,
+    median_chart_of,
+    partnership_radar,
+    summaries_for_user,
+    summaries_recover,
+    summary_filename,
+    summary_filters,
+    summary_progress,
+    summary_request,
 )
 from .trends import regional_trends
 
@@ -104,13 +120,13 @@ def return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _dashboard_inputs(
-    request: HttpRequest,
+    request: HttpRequest, data: QueryDict | None = None
 ) -> tuple[DashboardFilterForm, Period | None, DashboardFilters]:
     if not request.user.has_perm("reports.view_dashboard"):
         raise PermissionDenied(
             "The regional view is for GO staff, LLSC officers and administrators."
         )
-    form = DashboardFilterForm(request.GET or None)
+    form = DashboardFilterForm((request.GET if data is None else data) or None)
     period, filters = form.filters()
     return form, period, filters
 
@@ -122,7 +138,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if period is None:
         return render(request, "reports/dashboard.html", {"form": form, "data": None})
     data = regional_dashboard(user=request.user, period=period, filters=filters)
-    chart = _median_chart(data)
+    chart = median_chart_of(data)
     periods, series = regional_trends(
         user=request.user, filters=filters, dimensions=data.dimensions
     )
@@ -158,40 +174,81 @@ def scores_xlsx(request: HttpRequest) -> FileResponse:
     return scores_xlsx_response(user=request.user, filters=filters, period=period)
 
 
-@require_safe
-def regional_pdf(request: HttpRequest) -> HttpResponse:
-    _, period, filters = _dashboard_inputs(request)
+@require_POST
+def summary_request_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask for the summary PDF of the figures the dashboard shows: made in the
+    background, or served at once when already made for the same figures."""
+    _, period, filters = _dashboard_inputs(request, data=request.POST)
     period = regional_period(chosen=period)
     if period is None:
         raise Http404("There are no returns yet.")
-    data = regional_dashboard(user=request.user, period=period, filters=filters)
-    pages = []
-    for page in regional_summary_pages(dashboard=data):
-        radar = _partnership_radar(page.row, data)
-        pages.append({"page": page, "radar": radar})
-    chart = _median_chart(data)
-    scope = filters.region.name if filters.region else _scope_name(request)
-    content = render_pdf(
-        "reports/regional_pdf.html",
-        {
-            "data": data,
-            "pages": pages,
-            "chart": chart,
-            "dimensions": data.dimensions,
-            "scope": scope,
-        },
-        request,
+    document, existing = summary_request(
+        user=request.user, period=period, filters=filters
     )
-    return pdf_response(content, f"regional-summary-{slugify(scope)}-{period.code}.pdf")
+    if existing and document.status == SummaryDocument.Status.COMPLETE:
+        return redirect("reports:summary_download", pk=document.pk)
+    return redirect(document)
 
 
-def _scope_name(request: HttpRequest) -> str:
-    profile = getattr(request.user, "profile", None)
-    if profile is not None and profile.region_id:
-        return str(profile.region)
-    if profile is not None and profile.llsc_id:
-        return str(profile.llsc)
-    return "England"
+def _get_summary_for_user(request: HttpRequest, pk: int) -> SummaryDocument:
+    """The summary; 404 outside the user's scope."""
+    return get_object_or_404(
+        summaries_for_user(request.user).select_related("period"), pk=pk
+    )
+
+
+@require_safe
+def summary_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _get_summary_for_user(request, pk)
+    # The page people watch takes up a stalled summary even where no
+    # `prune_packs` runs from cron.
+    if summaries_recover():
+        document.refresh_from_db()
+    filters = summary_filters(document)
+    query = urlencode({"period": document.period.code})
+    if document.filters:
+        query += "&" + document.filters
+    return render(
+        request,
+        "reports/summary.html",
+        {
+            "document": document,
+            "progress": summary_progress(document),
+            "filters": filters_description(filters),
+            "dashboard_query": query,
+        },
+    )
+
+
+@require_safe
+def summary_progress_json(request: HttpRequest, pk: int) -> JsonResponse:
+    document = _get_summary_for_user(request, pk)
+    if summaries_recover():
+        document.refresh_from_db()
+    return _progress_response(summary_progress(document))
+
+
+@require_safe
+def summary_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = _get_summary_for_user(request, pk)
+    if (
+        document.status != SummaryDocument.Status.COMPLETE
+        or not document.file
+        or document.is_expired
+    ):
+        raise Http404("This summary is not ready, or it has expired.")
+    return FileResponse(
+        document.file.open("rb"),
+        filename=summary_filename(document),
+        content_type="application/pdf",
+    )
+
+
+def _progress_response(progress: JobProgress) -> JsonResponse:
+    response = JsonResponse(progress.as_json())
+    # Polled: always asked again, never kept.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,7 +283,17 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # where no `prune_packs` runs from cron.
     if packs_recover():
         pack.refresh_from_db()
-    return render(request, "reports/pack.html", {"pack": pack})
+    return render(
+        request, "reports/pack.html", {"pack": pack, "progress": pack_progress(pack)}
+    )
+
+
+@require_safe
+def pack_progress_json(request: HttpRequest, pk: int) -> JsonResponse:
+    pack = _get_pack_for_user(request, pk)
+    if packs_recover():
+        pack.refresh_from_db()
+    return _progress_response(pack_progress(pack))
 
 
 @require_safe
@@ -267,30 +334,8 @@ def dashboard_partnership(request: HttpRequest, pk: int) -> HttpResponse:
             "data": data,
             "page": item,
             "row": item.row,
-            "radar": _partnership_radar(item.row, data),
+            "radar": partnership_radar(item.row, data),
             "dimensions": data.dimensions,
             "query": request.GET.urlencode(),
         },
-    )
-
-
-def _median_chart(data: Dashboard) -> Chart:
-    return median_chart(
-        title=f"Median score by dimension, {data.period.code}",
-        axes=data.dimensions,
-        regional=[data.regional_median[d] for d in data.dimensions],
-        national=[data.national_median[d] for d in data.dimensions],
-    )
-
-
-def _partnership_radar(row: Any, data: Dashboard) -> Chart:
-    return radar_chart(
-        title=f"{row.partnership.name}, {data.period.code}",
-        axes=data.dimensions,
-        series={
-            "Self score": [row.self_scores[d] for d in data.dimensions],
-            "Agreed score": [row.agreed_scores[d] for d in data.dimensions],
-            "Regional median": [data.regional_median[d] for d in data.dimensions],
-        },
-        maximum=4,
     )

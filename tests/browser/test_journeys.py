@@ -323,14 +323,20 @@ def test_plan_from_suggestions_and_the_regional_documents(
     go.shot("regional view")
     charts |= chart_backgrounds(page)
 
+    # The summary is made in the background (at once by the tests' immediate
+    # backend): its page, then the PDF, then back to the regional view.
+    go.follow(page.get_by_role("button", name="Download the regional summary (PDF)"))
+    expect(page.locator("[data-progress-message]")).to_contain_text(
+        "The summary is ready"
+    )
     regional = go.open_pdf(
-        page.get_by_role("link", name="Download the regional summary (PDF)"),
-        downloads,
+        page.get_by_role("link", name="Download the summary (PDF)"), downloads
     )
     text = pdf_text(regional)
     assert "Alpha Learning" in text
     assert "Charlie Learning" in text
     assert "Bravo Learning" not in text
+    go.follow(page.get_by_role("link", name="Back to the regional view"))
 
     workbook = go.download(
         page.get_by_role("link", name="Download scores (Excel)"), downloads

@@ -3,6 +3,7 @@ backend in tests; CI also runs one with the database backend and a worker)."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from unittest import mock
@@ -10,6 +11,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from plans.models import DevelopmentPlan
 from reports.models import Pack
@@ -133,3 +135,89 @@ def test_a_real_worker_builds_the_pack_from_the_database_queue(
     assert pack.status == "complete"
     assert pack.done == pack.total > 0
     assert pack.file
+
+
+def test_the_page_of_a_pack_being_built_follows_it_without_reloading(
+    plans, client_as, go_a, period_2003
+):
+    pack = Pack.objects.create(
+        period=period_2003,
+        region=go_a.profile.region,
+        created_by=go_a,
+        status="running",
+        total=110,
+        done=12,
+        progress_at=timezone.now(),
+    )
+
+    page = client_as("go_a").get(f"/packs/{pack.pk}/").text
+
+    assert 'http-equiv="refresh"' not in client_as("go_a").get("/packs/").text
+    assert 'http-equiv="refresh"' not in page
+    assert "refreshes every" not in page
+    assert '<script type="module" src="/static/js/progress.js"></script>' in page
+    assert f'data-progress-url="/packs/{pack.pk}/progress.json"' in page
+    assert (
+        'role="status" aria-live="polite" aria-atomic="true" data-progress-message>'
+        "12 of 110 development plans made.</p>"
+    ) in page
+    assert f'<a class="govuk-link" href="/packs/{pack.pk}/">Refresh this page</a>' in (
+        page
+    )
+
+
+def test_the_progress_json_of_a_pack(plans, client_as, go_a, period_2003):
+    pack = Pack.objects.create(
+        period=period_2003, region=go_a.profile.region, created_by=go_a
+    )
+    client = client_as("go_a")
+    url = f"/packs/{pack.pk}/progress.json"
+
+    def progress(**fields):
+        Pack.objects.filter(pk=pack.pk).update(progress_at=timezone.now(), **fields)
+        response = client.get(url)
+        assert response["Cache-Control"] == "no-store"
+        return response.json()
+
+    assert progress()["message"] == "The pack is waiting for a worker to start it."
+    running = progress(status="running", done=12, total=110)
+    assert running == {
+        "status": "running",
+        "label": "Being built",
+        "message": "12 of 110 development plans made.",
+        "finished": False,
+        "download_url": "",
+        "tag_colour": "blue",
+    }
+    assert progress(status="assembling", done=110)["message"] == (
+        "All 110 development plans made: putting the ZIP together."
+    )
+    ready = progress(
+        status="complete",
+        failures=[{"partnership": "Aire", "error": "fonts"}],
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    assert ready["finished"]
+    assert ready["download_url"] == f"/packs/{pack.pk}/download/"
+    assert ready["message"] == (
+        "The pack is ready: 109 of 110 development plans. "
+        "1 could not be made (listed in the pack)."
+    )
+    expired = progress(expires_at=timezone.now() - datetime.timedelta(days=1))
+    assert (expired["label"], expired["download_url"]) == ("Expired", "")
+    # Another region's GO officer: not found.
+    assert client_as("go_elsewhere").get(url).status_code == 404
+
+
+def test_the_pack_pages_run_a_fixed_number_of_queries(
+    plans, client_as, go_a, period_2003, django_assert_num_queries
+):
+    client_as("go_a").post("/packs/", {"period": "2003-04"})
+    pack = Pack.objects.get()
+    client = client_as("go_a")
+    # 1 session, 2 user, 3 profile; 4 the pack with its period and region; 5
+    # stalled packs (none).
+    with django_assert_num_queries(5):
+        assert client.get(f"/packs/{pack.pk}/progress.json").status_code == 200
+    with django_assert_num_queries(5):
+        assert client.get(f"/packs/{pack.pk}/").status_code == 200

@@ -1,4 +1,6 @@
-"""The regional summary PDF: same figures as the page, same scoping."""
+"""The regional summary PDF: same figures as the page, same scoping. It is
+made in the background (the immediate backend in tests: made by the time the
+request answers)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import re
 from django.test import Client
 from pypdf import PdfReader
 
+from reports.models import SummaryDocument
 from reports.selectors import DashboardFilters, regional_dashboard
 
 
@@ -16,17 +19,30 @@ def _text(content: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
+def summary_pdf(client: Client, data: dict[str, str]) -> bytes:
+    """Ask for the summary as the dashboard's button does, then download it."""
+    response = client.post("/dashboard/summary/", data)
+    document = SummaryDocument.objects.latest("pk")
+    assert response.status_code == 302
+    assert response["Location"] in (
+        f"/summaries/{document.pk}/",
+        f"/summaries/{document.pk}/download/",
+    )
+    download = client.get(f"/summaries/{document.pk}/download/")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    return b"".join(download.streaming_content)
+
+
 def test_regional_pdf_has_every_partnership_and_the_key_figures(
     region_set, client_as, go_a, period_2003
 ):
     data = regional_dashboard(user=go_a, period=period_2003, filters=DashboardFilters())
 
-    response = client_as("go_a").get("/dashboard/summary.pdf", {"period": "2003-04"})
+    content = summary_pdf(client_as("go_a"), {"period": "2003-04"})
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    text = _text(response.content)
+    assert content.startswith(b"%PDF")
+    text = _text(content)
     for name in ("Aire", "Calder", "Derwent", "Esk"):
         assert name in text
     assert "Tees" not in text  # another region
@@ -37,12 +53,25 @@ def test_regional_pdf_has_every_partnership_and_the_key_figures(
     for barrier, times in data.barriers:
         assert f"{barrier} ({times})" in text
     assert "Annex: relationships with LSPs" in text
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(content))
     assert "Yorkshire and the Humber" in str(reader.metadata.title)
 
 
+def test_regional_pdf_follows_the_filters(region_set, client_as):
+    content = summary_pdf(
+        client_as("go_a"), {"period": "2003-04", "structure_model": "shire"}
+    )
+
+    text = _text(content)
+    assert "Calder" in text and "Derwent" in text
+    assert "Aire" not in text and "Esk" not in text
+
+
 def test_regional_pdf_is_for_the_same_people_as_the_page(region_set, client_as):
-    assert client_as("manager_a").get("/dashboard/summary.pdf").status_code == 403
-    response = Client().get("/dashboard/summary.pdf")
+    assert client_as("manager_a").post("/dashboard/summary/").status_code == 403
+    response = Client().post("/dashboard/summary/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+    # Asking changes something: never by GET.
+    assert client_as("go_a").get("/dashboard/summary/").status_code == 405
+    assert not SummaryDocument.objects.exists()

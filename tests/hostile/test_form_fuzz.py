@@ -802,6 +802,14 @@ ENDPOINTS = [
         lambda w: f"/emails/{_failed_email(w)}/retry/",
         examples=5,
     ),
+    # The dashboard's filters again, posted to ask for the summary PDF.
+    Endpoint(
+        "reports:summary_request",
+        "go_a",
+        lambda w: "/dashboard/summary/",
+        lambda w: {"period": "2003-04", "structure_model": "shire"},
+        examples=10,
+    ),
 ]
 
 
@@ -839,11 +847,13 @@ NOT_FORMS = {
     "assessment:emails",
     "reports:pack",
     "reports:pack_download",
+    "reports:pack_progress",
+    "reports:summary",
+    "reports:summary_progress",
+    "reports:summary_download",
     "reports:plan_pdf",
     "reports:return_document",
     "reports:return_pdf",
-    # The dashboard's filters, fuzzed on the dashboard; each a PDF to draw.
-    "reports:regional_pdf",
 }
 
 
@@ -952,8 +962,12 @@ def test_fuzzed_form_input_is_never_a_server_error(endpoint, world, client_as):
 
     for data in endpoint.always():
         post = example(data=data)(post)
-    # A pack's plans are drawn by WeasyPrint: the forms are the point here.
-    with mock.patch("reports.packs.render_pdf", return_value=b"%PDF-1.7\n"):
+    # A pack's plans and a summary are drawn by WeasyPrint: the forms are the
+    # point here.
+    with (
+        mock.patch("reports.packs.render_pdf", return_value=b"%PDF-1.7\n"),
+        mock.patch("reports.pdf.html_to_pdf", return_value=b"%PDF-1.7\n"),
+    ):
         post()
 
 
@@ -972,7 +986,10 @@ def test_the_valid_posts_are_accepted(world, client):
         data = endpoint.valid(world)
         data.update(endpoint.valid_files())
         with transaction.atomic():
-            with mock.patch("reports.packs.render_pdf", return_value=b"%PDF-1.7\n"):
+            with (
+                mock.patch("reports.packs.render_pdf", return_value=b"%PDF-1.7\n"),
+                mock.patch("reports.pdf.html_to_pdf", return_value=b"%PDF-1.7\n"),
+            ):
                 response = client.post(endpoint.url(world), data)
             transaction.set_rollback(True)
         assert response.status_code == 302, endpoint.name
@@ -997,6 +1014,7 @@ PATHS: list[tuple[str, str, Callable[[World, str], str]]] = [
     ("admin", "get", lambda w, x: f"/attachments/{x}/"),
     ("admin", "get", lambda w, x: f"/packs/{x}/download/"),
     ("admin", "post", lambda w, x: f"/emails/{x}/retry/"),
+    ("admin", "get", lambda w, x: f"/summaries/{x}/progress.json"),
 ]
 
 

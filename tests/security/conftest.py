@@ -46,7 +46,7 @@ from partnerships.models import (
 )
 from plans import services as plan_services
 from plans.models import DevelopmentPlan, PlanAction, Priority, Target
-from reports.models import Pack
+from reports.models import Pack, SummaryDocument
 from tests.factories import (
     LearningPartnershipFactory,
     LLSCRelationshipFactory,
@@ -81,6 +81,7 @@ class World:
     action: PlanAction
     target: Target
     pack: Pack
+    summary: SummaryDocument
 
 
 def _cast() -> tuple[dict[str, Any], LearningPartnership]:
@@ -197,6 +198,19 @@ def _build() -> World:
     )
     # An empty ZIP: the matrix checks who may download it, not what is in it.
     pack.file.save("pack.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
+    # A summary PDF of go_a's region, ready.
+    summary = SummaryDocument.objects.create(
+        period=period_2002,
+        scope=SummaryDocument.Scope.REGION,
+        region=partnership.region,
+        title=partnership.region.name,
+        fingerprint="matrix",
+        status=SummaryDocument.Status.COMPLETE,
+        created_by=people["go_a"],
+        finished_at=now,
+        expires_at=now + datetime.timedelta(days=7),
+    )
+    summary.file.save("summary.pdf", ContentFile(b"%PDF-1.7 summary"), save=True)
 
     sessions = {}
     for name, user in people.items():
@@ -222,6 +236,7 @@ def _build() -> World:
         action=action,
         target=target,
         pack=pack,
+        summary=summary,
     )
 
 
@@ -243,6 +258,7 @@ def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
         transaction.set_rollback(True)
         module_transaction.__exit__(None, None, None)
     attachment_storage().delete(built.pack.file.name)
+    attachment_storage().delete(built.summary.file.name)
 
 
 @pytest.fixture

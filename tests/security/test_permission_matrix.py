@@ -72,6 +72,8 @@ REGIONAL_VIEW = {"officer_a", "officer_elsewhere", "go_a", "go_elsewhere", "admi
 PACKS = {"go_a", "go_elsewhere", "admin"}
 # A pack of Yorkshire and the Humber: only the same scope sees it at all.
 SEES_PACK_A = {"go_a", "admin"}
+# A summary PDF of the same region's figures, likewise.
+SEES_SUMMARY_A = {"go_a", "admin"}
 
 
 def public(outcome: Outcome) -> Cells:
@@ -171,6 +173,10 @@ def _failed_email(world: World) -> dict[str, Any]:
         },
     )
     return {"pk": delivery.pk}
+
+
+def _summary(world: World) -> dict[str, Any]:
+    return {"pk": world.summary.pk}
 
 
 TABLE: dict[str, Entry] = {
@@ -359,8 +365,10 @@ TABLE: dict[str, Entry] = {
     "reports:scores_xlsx": Entry(
         _none, get=for_roles(REGIONAL_VIEW, OK), post=NOT_THIS_METHOD
     ),
-    "reports:regional_pdf": Entry(
-        _none, get=for_roles(REGIONAL_VIEW, OK), post=NOT_THIS_METHOD
+    # Asking for the summary PDF queues it (made at once by the tests'
+    # immediate backend) and goes to its page.
+    "reports:summary_request": Entry(
+        _none, get=NOT_THIS_METHOD, post=for_roles(REGIONAL_VIEW, FOUND)
     ),
     "reports:dashboard_partnership": Entry(
         _partnership,
@@ -382,6 +390,27 @@ TABLE: dict[str, Entry] = {
     "reports:pack_download": Entry(
         _pack,
         get=on_object(SEES_PACK_A, OK, sees=SEES_PACK_A),
+        post=NOT_THIS_METHOD,
+    ),
+    "reports:pack_progress": Entry(
+        _pack,
+        get=on_object(SEES_PACK_A, OK, sees=SEES_PACK_A),
+        post=NOT_THIS_METHOD,
+    ),
+    # ... and summary PDFs of the regional view: their page, progress and file.
+    "reports:summary": Entry(
+        _summary,
+        get=on_object(SEES_SUMMARY_A, OK, sees=SEES_SUMMARY_A),
+        post=NOT_THIS_METHOD,
+    ),
+    "reports:summary_progress": Entry(
+        _summary,
+        get=on_object(SEES_SUMMARY_A, OK, sees=SEES_SUMMARY_A),
+        post=NOT_THIS_METHOD,
+    ),
+    "reports:summary_download": Entry(
+        _summary,
+        get=on_object(SEES_SUMMARY_A, OK, sees=SEES_SUMMARY_A),
         post=NOT_THIS_METHOD,
     ),
 }

@@ -5,12 +5,13 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from reports.packs import packs_prune, packs_recover
+from reports.summaries import summaries_prune, summaries_recover
 
 
 class Command(BaseCommand):
     help = (
-        "Take up packs whose worker stopped (their missing plans queued once "
-        "more, then marked failed), and delete packs past their expiry date "
+        "Take up packs and summary PDFs whose worker stopped (queued once "
+        "more, then marked failed), and delete those past their expiry date "
         "with their files. Run it every few minutes, e.g. from cron."
     )
 
@@ -18,4 +19,10 @@ class Command(BaseCommand):
         recovered = packs_recover()
         if recovered:
             self.stdout.write(f"{recovered} stalled packs taken up.")
+        summaries = summaries_recover()
+        if summaries:
+            self.stdout.write(f"{summaries} stalled summaries taken up.")
         self.stdout.write(self.style.SUCCESS(f"{packs_prune()} expired packs deleted."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{summaries_prune()} expired summaries deleted.")
+        )
