@@ -385,6 +385,7 @@ def _check_page(response: requests.Response, breaches: list[str]) -> None:
 
 
 def kill_a_pack_worker(env: dict[str, str], base: str) -> list[str]:
+    from django.contrib.auth import get_user_model
     from django.db import connection
 
     from assessment.models import Return
@@ -395,11 +396,13 @@ def kill_a_pack_worker(env: dict[str, str], base: str) -> list[str]:
     print("2. A pack worker killed half-way")
     connection.close()
     latest = Return.objects.exclude(status="draft").order_by("-period__starts_on")[0]
+    # Plans are started as someone who may start them: the demo's administrator.
+    administrator = get_user_model().objects.get(username="admin")
     for record in Return.objects.filter(period=latest.period).exclude(status="draft"):
         if not DevelopmentPlan.objects.filter(
             partnership=record.partnership, period=record.period
         ).exists():
-            plan_create(return_record=record, user=None)
+            plan_create(return_record=record, user=administrator)
     admin = Browser(base, "admin")
     page = admin.get("/packs/")
     admin.post(
