@@ -31,7 +31,10 @@ class KeptTableHistory(HistoricalRecords):
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for approval"
+    RETURNED = "returned", "Returned for changes"
     APPROVED = "approved", "Approved by the LLSC"
+    CHANGED = "changed", "Changed since approval"
 
 
 class DevelopmentPlan(models.Model):
@@ -59,6 +62,9 @@ class DevelopmentPlan(models.Model):
         blank=True,
         related_name="+",
     )
+    # The priorities, actions and targets as they stood when last approved,
+    # so that a later change can say what changed.
+    approved_snapshot = models.JSONField(null=True, blank=True, editable=False)
     dismissed_suggestions = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -78,6 +84,36 @@ class DevelopmentPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.pk])
+
+    @property
+    def waits_for_approval(self) -> bool:
+        """Submitted, or changed since its approval: in the LLSC's queue."""
+        return self.status in (PlanStatus.SUBMITTED, PlanStatus.CHANGED)
+
+
+class PlanTransition(models.Model):
+    """One step of a plan's approval workflow: who moved it, when, from which
+    status to which, and why (the LLSC's comment or reasons for changes)."""
+
+    plan = models.ForeignKey(
+        DevelopmentPlan, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=10, choices=PlanStatus.choices)
+    to_status = models.CharField(max_length=10, choices=PlanStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.from_status} to {self.to_status}"
 
 
 class Plausibility(models.TextChoices):

@@ -652,6 +652,12 @@ ENDPOINTS = [
         lambda w: f"{_plan(w)}/approve/",
         lambda w: {"decision": "comment", "comment": "Targets need baselines"},
     ),
+    Endpoint(
+        "plans:submit",
+        "manager_b",
+        lambda w: f"{_plan(w)}/submit/",
+        examples=5,
+    ),
     # Frameworks.
     Endpoint(
         "indicators:import",
@@ -789,6 +795,7 @@ NOT_FORMS = {
     "assessment:history",
     "assessment:attachment",
     "plans:detail",
+    "plans:queue",
     "assessment:notifications",
     "reports:pack",
     "reports:pack_download",
