@@ -141,3 +141,30 @@ def test_plans_to_approve(
     assert response.status_code == 200
     assert len(response.context["plans"]) == size
     assert response.content.decode().count('href="/plans/') >= size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_approval_page_of_a_changed_plan(
+    grown, manager_a, officer_a, django_assert_num_queries, size
+):
+    plan = grown(size)
+    workflow.plan_transition(plan=plan, to_status="submitted", user=manager_a)
+    workflow.plan_transition(plan=plan, to_status="approved", user=officer_a)
+    priority = plan.priorities.order_by("order").first()
+    plan_services.priority_delete(priority=priority, user=manager_a)
+    client = signed_in(officer_a)
+    # 1-3. the session, the user, the profile
+    # 4. the plan, scoped, with what the document shows of it
+    # 5. whether the officer's local LSC is linked to the partnership
+    # 6. the plan's approval steps with who made each
+    # 7. the priorities with their dimensions (what changed)
+    # 8. their indicators
+    # 9. their actions with the lead organisation
+    # 10. their targets
+    with django_assert_num_queries(10):
+        response = client.get(f"/plans/{plan.pk}/approve/")
+    assert response.status_code == 200
+    assert [c.summary for c in response.context["changes"]] == [
+        f"Priority “{priority.title}” removed"
+    ]
+    assert "Approve the plan" in response.content.decode()
