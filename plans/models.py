@@ -37,6 +37,22 @@ class PlanStatus(models.TextChoices):
     CHANGED = "changed", "Changed since approval"
 
 
+# The statuses as a sentence says them ("it is now ...").
+STATUS_PHRASES = {
+    PlanStatus.DRAFT: "a draft",
+    PlanStatus.SUBMITTED: "submitted for approval",
+    PlanStatus.RETURNED: "returned for changes",
+    PlanStatus.APPROVED: "approved by the LLSC",
+    PlanStatus.CHANGED: "changed since approval",
+}
+STEPS = {
+    PlanStatus.SUBMITTED: "Submitted for approval",
+    PlanStatus.RETURNED: "Returned for changes",
+    PlanStatus.APPROVED: "Approved",
+    PlanStatus.CHANGED: "Changed since approval",
+}
+
+
 class DevelopmentPlan(models.Model):
     """A partnership's development plan for a period: the PMF's action for
     improvement and added value, built from the agreed scores."""
@@ -86,6 +102,10 @@ class DevelopmentPlan(models.Model):
         return reverse("plans:detail", args=[self.pk])
 
     @property
+    def status_phrase(self) -> str:
+        return STATUS_PHRASES.get(PlanStatus(self.status), self.status)
+
+    @property
     def waits_for_approval(self) -> bool:
         """Submitted, or changed since its approval: in the LLSC's queue."""
         return self.status in (PlanStatus.SUBMITTED, PlanStatus.CHANGED)
@@ -114,6 +134,15 @@ class PlanTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.from_status} to {self.to_status}"
+
+    @property
+    def step(self) -> str:
+        """The step in words, for the plan's approval history."""
+        if self.to_status == PlanStatus.SUBMITTED and (
+            self.from_status == PlanStatus.RETURNED
+        ):
+            return "Submitted again for approval"
+        return STEPS.get(PlanStatus(self.to_status), self.get_to_status_display())
 
 
 class Plausibility(models.TextChoices):

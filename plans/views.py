@@ -313,7 +313,11 @@ def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ApprovalForm(
         _posted(request),
         decidable=decidable,
-        initial={"comment": plan.officer_comment, "seen_status": plan.status},
+        # A decision starts blank; a comment alone changes the one standing.
+        initial={
+            "comment": "" if decidable else plan.officer_comment,
+            "seen_status": plan.status,
+        },
     )
     if request.method == "POST":
         if (
@@ -325,7 +329,7 @@ def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.error(
                 request,
                 "Someone else decided on this development plan while you were "
-                f"reading it: it is now {plan.get_status_display().lower()}. "
+                f"reading it: it is now {plan.status_phrase}. "
                 "Nothing you entered was saved.",
             )
             return redirect(plan)

@@ -96,7 +96,7 @@ def plan_transition(
     actor = ALLOWED.get((from_status, to_status))
     if actor is None:
         raise TransitionRefused(
-            f"A development plan that is {plan.get_status_display().lower()} "
+            f"A development plan that is {plan.status_phrase} "
             f"cannot be {VERBS.get(S(to_status), to_status)}."
         )
     if not _may_act(user, actor, plan):
@@ -115,7 +115,7 @@ def plan_transition(
         current = DevelopmentPlan.objects.get(pk=plan.pk)
         raise TransitionLost(
             "Someone else changed this development plan while you were working on "
-            f"it: it is now {current.get_status_display().lower()}. Nothing you "
+            f"it: it is now {current.status_phrase}. Nothing you "
             "entered was saved."
         )
     changes: dict[str, Any] = {"status": to_status}

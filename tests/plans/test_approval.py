@@ -104,7 +104,7 @@ def test_the_manager_submits_the_plan(plan, client_as, manager_a, officer_a):
     ]
     shown = text(client.get(plan_url(plan)))
     assert "Submitted for approval: waiting for the LLSC officer's decision" in shown
-    assert "Draft to submitted for approval" in shown  # the history
+    assert "Submitted for approval First" in shown  # the history, with who
     assert "Submit the plan for approval" not in shown
 
 
@@ -296,6 +296,10 @@ def test_the_officer_returns_the_plan_with_comments(
         "The development plan of Alpha Learning 2003-04 was submitted again and is "
         "ready for your approval."
     )
+    history = text(manager.get(plan_url(plan))).split("Approval history")[-1]
+    assert "Returned for changes" in history
+    assert "Give each target a baseline." in history
+    assert "Submitted again for approval" in history
 
 
 def test_a_return_needs_reasons(submitted, client_as, manager_a):
@@ -513,7 +517,7 @@ def test_two_officers_deciding_at_once_one_wins(submitted, officer_a, officer_a2
 
     assert str(lost.value) == (
         "Someone else changed this development plan while you were working on "
-        "it: it is now approved by the llsc. Nothing you entered was saved."
+        "it: it is now approved by the LLSC. Nothing you entered was saved."
     )
     plan = DevelopmentPlan.objects.get(pk=submitted.pk)
     assert (plan.status, plan.approved_by, plan.officer_comment) == (
@@ -545,7 +549,7 @@ def test_the_second_officer_is_told_through_the_page(
     told = [str(m) for m in get_messages(response.wsgi_request)]
     assert told == [
         "Someone else decided on this development plan while you were reading "
-        "it: it is now approved by the llsc. Nothing you entered was saved."
+        "it: it is now approved by the LLSC. Nothing you entered was saved."
     ]
     plan = DevelopmentPlan.objects.get(pk=submitted.pk)
     assert (plan.status, plan.officer_comment) == ("approved", "Fine")
