@@ -19,6 +19,7 @@ from plans.models import (
     DevelopmentPlan,
     ImprovementArea,
     MonitoringPoint,
+    PlanStatus,
     Plausibility,
     Priority,
     SoftOutcome,
@@ -26,12 +27,12 @@ from plans.models import (
 from plans.selectors import plan_suggestions
 from plans.services import (
     action_save,
-    plan_approve,
     plan_create,
     suggestion_accept,
     target_save,
     update_add,
 )
+from plans.workflow import plan_transition
 
 PLANNED = ("Hull", "Doncaster", "Manchester", "County Durham", "Tees Valley")
 APPROVED = ("Hull",)  # approved by the demo officer, of Humberside LSC
@@ -100,11 +101,15 @@ def load_demo_plans() -> int:
         _add_priorities(plan, points, statuses, author)
         _add_updates(plan, points, author)
         if name in APPROVED:
+            # Through the workflow, as people would: submitted by the
+            # manager, approved by the partnership's LLSC officer.
             officer = get_user_model().objects.get(username="officer")
-            plan_approve(
+            plan_transition(plan=plan, to_status=PlanStatus.SUBMITTED, user=author)
+            plan_transition(
                 plan=plan,
+                to_status=PlanStatus.APPROVED,
                 user=officer,
-                comment="A realistic plan that follows from the agreed scores.",
+                reason="A realistic plan that follows from the agreed scores.",
             )
         made += 1
     return made

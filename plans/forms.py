@@ -300,35 +300,63 @@ class UpdateForm(forms.Form):
         )
 
 
+APPROVE = "approve"
+RETURN = "return"
+COMMENT = "comment"
+
+
 class ApprovalForm(forms.Form):
+    """The LLSC officer's decision on a plan waiting for approval, or a
+    comment alone on a plan that is not (``decidable`` False)."""
+
     comment = forms.CharField(
-        label="Comment",
+        label="Comments",
+        help_text=(
+            "Shown to the partnership's managers. When you return the plan, say "
+            "what to change."
+        ),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     decision = forms.ChoiceField(
-        label="Approve the plan?",
-        choices=[("approve", "Approve the plan"), ("comment", "Comment only")],
+        label="Your decision",
+        choices=[
+            (APPROVE, "Approve the plan"),
+            (RETURN, "Return the plan for changes"),
+            (COMMENT, "Comment only"),
+        ],
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select whether to approve the plan or only comment"
+            "required": "Select whether to approve the plan, return it for changes "
+            "or only comment"
         },
     )
+    # The status the page was opened at, so that a decision posted after a
+    # colleague's is explained rather than refused.
+    seen_status = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, decidable: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.decidable = decidable
+        if not decidable:
+            decision = cast(forms.ChoiceField, self.fields["decision"])
+            decision.choices = [(COMMENT, "Comment only")]
+            self.fields["decision"].initial = COMMENT
+            self.fields["decision"].label = "The plan is not waiting for approval"
         self.helper = form_layout(
-            Field.textarea("comment", rows=4),
+            Field.textarea("comment", rows=5),
             Field.radios("decision"),
+            "seen_status",
             submit="Confirm",
         )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if (
-            cleaned.get("decision") == "comment"
-            and not cleaned.get("comment", "").strip()
-        ):
-            raise ValidationError("Enter a comment, or approve the plan")
+        decision = cleaned.get("decision")
+        comment = cleaned.get("comment", "").strip()
+        if decision == COMMENT and not comment:
+            self.add_error("comment", "Enter a comment, or approve the plan")
+        if decision == RETURN and not comment:
+            self.add_error("comment", "Enter the changes the plan needs")
         return cleaned

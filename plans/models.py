@@ -31,7 +31,26 @@ class KeptTableHistory(HistoricalRecords):
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for approval"
+    RETURNED = "returned", "Returned for changes"
     APPROVED = "approved", "Approved by the LLSC"
+    CHANGED = "changed", "Changed since approval"
+
+
+# The statuses as a sentence says them ("it is now ...").
+STATUS_PHRASES = {
+    PlanStatus.DRAFT: "a draft",
+    PlanStatus.SUBMITTED: "submitted for approval",
+    PlanStatus.RETURNED: "returned for changes",
+    PlanStatus.APPROVED: "approved by the LLSC",
+    PlanStatus.CHANGED: "changed since approval",
+}
+STEPS = {
+    PlanStatus.SUBMITTED: "Submitted for approval",
+    PlanStatus.RETURNED: "Returned for changes",
+    PlanStatus.APPROVED: "Approved",
+    PlanStatus.CHANGED: "Changed since approval",
+}
 
 
 class DevelopmentPlan(models.Model):
@@ -59,6 +78,9 @@ class DevelopmentPlan(models.Model):
         blank=True,
         related_name="+",
     )
+    # The priorities, actions and targets as they stood when last approved,
+    # so that a later change can say what changed.
+    approved_snapshot = models.JSONField(null=True, blank=True, editable=False)
     dismissed_suggestions = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -78,6 +100,49 @@ class DevelopmentPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.pk])
+
+    @property
+    def status_phrase(self) -> str:
+        return STATUS_PHRASES.get(PlanStatus(self.status), self.status)
+
+    @property
+    def waits_for_approval(self) -> bool:
+        """Submitted, or changed since its approval: in the LLSC's queue."""
+        return self.status in (PlanStatus.SUBMITTED, PlanStatus.CHANGED)
+
+
+class PlanTransition(models.Model):
+    """One step of a plan's approval workflow: who moved it, when, from which
+    status to which, and why (the LLSC's comment or reasons for changes)."""
+
+    plan = models.ForeignKey(
+        DevelopmentPlan, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=10, choices=PlanStatus.choices)
+    to_status = models.CharField(max_length=10, choices=PlanStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.from_status} to {self.to_status}"
+
+    @property
+    def step(self) -> str:
+        """The step in words, for the plan's approval history."""
+        if self.to_status == PlanStatus.SUBMITTED and (
+            self.from_status == PlanStatus.RETURNED
+        ):
+            return "Submitted again for approval"
+        return STEPS.get(PlanStatus(self.to_status), self.get_to_status_display())
 
 
 class Plausibility(models.TextChoices):

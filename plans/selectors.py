@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils.text import Truncator
 
 from assessment.models import Answer, Return
@@ -20,7 +20,16 @@ from partnerships.models import LearningPartnership
 from partnerships.selectors import partnerships_for_user
 from partnerships.users import AnyUser
 
-from .models import DevelopmentPlan, MonitoringPoint, PlanAction, Priority, Target
+from .models import (
+    DevelopmentPlan,
+    MonitoringPoint,
+    PlanAction,
+    PlanStatus,
+    PlanTransition,
+    Priority,
+    Target,
+)
+from .snapshots import PartChange, compare, plan_snapshot
 
 SUGGESTION_LIMIT = 6
 
@@ -110,6 +119,59 @@ class TargetRow:
         return "Below the floor target"
 
 
+def plan_priorities(
+    *, plan: DevelopmentPlan, with_values: bool = False
+) -> list[Priority]:
+    """The plan's priorities with their dimension, indicators, actions (with
+    the lead organisation) and targets (with their actual values if asked)."""
+    targets = Target.objects.all()
+    if with_values:
+        targets = targets.prefetch_related("values")
+    return list(
+        plan.priorities.select_related("dimension").prefetch_related(
+            "indicators",
+            Prefetch(
+                "actions",
+                queryset=PlanAction.objects.select_related("lead_member").order_by(
+                    "due_on", "pk"
+                ),
+            ),
+            Prefetch("targets", queryset=targets),
+        )
+    )
+
+
+def plan_changes_since_approval(
+    *, plan: DevelopmentPlan, priorities: list[Priority] | None = None
+) -> list[PartChange] | None:
+    """What was added, changed or removed since the plan was last approved;
+    None when it never was (or was approved before approvals kept a copy).
+    ``priorities`` as plan_priorities gives them, when already loaded."""
+    if plan.approved_snapshot is None:
+        return None
+    if priorities is None:
+        priorities = plan_priorities(plan=plan)
+    return compare(plan.approved_snapshot, plan_snapshot(priorities))
+
+
+def plan_steps(*, plan: DevelopmentPlan) -> list[PlanTransition]:
+    """The plan's approval workflow so far, oldest step first, with who made
+    each step."""
+    return list(plan.transitions.select_related("by"))
+
+
+def plans_to_approve(*, user: AnyUser) -> QuerySet[DevelopmentPlan]:
+    """The plans in the user's scope waiting for the LLSC's approval
+    (submitted, or changed since approval), longest waiting first."""
+    return (
+        plans_for_user(user)
+        .filter(status__in=[PlanStatus.SUBMITTED, PlanStatus.CHANGED])
+        .select_related("partnership", "period", "approved_by")
+        .annotate(waiting_since=Max("transitions__at"))
+        .order_by("waiting_since", "partnership__name")
+    )
+
+
 @dataclass
 class PlanDocument:
     plan: DevelopmentPlan
@@ -138,18 +200,7 @@ def plan_document(*, plan: DevelopmentPlan) -> PlanDocument:
                 for s in return_summary(return_record=previous)
             }
     points = list(plan.monitoring_points.all())
-    priorities = list(
-        plan.priorities.select_related("dimension").prefetch_related(
-            "indicators",
-            Prefetch(
-                "actions",
-                queryset=PlanAction.objects.select_related("lead_member").order_by(
-                    "due_on", "pk"
-                ),
-            ),
-            Prefetch("targets", queryset=Target.objects.prefetch_related("values")),
-        )
-    )
+    priorities = plan_priorities(plan=plan, with_values=True)
     targets: dict[int, list[TargetRow]] = {}
     for priority in priorities:
         rows = []
@@ -163,9 +214,6 @@ def plan_document(*, plan: DevelopmentPlan) -> PlanDocument:
         answer for summary in summaries for answer in summary.answers if answer.barriers
     ]
     updates = list(plan.updates.select_related("point", "created_by"))
-    changed = bool(
-        plan.approved_at and plan.updated_at and plan.updated_at > plan.approved_at
-    )
     return PlanDocument(
         plan=plan,
         summaries=summaries,
@@ -175,7 +223,7 @@ def plan_document(*, plan: DevelopmentPlan) -> PlanDocument:
         targets=targets,
         barriers=barriers,
         updates=updates,
-        changed_since_approval=changed,
+        changed_since_approval=plan.status == PlanStatus.CHANGED,
     )
 
 

@@ -1,5 +1,6 @@
-"""Writes to development plans. Every change touches the plan, so a change
-after the LLSC's approval shows."""
+"""Writes to development plans. A change to the priorities, actions or
+targets of an approved plan moves it to "changed since approval" (see
+plans.workflow); progress reported during the year does not."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from .models import (
     Target,
     TargetValue,
 )
-from .selectors import plan_suggestions
+from .selectors import plan_priorities, plan_suggestions
+from .snapshots import plan_snapshot
+from .workflow import plan_change_recorded
 
 APPROVE = "plans.approve_plan"
 APPROVERS_ONLY = "The partnership's LLSC officers approve its plan."
@@ -77,7 +80,25 @@ def _touch(plan: DevelopmentPlan) -> None:
     DevelopmentPlan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
 
 
-def _save(instance: models.Model, fields: dict[str, Any], plan: DevelopmentPlan) -> Any:
+def _keep_approved_copy(plan: DevelopmentPlan) -> None:
+    """Before a change: a plan approved before approvals kept a copy of its
+    content gets one now, while it still is what was approved."""
+    if plan.status == PlanStatus.APPROVED and plan.approved_snapshot is None:
+        plan.approved_snapshot = plan_snapshot(plan_priorities(plan=plan))
+        DevelopmentPlan.objects.filter(pk=plan.pk).update(
+            approved_snapshot=plan.approved_snapshot
+        )
+
+
+def _content_changed(plan: DevelopmentPlan, user: User) -> None:
+    _touch(plan)
+    plan_change_recorded(plan=plan, user=user)
+
+
+def _save(
+    instance: models.Model, fields: dict[str, Any], plan: DevelopmentPlan, user: User
+) -> Any:
+    _keep_approved_copy(plan)
     many = {k: v for k, v in fields.items() if k == "indicators"}
     for name, value in fields.items():
         if name not in many:
@@ -86,7 +107,7 @@ def _save(instance: models.Model, fields: dict[str, Any], plan: DevelopmentPlan)
     instance.save()
     for name, value in many.items():
         getattr(instance, name).set(value)
-    _touch(plan)
+    _content_changed(plan, user)
     return instance
 
 
@@ -103,7 +124,7 @@ def priority_save(
     if priority is None:
         last = plan.priorities.aggregate(models.Max("order"))["order__max"] or 0
         priority = Priority(plan=plan, order=last + 1)
-    return _save(priority, fields, plan)
+    return _save(priority, fields, plan, user)
 
 
 @transaction.atomic
@@ -153,8 +174,9 @@ def priority_delete(*, priority: Priority, user: User) -> None:
     """Remove a priority with its actions and targets."""
     plan = priority.plan
     _check_change(user, plan)
+    _keep_approved_copy(plan)
     priority.delete()
-    _touch(plan)
+    _content_changed(plan, user)
 
 
 @transaction.atomic
@@ -167,7 +189,7 @@ def action_save(
 ) -> PlanAction:
     """Add an action to a priority, or change one."""
     _check_change(user, priority.plan)
-    return _save(action or PlanAction(priority=priority), fields, priority.plan)
+    return _save(action or PlanAction(priority=priority), fields, priority.plan, user)
 
 
 @transaction.atomic
@@ -175,8 +197,9 @@ def action_delete(*, action: PlanAction, user: User) -> None:
     """Remove an action."""
     plan = action.priority.plan
     _check_change(user, plan)
+    _keep_approved_copy(plan)
     action.delete()
-    _touch(plan)
+    _content_changed(plan, user)
 
 
 @transaction.atomic
@@ -190,7 +213,7 @@ def target_save(
 ) -> Target:
     """Add or change a target and its actual value at each monitoring point."""
     _check_change(user, priority.plan)
-    target = _save(target or Target(priority=priority), fields, priority.plan)
+    target = _save(target or Target(priority=priority), fields, priority.plan, user)
     for point_id, actual in actuals.items():
         if actual is None:
             TargetValue.objects.filter(target=target, point_id=point_id).delete()
@@ -206,8 +229,9 @@ def target_delete(*, target: Target, user: User) -> None:
     """Remove a target with its actual values."""
     plan = target.priority.plan
     _check_change(user, plan)
+    _keep_approved_copy(plan)
     target.delete()
-    _touch(plan)
+    _content_changed(plan, user)
 
 
 @transaction.atomic
@@ -237,23 +261,9 @@ def update_add(
 
 
 @transaction.atomic
-def plan_approve(*, plan: DevelopmentPlan, user: User, comment: str) -> DevelopmentPlan:
-    """The LLSC officer's approval, with a comment; recorded in the history."""
-    check_perm(user, APPROVE, plan, message=APPROVERS_ONLY)
-    plan.status = PlanStatus.APPROVED
-    plan.approved_by = user
-    plan.approved_at = timezone.now()
-    plan.officer_comment = comment
-    plan.save()
-    # Saving moved updated_at too; approval is the reference point.
-    DevelopmentPlan.objects.filter(pk=plan.pk).update(updated_at=plan.approved_at)
-    plan.updated_at = plan.approved_at
-    return plan
-
-
-@transaction.atomic
 def plan_comment(*, plan: DevelopmentPlan, user: User, comment: str) -> DevelopmentPlan:
-    """The LLSC officer's comment without approving."""
+    """The LLSC officer's comment, at any status, without a decision (approving
+    and returning are steps of plans.workflow)."""
     check_perm(user, APPROVE, plan, message=APPROVERS_ONLY)
     plan.officer_comment = comment
     plan.save(update_fields=["officer_comment"])

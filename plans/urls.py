@@ -44,5 +44,7 @@ urlpatterns = [
         name="part_delete",
     ),
     path("plans/<int:pk>/progress/add/", views.update_add, name="update_add"),
+    path("plans/<int:pk>/submit/", views.plan_submit, name="submit"),
     path("plans/<int:pk>/approve/", views.plan_approve, name="approve"),
+    path("plans/to-approve/", views.plan_queue, name="queue"),
 ]

@@ -1,5 +1,6 @@
 """Development plan pages: the plan document, suggestions, and the edit pages
-for priorities, actions, targets and progress; the LLSC officer's approval."""
+for priorities, actions, targets and progress; the approval workflow (the
+manager's submission, the LLSC officer's queue and decision)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,21 @@ from django.views.decorators.http import (
 from assessment.selectors import returns_for_user
 from partnerships.users import AuthenticatedHttpRequest
 
-from . import selectors, services
-from .forms import ActionForm, ApprovalForm, PriorityForm, TargetForm, UpdateForm
-from .models import DevelopmentPlan, PlanAction, Priority, Target
+from . import selectors, services, workflow
+from .forms import (
+    APPROVE,
+    COMMENT,
+    ActionForm,
+    ApprovalForm,
+    PriorityForm,
+    TargetForm,
+    UpdateForm,
+)
+from .models import DevelopmentPlan, PlanAction, PlanStatus, Priority, Target
 
 CHANGE_PLAN = "plans.change_plan"
 APPROVE_PLAN = "plans.approve_plan"
+DECIDABLE = {PlanStatus.SUBMITTED, PlanStatus.CHANGED}
 
 
 def _get_plan_for_user(
@@ -46,9 +56,35 @@ def _posted(request: HttpRequest) -> Any:
 
 def _plan_page_context(request: HttpRequest, plan: DevelopmentPlan) -> dict[str, Any]:
     context = selectors.plan_context(plan=plan)
+    context.update(_workflow_context(request, plan, context["document"].priorities))
     context["can_edit"] = request.user.has_perm(CHANGE_PLAN, plan)
     context["can_approve"] = request.user.has_perm(APPROVE_PLAN, plan)
+    # Only those who change the plan submit it: the others are spared asking.
+    context["can_submit"] = context["can_edit"] and (
+        PlanStatus.SUBMITTED in workflow.allowed_steps(request.user, plan)
+    )
     return context
+
+
+def _workflow_context(
+    request: HttpRequest,
+    plan: DevelopmentPlan,
+    priorities: list[Priority] | None = None,
+) -> dict[str, Any]:
+    """The plan's workflow so far and what changed since its approval."""
+    steps = selectors.plan_steps(plan=plan)
+    returned = next(
+        (s for s in reversed(steps) if s.to_status == PlanStatus.RETURNED), None
+    )
+    return {
+        "steps": steps,
+        "last_return": returned if plan.status == PlanStatus.RETURNED else None,
+        "changes": selectors.plan_changes_since_approval(
+            plan=plan, priorities=priorities
+        )
+        if plan.status != PlanStatus.APPROVED
+        else None,
+    }
 
 
 @require_POST
@@ -229,18 +265,105 @@ def update_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def plan_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, pk, edit=True)
+    if request.method == "POST":
+        try:
+            workflow.plan_transition(
+                plan=plan, to_status=PlanStatus.SUBMITTED, user=request.user
+            )
+        except (workflow.TransitionRefused, workflow.TransitionLost) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                "The plan is submitted for approval. The partnership's LLSC "
+                "officers have been told.",
+            )
+        return redirect(plan)
+    return render(
+        request,
+        "plans/plan_submit.html",
+        {
+            "plan": plan,
+            "can_submit": PlanStatus.SUBMITTED
+            in workflow.allowed_steps(request.user, plan),
+            **_workflow_context(request, plan),
+        },
+    )
+
+
+@require_safe
+def plan_queue(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("plans.approve_plans"):
+        raise PermissionDenied("The plans to approve are for LLSC officers.")
+    return render(
+        request,
+        "plans/plan_queue.html",
+        {"plans": list(selectors.plans_to_approve(user=request.user))},
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan_for_user(request, pk)
     if not request.user.has_perm(APPROVE_PLAN, plan):
         raise PermissionDenied("The partnership's LLSC officers approve its plan.")
-    form = ApprovalForm(_posted(request), initial={"comment": plan.officer_comment})
-    if request.method == "POST" and form.is_valid():
-        comment = form.cleaned_data["comment"].strip()
-        if form.cleaned_data["decision"] == "approve":
-            services.plan_approve(plan=plan, user=request.user, comment=comment)
-            messages.success(request, "The plan is approved.")
-        else:
-            services.plan_comment(plan=plan, user=request.user, comment=comment)
-            messages.success(request, "Your comment is saved.")
+    decidable = plan.status in DECIDABLE
+    form = ApprovalForm(
+        _posted(request),
+        decidable=decidable,
+        # A decision starts blank; a comment alone changes the one standing.
+        initial={
+            "comment": "" if decidable else plan.officer_comment,
+            "seen_status": plan.status,
+        },
+    )
+    if request.method == "POST":
+        if (
+            not decidable
+            and request.POST.get("decision") != COMMENT
+            and request.POST.get("seen_status") in DECIDABLE
+        ):
+            # Opened while the plan waited, posted after a colleague decided.
+            messages.error(
+                request,
+                "Someone else decided on this development plan while you were "
+                f"reading it: it is now {plan.status_phrase}. "
+                "Nothing you entered was saved.",
+            )
+            return redirect(plan)
+        if form.is_valid():
+            return _decide(request, plan, form)
+    return render(
+        request,
+        "plans/plan_approve.html",
+        {"plan": plan, "form": form, **_workflow_context(request, plan)},
+    )
+
+
+def _decide(
+    request: AuthenticatedHttpRequest, plan: DevelopmentPlan, form: ApprovalForm
+) -> HttpResponse:
+    comment = form.cleaned_data["comment"].strip()
+    decision = form.cleaned_data["decision"]
+    if decision == COMMENT:
+        services.plan_comment(plan=plan, user=request.user, comment=comment)
+        messages.success(request, "Your comment is saved.")
         return redirect(plan)
-    return _form_page(request, plan, form, "Comment on or approve the plan")
+    to_status = PlanStatus.APPROVED if decision == APPROVE else PlanStatus.RETURNED
+    try:
+        workflow.plan_transition(
+            plan=plan, to_status=to_status, user=request.user, reason=comment
+        )
+    except (workflow.TransitionLost, workflow.TransitionRefused) as lost:
+        messages.error(request, str(lost))
+        return redirect(plan)
+    if to_status == PlanStatus.APPROVED:
+        messages.success(request, "The plan is approved. Its managers have been told.")
+    else:
+        messages.success(
+            request,
+            "The plan is returned for changes. Its managers have been told.",
+        )
+    return redirect("plans:queue")

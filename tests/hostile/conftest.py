@@ -324,6 +324,7 @@ def _build(client_as, cast, partnership, llsc, member, lsp_link) -> Hostile:
             },
         )
     )
+    _ok(client.post(f"/plans/{plan.pk}/submit/"))
     _ok(
         client_as("officer_a").post(
             f"/plans/{plan.pk}/approve/",

@@ -331,6 +331,40 @@ def test_plan_pages(hostile, client_as):
     check_pages(client_as("officer_a"), {f"{base}/approve/": SHOWS["approval"]})
 
 
+def test_plan_workflow_pages(hostile, client_as):
+    """What changed since approval, and the LLSC's reasons for returning the
+    plan, are shown escaped wherever they are shown."""
+    plan, priority = hostile.plan, hostile.priority
+    manager = client_as("manager_a")
+    edit = f"/plans/{plan.pk}/priorities/{priority.pk}/actions/{hostile.action.pk}"
+    response = manager.post(
+        f"{edit}/edit/",
+        action_data(
+            description=f"{TEXT['action']} in four centres",
+            lead_person=TEXT["lead_person"],
+            resources=TEXT["resources"],
+            funding_source=TEXT["funding"],
+            success_measure=TEXT["success"],
+        ),
+    )
+    assert response.status_code == 302
+    base = f"/plans/{plan.pk}"
+    changed = ["priority", "action", "approval"]
+    check_pages(
+        client_as("officer_a"),
+        {f"{base}/": changed, f"{base}/approve/": changed, "/plans/to-approve/": []},
+    )
+
+    response = client_as("officer_a").post(
+        f"{base}/approve/", {"decision": "return", "comment": TEXT["approval"]}
+    )
+    assert response.status_code == 302
+    check_pages(
+        client_as("manager_a"),
+        {f"{base}/": changed, f"{base}/submit/": ["approval", "priority", "action"]},
+    )
+
+
 def test_messages_show_what_was_typed_escaped(hostile, client_as):
     client = client_as("manager_a")
     url = f"/plans/{hostile.plan.pk}/suggestions/"
@@ -639,12 +673,15 @@ def test_emails_are_plain_text(hostile, cast):
             by_recipient.setdefault(address, []).append(message)
     officer = by_recipient[cast["officer_a"].email]
     manager = by_recipient[cast["manager_a"].email]
-    assert len(officer) == 2  # submitted, twice
-    assert len(manager) == 2  # returned, accepted
+    # The return submitted twice; the plan submitted for approval.
+    assert len(officer) == 3
+    # The return returned, then accepted; the plan approved.
+    assert len(manager) == 3
     assert_plain_emails(mail.outbox)
     # Plain text: what was typed, as typed.
     assert all(TEXT["name"] in message.body for message in mail.outbox)
     assert any(TEXT["reasons"] in message.body for message in manager)
+    assert any(TEXT["approval"] in message.body for message in manager)
 
 
 def test_reminder_email_is_plain_text(

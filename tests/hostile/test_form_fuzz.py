@@ -669,6 +669,12 @@ ENDPOINTS = [
         lambda w: f"{_plan(w)}/approve/",
         lambda w: {"decision": "comment", "comment": "Targets need baselines"},
     ),
+    Endpoint(
+        "plans:submit",
+        "manager_b",
+        lambda w: f"{_plan(w)}/submit/",
+        examples=5,
+    ),
     # Frameworks.
     Endpoint(
         "indicators:import",
@@ -843,6 +849,7 @@ NOT_FORMS = {
     "assessment:history",
     "assessment:attachment",
     "plans:detail",
+    "plans:queue",
     "assessment:notifications",
     "assessment:emails",
     "reports:pack",

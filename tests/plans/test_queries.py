@@ -3,9 +3,15 @@ targets, actual values and progress updates."""
 
 from __future__ import annotations
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from indicators.models import Period
 from plans import services as plan_services
+from plans import workflow
+from plans.models import DevelopmentPlan, PlanTransition
 
 from .helpers import signed_in
 
@@ -57,9 +63,10 @@ def test_plan_page(grown, manager_a, django_assert_num_queries, size):
     # 16. the targets' actual values (prefetched)
     # 17. the progress updates with their point and who reported them
     # 18. the framework's score levels again (the chart's scale)
-    # 19. whether the user manages the partnership (may change the plan)
-    # 20. the partnership's region (the cover)
-    with django_assert_num_queries(20):
+    # 19. the plan's approval steps with who made each
+    # 20. whether the user manages the partnership (may change the plan)
+    # 21. the partnership's region (the cover)
+    with django_assert_num_queries(21):
         response = client.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     document = response.context["document"]
@@ -70,3 +77,94 @@ def test_plan_page(grown, manager_a, django_assert_num_queries, size):
     page = response.content.decode()
     assert f"Action {size}: extend outreach to a new ward" in page
     assert f"Measure {size} (learners)" in page
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_changed_plan_page(
+    grown, manager_a, officer_a, django_assert_num_queries, size
+):
+    """A plan changed since approval shows what changed from the priorities
+    the page loads anyway, whatever the size."""
+    plan = grown(size)
+    workflow.plan_transition(plan=plan, to_status="submitted", user=manager_a)
+    workflow.plan_transition(plan=plan, to_status="approved", user=officer_a)
+    priority = plan.priorities.order_by("order").first()
+    plan_services.priority_save(
+        plan=plan, user=manager_a, priority=priority, title="Reach every ward"
+    )
+    client = signed_in(officer_a)
+    # 1-3. the session, the user, the profile
+    # 4. the plan with its partnership, period, source return, framework and
+    #    who approved it
+    # 5-18. the document, as above (the officer's perm needs no query)
+    # 19. the plan's approval steps with who made each
+    # 20. whether the officer's local LSC is linked to the partnership (may
+    #     approve; an officer's role alone says they change no plan)
+    # 21. the partnership's region (the cover)
+    with django_assert_num_queries(21):
+        response = client.get(f"/plans/{plan.pk}/")
+    assert response.status_code == 200
+    assert [c.summary for c in response.context["changes"]] == [
+        "Priority “Reach every ward” changed"
+    ]
+    assert "Changed since approval on" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 8])
+def test_plans_to_approve(
+    partnership_a, officer_a, manager_a, django_assert_num_queries, size
+):
+    for year in range(size):
+        period = Period.objects.create(
+            code=f"{1990 + year}-{(91 + year) % 100:02d}",
+            starts_on=datetime.date(1990 + year, 4, 1),
+            ends_on=datetime.date(1991 + year, 3, 31),
+        )
+        plan = DevelopmentPlan.objects.create(
+            partnership=partnership_a, period=period, status="submitted"
+        )
+        PlanTransition.objects.create(
+            plan=plan,
+            from_status="draft",
+            to_status="submitted",
+            by=manager_a,
+            at=timezone.now(),
+        )
+    client = signed_in(officer_a)
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile (the role and the local LSC)
+    # 4. the plans waiting, scoped to the officer's LSC, with their
+    #    partnership, period and when they started waiting
+    with django_assert_num_queries(4):
+        response = client.get("/plans/to-approve/")
+    assert response.status_code == 200
+    assert len(response.context["plans"]) == size
+    assert response.content.decode().count('href="/plans/') >= size
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_approval_page_of_a_changed_plan(
+    grown, manager_a, officer_a, django_assert_num_queries, size
+):
+    plan = grown(size)
+    workflow.plan_transition(plan=plan, to_status="submitted", user=manager_a)
+    workflow.plan_transition(plan=plan, to_status="approved", user=officer_a)
+    priority = plan.priorities.order_by("order").first()
+    plan_services.priority_delete(priority=priority, user=manager_a)
+    client = signed_in(officer_a)
+    # 1-3. the session, the user, the profile
+    # 4. the plan, scoped, with what the document shows of it
+    # 5. whether the officer's local LSC is linked to the partnership
+    # 6. the plan's approval steps with who made each
+    # 7. the priorities with their dimensions (what changed)
+    # 8. their indicators
+    # 9. their actions with the lead organisation
+    # 10. their targets
+    with django_assert_num_queries(10):
+        response = client.get(f"/plans/{plan.pk}/approve/")
+    assert response.status_code == 200
+    assert [c.summary for c in response.context["changes"]] == [
+        f"Priority “{priority.title}” removed"
+    ]
+    assert "Approve the plan" in response.content.decode()

@@ -347,6 +347,11 @@ TABLE: dict[str, Entry] = {
     "plans:approve": Entry(
         _plan, get=on_object(REVIEWS_A, OK), post=on_object(REVIEWS_A, OK)
     ),
+    # The draft plan is submitted for approval (an empty POST is the whole form).
+    "plans:submit": Entry(
+        _plan, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, FOUND)
+    ),
+    "plans:queue": Entry(_none, get=for_roles(REVIEW_QUEUE, OK), post=NOT_THIS_METHOD),
     # reports/urls.py: documents of partnership A ...
     "reports:plan_pdf": Entry(_plan, get=on_object(SEES_A, OK), post=NOT_THIS_METHOD),
     "reports:return_document": Entry(

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessment import services as assessment_services
 from assessment.models import Attachment, EngagementRating, Return
 from plans import services as plan_services
+from plans import workflow as plan_workflow
 from plans.models import DevelopmentPlan, PlanAction, Priority, Target
 from reports.models import Pack
 from reports.packs import pack_request
@@ -40,15 +41,31 @@ def priority(plan, manager_a) -> Priority:
 def test_a_plan_is_approved_only_by_its_llsc_officers(
     plan, manager_a, officer_elsewhere, go_a, officer_a
 ):
-    for user in (manager_a, officer_elsewhere, go_a):
+    for user in (officer_a, officer_elsewhere, go_a):
         with pytest.raises(PermissionDenied):
-            plan_services.plan_approve(plan=plan, user=user, comment="Fine")
+            plan_workflow.plan_transition(plan=plan, to_status="submitted", user=user)
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+    plan_workflow.plan_transition(plan=plan, to_status="submitted", user=manager_a)
+    for user in (manager_a, officer_elsewhere, go_a):
+        for to_status in ("approved", "returned"):
+            with pytest.raises(PermissionDenied):
+                plan_workflow.plan_transition(
+                    plan=plan, to_status=to_status, user=user, reason="Fine"
+                )
         with pytest.raises(PermissionDenied):
             plan_services.plan_comment(plan=plan, user=user, comment="Fine")
     plan.refresh_from_db()
-    assert (plan.status, plan.approved_by, plan.officer_comment) == ("draft", None, "")
+    assert (plan.status, plan.approved_by, plan.officer_comment) == (
+        "submitted",
+        None,
+        "",
+    )
+    assert plan.transitions.count() == 1
 
-    plan_services.plan_approve(plan=plan, user=officer_a, comment="Fine")
+    plan_workflow.plan_transition(
+        plan=plan, to_status="approved", user=officer_a, reason="Fine"
+    )
     plan.refresh_from_db()
     assert (plan.status, plan.approved_by) == ("approved", officer_a)
 
