@@ -35,7 +35,7 @@ from plans.models import DevelopmentPlan, PlanTransition, Priority
 
 BEFORE_MOVE = [("assessment", "0003_development_plans"), ("plans", None)]
 MOVE = {("assessment", "0004_plans_move_to_their_app"), ("plans", "0001_initial")}
-# The plans app's own migrations since the move, unapplied with it going back.
+# Tables made by the plans app after the move: not there before it.
 TABLES_SINCE_MOVE = {"plans_plantransition"}
 
 # Every table of the moved models (7 models, the many-to-many table, 4 history
