@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Max, Prefetch, QuerySet
 from django.utils.text import Truncator
 
-from assessment.models import Answer, Return
+from assessment.models import Answer, Return, ReturnStatus
 from assessment.selectors import (
     DimensionSummary,
     previous_return,
@@ -192,7 +192,9 @@ def plan_document(*, plan: DevelopmentPlan) -> PlanDocument:
     last_year: dict[str, float | None] = {}
     if source is not None:
         previous = previous_return(return_record=source)
-        if previous is not None:
+        # Last year's draft that was never submitted is its managers' alone,
+        # and was never last year's self-assessment: the plan leaves it out.
+        if previous is not None and previous.status != ReturnStatus.DRAFT:
             last_year = {
                 s.dimension.code: s.agreed_score
                 if s.agreed_score is not None

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from assessment.models import EmailKind
 from assessment.workflow import (
     TransitionLost,
     TransitionRefused,
@@ -184,4 +185,12 @@ def _tell(plan: DevelopmentPlan, step: PlanTransition, user: User) -> None:
             label = "Reasons" if step.to_status == S.RETURNED else "Comment"
             message += f" {label}: {step.reason}"
         url = plan.get_absolute_url()
-    notify(users, message[:300], url)
+    # Each step its own subject, with the partnership and period.
+    kind = {
+        S.SUBMITTED: EmailKind.PLAN_TO_APPROVE,
+        S.CHANGED: EmailKind.PLAN_TO_APPROVE,
+        S.APPROVED: EmailKind.PLAN_APPROVED,
+        S.RETURNED: EmailKind.PLAN_RETURNED,
+    }.get(S(step.to_status), EmailKind.OTHER)
+    subject = f"{kind.label}: {partnership.name} {plan.period.code}"
+    notify(users, message[:300], url, kind=kind, subject=subject)

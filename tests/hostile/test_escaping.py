@@ -839,3 +839,17 @@ def test_answers_are_stored_as_typed(hostile):
         TEXT["barriers"],
         TEXT["officer_comment"],
     )
+
+
+def test_long_text_is_shown_isolated(hostile, client_as):
+    """Evidence, barriers, planned action and comments are shown in elements
+    of their own direction (dir="auto"): an override typed into one cannot
+    reorder the text after it."""
+    record = hostile.return_record
+    page = client_as("officer_a").get(f"/returns/{record.pk}/review/").content.decode()
+    for label in ("Evidence", "Barriers", "Planned action"):
+        assert re.search(
+            rf'<dt class="govuk-summary-list__key">{label}</dt>'
+            r'<dd class="govuk-summary-list__value" dir="auto">',
+            page,
+        ), label

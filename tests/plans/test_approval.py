@@ -591,3 +591,35 @@ def test_the_history_records_changes_to_the_parts(plan, client_as):
     assert latest.status == "complete"
     assert latest.history_type == "~"
     assert latest.history_user.username == "manager_a"
+
+
+def test_each_plan_step_emails_with_its_own_subject(
+    plan, client_as, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as("manager_a").post(submit_url(plan))
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as("officer_a").post(
+            approve_url(plan), {"comment": "Needs dates.", "decision": "return"}
+        )
+
+    assert [message.subject for message in mail.outbox] == [
+        "Development plan to approve: Alpha Learning 2003-04",
+        "Development plan returned for changes: Alpha Learning 2003-04",
+    ]
+
+
+def test_home_pages_show_the_plan_workflow(plan, client_as):
+    manager = client_as("manager_a")
+    manager.post(submit_url(plan))
+
+    home = text(manager.get("/"))
+    assert "Submitted for approval" in home
+    assert "Waiting for your LLSC officer's decision." in home
+    officer_home = client_as("officer_a").get("/").content.decode()
+    assert 'href="/plans/to-approve/">Approve development plans</a>' in officer_home
+    # One test client, signed in again as the manager.
+    manager_home = client_as("manager_a").get("/").content.decode()
+    assert "/plans/to-approve/" not in manager_home

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from assessment.models import Return
 from assessment.services import return_start, return_submit
 from plans import services as plan_services
+from plans.selectors import plan_document
 
 from .conftest import PRIORITY_TITLES
 from .helpers import (
@@ -453,3 +454,19 @@ def test_the_return_pdf_is_a_get(accepted_a, client_as, stub_pdf):
 
     assert client.post(f"/returns/{accepted_a.pk}/pdf/").status_code == 405
     assert client.post(f"/plans/{accepted_a.pk}/pdf/").status_code == 405
+
+
+def test_last_years_unsubmitted_draft_stays_out_of_the_plan(
+    partnership_a, manager_a, period_2002, plan_a, client_as
+):
+    previous = return_start(
+        partnership=partnership_a, period=period_2002, user=manager_a
+    )
+    fill_answers(previous, dict.fromkeys(CODES, 4))
+
+    assert plan_document(plan=plan_a).last_year == {}
+    page = text(client_as("officer_a").get(f"/plans/{plan_a.pk}/"))
+    assert "Last year: D1 4.00" not in page
+
+    return_submit(return_record=previous, user=manager_a)
+    assert plan_document(plan=plan_a).last_year["D1"] == 4
