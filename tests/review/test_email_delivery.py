@@ -189,6 +189,10 @@ def test_plan_approval_answers_its_page_with_the_mail_server_down(
 ):
     plan = plan_services.plan_create(return_record=submitted_a, user=manager_a)
     with django_capture_on_commit_callbacks(execute=True):
+        submitted = signed_in(manager_a).post(f"/plans/{plan.pk}/submit/")
+    assert submitted.status_code == 302
+    assert DevelopmentPlan.objects.get(pk=plan.pk).status == "submitted"
+    with django_capture_on_commit_callbacks(execute=True):
         response = signed_in(officer_a).post(
             f"/plans/{plan.pk}/approve/",
             {"comment": "A realistic plan.", "decision": "approve"},
