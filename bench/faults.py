@@ -1,5 +1,5 @@
-"""Faults, for real: a PostgreSQL restart under load, and a pack worker killed
-half-way.
+"""Faults, for real: a PostgreSQL restart under load, a pack worker killed
+half-way, a full disk, the mail server down and a summary-PDF worker killed.
 
     python bench/faults.py            # as root (PostgreSQL runs as `postgres`)
 
@@ -24,6 +24,9 @@ gunicorn with the production settings, and `db_worker` processes, then:
    submits a return: a 302 to the submitted page, never a 500, and the
    return is submitted; a `db_worker` then finds the mail server refusing
    and marks each email to try again later (the step is not undone).
+5. The national summary PDF is asked for (the request only queues it) and
+   its worker killed (SIGKILL) while WeasyPrint lays it out; after
+   `prune_packs` and a new worker it is made and downloads as a PDF.
 
 Prints what it saw and exits non-zero on any breach.
 """
@@ -470,7 +473,7 @@ def kill_a_summary_worker(env: dict[str, str], base: str) -> list[str]:
 
     from reports.models import SummaryDocument
 
-    print("4. A summary-PDF worker killed mid-build")
+    print("5. A summary-PDF worker killed mid-build")
     connection.close()
     admin = Browser(base, "admin")
     page = admin.get("/dashboard/")
