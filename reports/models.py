@@ -17,6 +17,35 @@ from partnerships.models import LocalLSC, Region
 PACK_LIFETIME = datetime.timedelta(days=7)
 
 
+class BackgroundDocument(models.Model):
+    """What a document made in the background keeps of its making: why it
+    failed, who asked for it and when, when a worker last moved it on (a
+    document that stops moving has lost its worker and is queued again once),
+    when it was finished and when it expires."""
+
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last moved it on."
+    )
+    retried = models.BooleanField(
+        default=False, help_text="Queued again once after its worker stopped."
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def is_expired(self) -> bool:
+        return bool(self.expires_at and self.expires_at <= timezone.now())
+
+
 class PackStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Being built"
@@ -29,7 +58,7 @@ def pack_path(instance: Pack, filename: str) -> str:
     return f"packs/{instance.pk}/{filename}"
 
 
-class Pack(models.Model):
+class Pack(BackgroundDocument):
     """A ZIP of the development plans of a region (or of England) for a
     period, with the regional summary. Only people with the same scope may
     download it; it expires after a week."""
@@ -51,23 +80,7 @@ class Pack(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failures = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True)
     file = models.FileField(upload_to=pack_path, storage=attachment_storage, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    progress_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a worker last moved the pack on."
-    )
-    retried = models.BooleanField(
-        default=False, help_text="Its missing plans were queued again once."
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         where = self.region.name if self.region_id and self.region else "England"
@@ -75,10 +88,6 @@ class Pack(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:pack", args=[self.pk])
-
-    @property
-    def is_expired(self) -> bool:
-        return bool(self.expires_at and self.expires_at <= timezone.now())
 
 
 SUMMARY_LIFETIME = datetime.timedelta(days=7)
@@ -114,7 +123,7 @@ def summary_path(instance: SummaryDocument, filename: str) -> str:
     return f"summaries/{instance.pk}/{filename}"
 
 
-class SummaryDocument(models.Model):
+class SummaryDocument(BackgroundDocument):
     """The regional (or national) summary PDF of the dashboard's figures for a
     period, a scope and a set of filters, made in the background. Only people
     with the same scope may download it; it expires after a week. It is served
@@ -161,25 +170,11 @@ class SummaryDocument(models.Model):
     )
     done = models.PositiveIntegerField(default=0, help_text="Charts drawn.")
     pages = models.PositiveIntegerField(default=0, help_text="Pages laid out.")
-    error = models.TextField(blank=True)
     file = models.FileField(
         upload_to=summary_path, storage=attachment_storage, blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    progress_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a worker last moved it on."
-    )
-    retried = models.BooleanField(
-        default=False, help_text="Queued again once after its worker stopped."
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundDocument.Meta):
         indexes = [
             models.Index(
                 fields=["period", "scope", "region", "llsc", "filters", "fingerprint"],
@@ -192,7 +187,3 @@ class SummaryDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:summary", args=[self.pk])
-
-    @property
-    def is_expired(self) -> bool:
-        return bool(self.expires_at and self.expires_at <= timezone.now())
