@@ -100,11 +100,16 @@ def test_the_dashboards_button_asks_with_its_filters(region_set, client_as):
     )
 
     form = page.text.split('action="/dashboard/summary/"')[1].split("</form>")[0]
-    assert 'method="post"' in page.text.split('action="/dashboard/summary/"')[0][-40:]
+    form_tag = page.text.split('action="/dashboard/summary/"')[0][-60:]
+    assert 'method="post"' in form_tag
+    assert 'id="regional-summary-form"' in form_tag
     assert 'name="csrfmiddlewaretoken"' in form
     assert '<input type="hidden" name="period" value="2003-04">' in form
     assert '<input type="hidden" name="structure_model" value="shire">' in form
-    assert "Download the regional summary (PDF)" in form
+    # The button sits with the other downloads and belongs to the form by its
+    # form attribute.
+    button = page.text.split("Download the regional summary (PDF)")[0]
+    assert 'form="regional-summary-form"' in button.rsplit("<button", 1)[1]
     assert 'name="region"' not in form  # not chosen: not sent
 
 

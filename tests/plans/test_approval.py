@@ -347,8 +347,8 @@ def test_a_change_to_an_approved_plan_sends_it_back_for_approval(
         "again."
     )
     banner = (
-        f"Changed since approval on {shown_date(plan.approved_at)} by "
-        f"{officer_a.get_full_name()}"
+        f"Approved on {shown_date(plan.approved_at)} by "
+        f"{officer_a.get_full_name()} and changed since"
     )
     added = f"Action “Open a fourth centre” added (priority “{priority.title}”)"
     for client in (officer, manager):
@@ -387,7 +387,7 @@ def test_a_change_to_an_approved_plan_sends_it_back_for_approval(
     assert plan.status == "approved"
     assert steps(plan)[-1][:2] == ("changed", "approved")
     shown = text(manager.get(plan_url(plan)))
-    assert "Changed since approval on" not in shown
+    assert "and changed since" not in shown
     assert added not in shown
     assert "Alpha Learning" not in text(officer.get("/plans/to-approve/"))
 

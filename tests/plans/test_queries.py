@@ -107,7 +107,7 @@ def test_changed_plan_page(
     assert [c.summary for c in response.context["changes"]] == [
         "Priority “Reach every ward” changed"
     ]
-    assert "Changed since approval on" in response.content.decode()
+    assert "and changed since" in response.content.decode()
 
 
 @pytest.mark.parametrize("size", [2, 8])
