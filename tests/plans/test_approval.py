@@ -491,6 +491,9 @@ def test_the_officer_returns_a_changed_plan(approved, cast, manager_a):
     shown = text(manager.get(plan_url(approved)))
     assert "Returned for changes on" in shown
     assert "Keep the first priority." in shown
+    # The comment of the earlier approval is not shown as the LLSC's word now.
+    cover = manager.get(plan_url(approved)).content.decode()
+    assert 'govuk-summary-list__key">LLSC comment</dt>' not in cover
     # Submitting again shows the manager what changed since the approval.
     page = text(manager.get(submit_url(approved)))
     assert f"Priority “{priority.title}” removed" in page
