@@ -4,9 +4,9 @@ Everything is read through bounded reads: an archive (DOCX, XLSX and ODT are
 ZIP archives) is judged from its central directory alone before any part of it
 is unpacked; its parts are then unpacked in small steps, only to check that
 none holds more than it declares, and only a few small ones are kept to be
-read, each with a byte cap. A PDF is scanned in chunks. No file is ever held
-whole in memory, so a small upload cannot cost the server more than a few
-megabytes, whatever it claims to unpack to.
+read, each with a byte cap. A PDF is scanned in chunks (``pdf_actions``). No
+file is ever held whole in memory, so a small upload cannot cost the server
+more than a few megabytes, whatever it claims to unpack to.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
+
+from .file_refusals import CHUNK_BYTES, MACROS, NOT_ALLOWED, FileRefused
+from .pdf_actions import check_pdf
 
 
 @dataclass(frozen=True)
@@ -49,22 +51,6 @@ XLSX = FileType(
 ODT = FileType("OpenDocument text", ".odt", "application/vnd.oasis.opendocument.text")
 
 ALLOWED = (PDF, PNG, JPEG, DOCX, XLSX, ODT)
-ALLOWED_LABEL = "PDF, DOCX, XLSX, ODT, PNG or JPEG"
-
-NOT_ALLOWED = f"The selected file must be a {ALLOWED_LABEL}"
-MACROS = (
-    "The selected file contains macros or other code that would run on the "
-    "reader’s computer. Save it again without macros (as a .docx, .xlsx or .odt "
-    "file) and upload that"
-)
-PDF_ACTIVE = (
-    "The selected PDF contains {what}, which could run on the reader’s computer. "
-    "Print or export it to a new PDF without it and upload that"
-)
-PDF_UNCHECKABLE = (
-    "The selected PDF is encrypted or packed in a way that cannot be checked. "
-    "Save it again without a password or restrictions and upload that"
-)
 
 # A part compressed further than the ratio limit is refused only when it would
 # unpack to more than this: a tiny part compresses to almost nothing, and only
@@ -77,7 +63,6 @@ MEMBER_NAME_MAX_BYTES = 1024
 # The small parts read to tell the type and find macros.
 MIMETYPE_READ_MAX = 256
 XML_READ_MAX = 256 * 1024
-CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -89,10 +74,6 @@ class ArchiveLimits:
     max_ratio: int
 
 
-class FileRefused(Exception):
-    """Why a file is not accepted, in words for the person who chose it."""
-
-
 def inspect_file(file: IO[bytes], *, limits: ArchiveLimits) -> FileType:
     """The allowed type the content matches, after checking that it carries no
     code that would run when opened; FileRefused says why not. The name is
@@ -102,7 +83,7 @@ def inspect_file(file: IO[bytes], *, limits: ArchiveLimits) -> FileType:
     file.seek(0)
     try:
         if head.startswith(b"%PDF-"):
-            _check_pdf(file)
+            check_pdf(file)
             return PDF
         if head.startswith(b"\x89PNG\r\n\x1a\n"):
             return PNG
@@ -474,124 +455,3 @@ def _megabytes(limit: int) -> str:
     if limit % megabyte == 0:
         return f"{limit // megabyte} MB"
     return f"{limit:,} bytes"
-
-
-# PDF -----------------------------------------------------------------------
-
-# The names that make a PDF do something by itself, and how to say so.
-_PDF_ACTIVE = {
-    b"JS": "JavaScript",
-    b"JavaScript": "JavaScript",
-    b"Launch": "an action that starts another program",
-    b"OpenAction": "an action that runs when it is opened",
-    b"AA": "actions that run when it is opened or used",
-}
-# A name token, or the keywords that start a stream and end an object.
-_PDF_TOKEN = re.compile(
-    rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)|(?<![A-Za-z])(stream)(?:\r\n|\n|\r)|(endobj)"
-)
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-# Bytes kept from one chunk to the next: longer than any name worth knowing
-# (the longest, /OpenAction, is 31 bytes with every letter #-escaped).
-_PDF_OVERLAP = 1024
-_PDF_CONTEXT = 16
-# Object streams hold objects compressed; their unpacked bytes are scanned too,
-# up to this much in all, and up to so many streams (a real PDF has a few
-# dozen, each holding a hundred or so objects).
-PDF_OBJECT_STREAMS_MAX_BYTES = 64 * 1024 * 1024
-PDF_OBJECT_STREAMS_MAX = 10_000
-
-
-def _decode_name(raw: bytes) -> bytes:
-    return _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
-
-
-class _PdfScanner:
-    """Finds active names in a PDF's bytes fed in chunks, and where its object
-    streams start."""
-
-    def __init__(self) -> None:
-        self.buffer = b""
-        self.buffer_offset = 0
-        self.skip = 0
-        self.in_object_stream_object = False
-        self.object_streams: list[int] = []
-
-    def feed(self, chunk: bytes, *, last: bool = False) -> None:
-        self.buffer += chunk
-        limit = len(self.buffer) if last else len(self.buffer) - _PDF_OVERLAP
-        if limit <= self.skip:
-            return
-        for match in _PDF_TOKEN.finditer(self.buffer, self.skip):
-            if match.start() >= limit:
-                break
-            name, stream, endobj = match.groups()
-            if endobj:
-                self.in_object_stream_object = False
-            elif stream:
-                if self.in_object_stream_object:
-                    if len(self.object_streams) >= PDF_OBJECT_STREAMS_MAX:
-                        raise FileRefused(PDF_UNCHECKABLE)
-                    self.object_streams.append(self.buffer_offset + match.end())
-                    self.in_object_stream_object = False
-            elif name is not None:
-                self._name(
-                    _decode_name(name), self.buffer[match.end() : match.end() + 64]
-                )
-        keep_from = max(0, limit - _PDF_CONTEXT)
-        self.buffer_offset += keep_from
-        self.buffer = self.buffer[keep_from:]
-        self.skip = limit - keep_from
-
-    def _name(self, name: bytes, after: bytes) -> None:
-        if name == b"ObjStm":
-            self.in_object_stream_object = True
-        elif name == b"OpenAction" and after.lstrip()[:1] == b"[":
-            # Opening at a page (a destination) is not an action: LibreOffice
-            # and LaTeX write one into most PDFs.
-            return
-        elif name in _PDF_ACTIVE:
-            raise FileRefused(PDF_ACTIVE.format(what=_PDF_ACTIVE[name]))
-
-
-def _chunks(file: IO[bytes]) -> Iterator[bytes]:
-    while chunk := file.read(CHUNK_BYTES):
-        yield chunk
-
-
-def _check_pdf(file: IO[bytes]) -> None:
-    """Refuse a PDF naming JavaScript, a launch or an action on opening, in its
-    own bytes or in the object streams that hold objects compressed."""
-    file.seek(0)
-    scanner = _PdfScanner()
-    for chunk in _chunks(file):
-        scanner.feed(chunk)
-    scanner.feed(b"", last=True)
-    budget = PDF_OBJECT_STREAMS_MAX_BYTES
-    for offset in scanner.object_streams:
-        file.seek(offset)
-        inner = _PdfScanner()
-        budget -= _inflate_into(file, inner, budget)
-        inner.feed(b"", last=True)
-
-
-def _inflate_into(file: IO[bytes], scanner: _PdfScanner, budget: int) -> int:
-    """Unpack one Flate stream into ``scanner`` in small steps; the bytes it
-    unpacked. One that does not unpack cannot be checked, so it is refused."""
-    inflater = zlib.decompressobj()
-    produced = 0
-    try:
-        while not inflater.eof:
-            data = inflater.unconsumed_tail or file.read(CHUNK_BYTES)
-            if not data:
-                break
-            output = inflater.decompress(data, CHUNK_BYTES)
-            produced += len(output)
-            if produced > budget:
-                raise FileRefused(PDF_UNCHECKABLE)
-            scanner.feed(output)
-    except zlib.error as error:
-        raise FileRefused(PDF_UNCHECKABLE) from error
-    if not inflater.eof:
-        raise FileRefused(PDF_UNCHECKABLE)
-    return produced

@@ -17,8 +17,8 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
-from assessment import file_types
-from assessment.file_types import CHUNK_BYTES
+from assessment import pdf_actions
+from assessment.file_refusals import CHUNK_BYTES
 from assessment.models import Attachment
 from assessment.services import AttachmentRefused, attachment_add, check_upload
 
@@ -401,10 +401,10 @@ def test_too_many_or_too_large_object_streams_cannot_be_checked(monkeypatch):
     assert check_upload(SimpleUploadedFile("packed.pdf", packed)).extension == ".pdf"
     two = packed + packed[len(b"%PDF-1.4\n") :]
     assert check_upload(SimpleUploadedFile("two.pdf", two)).extension == ".pdf"
-    monkeypatch.setattr(file_types, "PDF_OBJECT_STREAMS_MAX", 1)
+    monkeypatch.setattr(pdf_actions, "PDF_OBJECT_STREAMS_MAX", 1)
     with pytest.raises(AttachmentRefused, match=UNCHECKABLE):
         check_upload(SimpleUploadedFile("two.pdf", two))
-    monkeypatch.setattr(file_types, "PDF_OBJECT_STREAMS_MAX", 10)
-    monkeypatch.setattr(file_types, "PDF_OBJECT_STREAMS_MAX_BYTES", 4096)
+    monkeypatch.setattr(pdf_actions, "PDF_OBJECT_STREAMS_MAX", 10)
+    monkeypatch.setattr(pdf_actions, "PDF_OBJECT_STREAMS_MAX_BYTES", 4096)
     with pytest.raises(AttachmentRefused, match=UNCHECKABLE):
         check_upload(SimpleUploadedFile("packed.pdf", packed))
