@@ -44,15 +44,17 @@ from .selectors import (
     regional_summary_pages,
 )
 from .summaries import (
+    summaries_recover,
+    summary_filename,
+    summary_progress,
+    summary_request,
+)
+from .summary_figures import (
     filters_description,
     median_chart_of,
     partnership_radar,
     summaries_for_user,
-    summaries_recover,
-    summary_filename,
     summary_filters,
-    summary_progress,
-    summary_request,
 )
 from .trends import regional_trends
 

@@ -24,13 +24,8 @@ from plans.models import DevelopmentPlan
 from reports import pdf
 from reports.models import SummaryDocument
 from reports.selectors import DashboardFilters
-from reports.summaries import (
-    build_summary,
-    filters_key,
-    summaries_prune,
-    summaries_recover,
-    summary_fingerprint,
-)
+from reports.summaries import build_summary, summaries_prune, summaries_recover
+from reports.summary_figures import filters_key, summary_fingerprint
 from tests.factories import LearningPartnershipFactory, ProfileFactory
 
 STUB = b"%PDF-1.7 not laid out"
