@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from assessment import selectors as assessment_selectors
+from assessment import home as assessment_home
 from partnerships import selectors
 
 HOME_PARTNERSHIP_LIMIT = 10
@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     counts = selectors.partnership_counts(user=request.user)
     managed = (
-        assessment_selectors.managed_partnerships(partnerships=partnerships)
+        assessment_home.managed_partnerships(partnerships=partnerships)
         if rules.test_rule("partnerships.manages_partnerships", request.user)
         else []
     )
@@ -50,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "counts": counts,
             "more": max(counts["total"] - HOME_PARTNERSHIP_LIMIT, 0),
-            "returns": assessment_selectors.home_summary(user=request.user),
+            "returns": assessment_home.home_summary(user=request.user),
         },
     )
 
