@@ -10,7 +10,6 @@ since approval", back in the officers' queue."""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from assessment.models import EmailKind
 from assessment.workflow import (
+    Actor,
     TransitionLost,
     TransitionRefused,
     llsc_officers_of,
@@ -43,11 +43,6 @@ __all__ = [
 S = PlanStatus
 CHANGE = "plans.change_plan"
 APPROVE = "plans.approve_plan"
-
-
-class Actor(Enum):
-    MANAGER = "the partnership's managers"
-    OFFICER = "the partnership's LLSC officers"
 
 
 ALLOWED: dict[tuple[str, str], Actor] = {
