@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_tasks import task
@@ -239,10 +239,16 @@ def _give_up(delivery: EmailDelivery, attempt: int, error: str) -> None:
 
 def emails_needing_attention(*, limit: int = 200) -> QuerySet[EmailDelivery]:
     """Emails that failed or are still waiting to go, newest first, with
-    their recipients."""
+    their recipients, each saying whether it may be tried again now
+    (``may_try_again``)."""
     return (
         EmailDelivery.objects.exclude(status=EmailStatus.SENT)
         .select_related("recipient")
+        .annotate(
+            may_try_again=ExpressionWrapper(
+                may_try_again(timezone.now()), output_field=BooleanField()
+            )
+        )
         .order_by("-created_at", "-pk")[:limit]
     )
 
@@ -256,14 +262,9 @@ def stalled_filter(now: datetime.datetime) -> Q:
     )
 
 
-def may_try_again(delivery: EmailDelivery, now: datetime.datetime) -> bool:
+def may_try_again(now: datetime.datetime) -> Q:
     """A failed email, or a waiting one that has stalled, may be sent again."""
-    if delivery.status == EmailStatus.FAILED:
-        return True
-    if delivery.status not in PENDING_EMAIL_STATUSES:
-        return False
-    due = delivery.next_attempt_at or delivery.created_at
-    return due < now - STALLED_AFTER
+    return Q(status=EmailStatus.FAILED) | stalled_filter(now)
 
 
 @transaction.atomic
@@ -275,7 +276,7 @@ def email_try_again(*, delivery: EmailDelivery, user: User) -> bool:
     now = timezone.now()
     moved = (
         EmailDelivery.objects.filter(pk=delivery.pk)
-        .filter(Q(status=EmailStatus.FAILED) | stalled_filter(now))
+        .filter(may_try_again(now))
         .update(status=EmailStatus.QUEUED, attempts=0, next_attempt_at=now)
     )
     if moved:

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from partnerships.users import AuthenticatedHttpRequest
@@ -27,18 +26,13 @@ def _check(request: AuthenticatedHttpRequest) -> None:
 @require_safe
 def email_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _check(request)
-    now = timezone.now()
     deliveries = list(notifications.emails_needing_attention())
     counts = dict(EmailDelivery.objects.values_list("status").annotate(n=Count("pk")))
-    rows = [
-        (delivery, notifications.may_try_again(delivery, now))
-        for delivery in deliveries
-    ]
     return render(
         request,
         "assessment/emails.html",
         {
-            "rows": rows,
+            "deliveries": deliveries,
             "failed": counts.get(EmailStatus.FAILED, 0),
             "waiting": counts.get(EmailStatus.QUEUED, 0)
             + counts.get(EmailStatus.RETRYING, 0),
