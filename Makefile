@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+VNU_JAR := node_modules/.vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: demo setup serve test test-browser lint format assets
+.PHONY: demo setup serve test test-browser lint format assets vnu
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,9 +33,17 @@ test: $(VENV)/.installed
 	$(BIN)/pytest -n auto --dist loadscope
 
 ## test-browser: the journeys in a real Chromium (/usr/bin/chromium; Debian
-## packages chromium and poppler-utils)
-test-browser: $(VENV)/.installed
+## packages chromium and poppler-utils), and every page crawled on a phone and
+## checked by the Nu Html Checker (needs Java and npm)
+test-browser: $(VENV)/.installed $(VNU_JAR)
 	$(BIN)/pytest -m browser tests/browser
+
+## vnu: the Nu Html Checker (npm package vnu-jar, run with the system Java)
+vnu: $(VNU_JAR)
+$(VNU_JAR):
+	mkdir -p node_modules/.vnu
+	echo '{"name": "vnu-checker", "private": true}' > node_modules/.vnu/package.json
+	cd node_modules/.vnu && npm install --silent --ignore-scripts vnu-jar@26.9.27
 
 ## lint: ruff, formatting, types, security (bandit, medium and above), the
 ## direction of the apps' imports (import-linter) and migrations in step

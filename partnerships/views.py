@@ -15,6 +15,7 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import selectors, services
@@ -336,10 +337,23 @@ def _llsc_form_page(
     elif link is None and not may_choose:
         fixed_llsc = selectors.own_llsc(request.user)
     title = f"Change the link to {link.llsc}" if link else "Link to a local LSC"
+    # An officer linking a partnership not yet theirs cannot open its page:
+    # back to the list they came from instead. A link's partnership was found
+    # through the user's own scope.
+    visible = (
+        link is not None
+        or selectors.partnerships_for_user(request.user)
+        .filter(pk=partnership.pk)
+        .exists()
+    )
     context: dict[str, Any] = {
         "partnership": partnership,
         "title": title,
         "fixed_llsc": fixed_llsc,
+        "back_url": partnership.get_absolute_url()
+        if visible
+        else reverse("partnerships:to_link"),
+        "back_label": partnership.name if visible else "partnerships to link",
     }
     if link is None and locked:
         # Nothing to fill in: the page says why, a post is refused the same.

@@ -136,8 +136,9 @@ def test_form_pages_as_manager(
     ("name", "page", "queries"),
     [
         # session, user, profile, the partnership (with its region), whether a
-        # return of it is under review, the LLSCs with their regions
-        ("admin", "llscs/add", 6),
+        # return of it is under review, whether the user may open its page
+        # (for the back link), the LLSCs with their regions
+        ("admin", "llscs/add", 7),
         # session, user, profile, the partnership, the link (with its LLSC),
         # whether a return is under review; the LLSC is shown as text
         ("officer_a", "llscs/{link}/edit", 6),

@@ -207,6 +207,10 @@ def test_the_officer_links_their_own_lsc_to_a_partnership_of_their_region(
     html = page.content.decode()
     assert 'name="llsc"' not in html  # no choice: their own LSC, as text
     assert "West Yorkshire LSC" in html
+    # Its back and cancel links lead to the list they came from, not to the
+    # partnership's page, which they cannot open yet.
+    assert url("detail", unlinked_a) not in html
+    assert html.count('href="/partnerships/to-link/"') == 2
     # Another LSC posted is ignored: the link is to their own.
     response = client.post(url("llsc_add", unlinked_a), agreement(llsc=llsc_other.pk))
     assert response.status_code == 302
