@@ -219,10 +219,7 @@ def test_every_page_fits_a_phone_and_is_valid_html(
         context.add_init_script(CSP_LISTENER)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.on(
-            "pageerror",
-            lambda error, r=role: script_errors.append(f"[{r}] script error: {error}"),
-        )
+        page.on("pageerror", lambda error: script_errors.append(f"script: {error}"))
         _sign_in(page, base, role)
         if (lines := _navigation_lines(page)) > 1:
             problems.append(f"[{role}] the navigation takes {lines} lines at 1280 px")
