@@ -17,7 +17,7 @@ from .models import (
     EngagementRating,
     ReturnStatus,
 )
-from .services import ANSWER_FIELDS, AgreedScore
+from .services import ANSWER_FIELDS
 
 
 class AnswerTextField(forms.CharField):
@@ -161,95 +161,6 @@ class StartReturnForm(forms.Form):
             field.initial = periods[0].pk
         if not can_carry:
             del self.fields["carry_forward"]
-
-
-class ReviewForm(forms.Form):
-    """The LLSC officer's agreed score and comment per indicator, an overall
-    comment, and the decision."""
-
-    overall_comment = forms.CharField(
-        label="Overall comment",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={
-            "max_length": "The overall comment must be 5,000 characters or fewer"
-        },
-    )
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[
-            ("accepted", "Accept the self-assessment with the agreed scores"),
-            ("returned", "Return it to the partnership for revision"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether to accept or return the self-assessment"
-        },
-    )
-    reasons = forms.CharField(
-        label="Reasons for returning it",
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def __init__(
-        self, *args: Any, answers: list[Answer], levels: list[ScoreLevel], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.answers = answers
-        for answer in answers:
-            code = answer.indicator.code
-            self.fields[f"agreed-{answer.pk}"] = ScoreField(
-                levels=levels,
-                label=f"Agreed score for {code}",
-                initial=answer.agreed_score or answer.score,
-                error_messages={
-                    "required": f"Select the agreed score for {code}",
-                    "invalid_choice": (
-                        f"Select the agreed score for {code} from the scale"  # noqa: S608  # nosec B608
-                    ),
-                },
-            )
-            self.fields[f"comment-{answer.pk}"] = forms.CharField(
-                label=f"Comment on {code}",
-                required=False,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                initial=answer.officer_comment,
-                error_messages={
-                    "max_length": (
-                        f"The comment on {code} must be 2,000 characters or fewer"
-                    )
-                },
-            )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if (
-            cleaned.get("decision") == "returned"
-            and not cleaned.get("reasons", "").strip()
-        ):
-            self.add_error(
-                "reasons", "Give the reasons for returning the self-assessment"
-            )
-        return cleaned
-
-    def agreed(self) -> dict[int, AgreedScore]:
-        return {
-            a.pk: AgreedScore(
-                score=self.cleaned_data[f"agreed-{a.pk}"],
-                comment=self.cleaned_data[f"comment-{a.pk}"].strip(),
-            )
-            for a in self.answers
-        }
-
-    def rows(self) -> dict[int, dict[str, forms.BoundField]]:
-        return {
-            a.pk: {"agreed": self[f"agreed-{a.pk}"], "comment": self[f"comment-{a.pk}"]}
-            for a in self.answers
-        }
 
 
 class QueueFilterForm(forms.Form):

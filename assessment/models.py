@@ -114,6 +114,9 @@ class Answer(models.Model):
     planned_action = models.TextField("planned future action", blank=True)
     agreed_score = models.PositiveSmallIntegerField(null=True, blank=True)
     officer_comment = models.TextField(blank=True)
+    # When an LLSC officer last saved the agreed score and comment: saved since
+    # the latest submission, the indicator is moderated for this review.
+    agreed_at = models.DateTimeField(null=True, blank=True)
     carried_forward = models.BooleanField(
         default=False,
         help_text="Evidence and actions copied from last year, not yet reviewed.",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import emails, returns, review
+from .views import emails, moderation, returns, review
 
 app_name = "assessment"
 
@@ -25,8 +25,16 @@ urlpatterns = [
     path("returns/<int:pk>/check/", returns.return_check, name="check"),
     path("returns/<int:pk>/submitted/", returns.return_submitted, name="submitted"),
     path("returns/<int:pk>/history/", returns.return_history, name="history"),
-    path("returns/<int:pk>/review/", review.return_review, name="review"),
+    path("returns/<int:pk>/review/", moderation.return_review, name="review"),
     path("returns/<int:pk>/review/start/", review.review_start, name="review_start"),
+    path(
+        "returns/<int:pk>/review/check/", moderation.review_check, name="review_check"
+    ),
+    path(
+        "returns/<int:pk>/review/<slug:code>/",
+        moderation.review_dimension,
+        name="review_dimension",
+    ),
     path(
         "returns/<int:pk>/attachments/<int:attachment_pk>/remove/",
         returns.attachment_remove,

@@ -85,6 +85,7 @@ KINDS = [
     "review queue (GET)",
     "review page (GET)",
     "start review (POST)",
+    "check and decide page (GET)",
     "decision (POST)",
     "dashboard (GET)",
 ]
@@ -673,7 +674,9 @@ async def officer(run: Run, client: Any) -> None:
         if page is None or page.status_code != 200:
             continue
         await run.pause(*run.officer_think)
-        if 'name="decision"' not in page.text or random.random() >= run.decide:
+        if "Check the agreed scores and decide" not in page.text:
+            continue
+        if random.random() >= run.decide:
             continue
         if f'action="{url}start/"' in page.text:
             token = CSRF.search(page.text)
@@ -691,11 +694,17 @@ async def officer(run: Run, client: Any) -> None:
             if page is None or page.status_code != 200:
                 continue
             await run.pause(*run.officer_think)
+        check = f"{url}check/"
+        page = await run.request(client, "check and decide page (GET)", "GET", check)
+        if page is None or page.status_code != 200:
+            continue
+        if 'name="decision"' not in page.text:
+            continue
         fields = form_fields(page.text, "main-form")
         fields["decision"] = "accepted"
         fields["overall_comment"] = f"Agreed in load run {run.run_id}."
         decided = await run.request(
-            client, "decision (POST)", "POST", url, data=fields, ok=(302,)
+            client, "decision (POST)", "POST", check, data=fields, ok=(302,)
         )
         if decided is not None and decided.status_code == 302:
             if decided.headers.get("location", "").endswith("/reviews/"):

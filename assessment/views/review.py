@@ -1,5 +1,6 @@
-"""The LLSC officer's review: the queue, the review page and its decision;
-the Government Office's rating; everyone's notifications."""
+"""The LLSC officer's queue and taking a return into review (the moderation
+itself is in ``moderation``); the Government Office's rating; everyone's
+notifications."""
 
 from __future__ import annotations
 
@@ -19,12 +20,9 @@ from partnerships.selectors import partnerships_for_user
 from partnerships.users import AuthenticatedHttpRequest
 
 from .. import selectors, services, workflow
-from ..forms import QueueFilterForm, RatingForm, ReviewForm
-from ..models import EngagementRating, Notification, Return, ReturnStatus
-from ..rules import check_may_read_answers
+from ..forms import QueueFilterForm, RatingForm
+from ..models import EngagementRating, Notification
 from .returns import get_return_for_user
-
-DECIDABLE = (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW)
 
 
 @require_safe
@@ -46,50 +44,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "is_filtered": bool(cleaned.get("status") or cleaned.get("period")),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def return_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    return_record = get_return_for_user(request, pk)
-    if not request.user.has_perm(workflow.REVIEW, return_record):
-        raise PermissionDenied(
-            "Only the partnership's LLSC officers review its return."
-        )
-    check_may_read_answers(request.user, return_record)
-    can_decide = return_record.status in DECIDABLE
-    if request.method == "POST" and not can_decide:
-        return _decided_meanwhile(request, return_record)
-    answers = list(
-        return_record.answers.select_related("indicator").prefetch_related(
-            "attachments"
-        )
-    )
-    levels = selectors.framework_levels(framework=return_record.framework)
-    summaries = selectors.return_summary(
-        return_record=return_record, answers=answers, levels=levels
-    )
-    form = ReviewForm(
-        request.POST if request.method == "POST" else None,
-        answers=answers,
-        levels=levels,
-    )
-    if request.method == "POST" and form.is_valid():
-        return _decide(request, return_record, form)
-    by_answer = {a.pk: a for a in answers}
-    return render(
-        request,
-        "assessment/review.html",
-        {
-            "return": return_record,
-            "summaries": summaries,
-            "answers": by_answer,
-            "fields": form.rows() if can_decide else {},
-            "form": form,
-            "levels": levels,
-            "can_decide": can_decide,
-            "changes": selectors.submission_changes(return_record=return_record),
         },
     )
 
@@ -148,52 +102,3 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         "assessment/notifications.html",
         {"notifications": notifications, "unread": set(unread)},
     )
-
-
-def _decided_meanwhile(
-    request: AuthenticatedHttpRequest, return_record: Return
-) -> HttpResponse:
-    """A decision posted on a return no longer waiting for one. The page says
-    which status it was opened at: a page opened before a colleague decided
-    gets an explanation, anything else is refused."""
-    if request.POST.get("seen_status") in DECIDABLE:
-        messages.error(
-            request,
-            "Someone else changed this return while you were reviewing it: it is "
-            f"now {return_record.get_status_display().lower()}. Nothing you "
-            "entered was saved.",
-        )
-        return redirect("assessment:review", pk=return_record.pk)
-    raise PermissionDenied(
-        f"This return is {return_record.get_status_display().lower()}: "
-        "there is nothing to decide."
-    )
-
-
-def _decide(
-    request: AuthenticatedHttpRequest, return_record: Return, form: ReviewForm
-) -> HttpResponse:
-    """Record the agreed scores and the decision; tell the officer how it went."""
-    decision = form.cleaned_data["decision"]
-    try:
-        services.return_review(
-            return_record=return_record,
-            user=request.user,
-            agreed=form.agreed(),
-            overall_comment=form.cleaned_data["overall_comment"].strip(),
-            decision=decision,
-            # Reasons belong to a return for revision, not to an acceptance.
-            reasons=form.cleaned_data["reasons"]
-            if decision == ReturnStatus.RETURNED
-            else "",
-        )
-    except workflow.TransitionLost as lost:
-        messages.error(request, str(lost))
-        return redirect("assessment:review", pk=return_record.pk)
-    verb = "accepted" if return_record.status == ReturnStatus.ACCEPTED else "returned"
-    messages.success(
-        request,
-        f"The self-assessment of {return_record.partnership.name} was {verb}. "
-        "Its managers have been told.",
-    )
-    return redirect("assessment:queue")

@@ -243,10 +243,14 @@ def test_a_submitted_return_is_read_by_all_who_see_it(client_as, returns, name, 
 
 def test_the_officer_reviews_a_submitted_return_not_a_draft(client_as, returns):
     client = client_as("officer_a")
-    review = client.get(f"/returns/{returns.submitted.pk}/review/")
+    assert client.get(f"/returns/{returns.submitted.pk}/review/").status_code == 200
+    # The evidence is read on each dimension's moderation page.
+    review = client.get(f"/returns/{returns.submitted.pk}/review/D1/")
     assert review.status_code == 200
     assert SHARED_EVIDENCE in review.content.decode()
-    assert client.get(f"/returns/{returns.draft.pk}/review/").status_code == 403
+    for page in ("", "D1/", "check/"):
+        draft = client.get(f"/returns/{returns.draft.pk}/review/{page}")
+        assert draft.status_code == 403, page
 
 
 # The regional view and its downloads.

@@ -3,8 +3,9 @@ console on every page (see conftest.py):
 
 1. a manager signs in, starts the self-assessment, trips over the GOV.UK error
    summary, fills in every dimension, checks the answers and submits;
-2. the LLSC officer returns it with comments, the manager reads them, revises
-   and resubmits, the officer accepts;
+2. the LLSC officer moderates two dimensions in two sittings and returns it
+   with comments, the manager reads them, revises and resubmits, the officer
+   accepts;
 3. the manager builds the development plan from the suggestions and opens its
    PDF; the GO officer opens the regional view and downloads the regional PDF
    and the Excel scores.
@@ -167,12 +168,45 @@ def test_officer_returns_the_self_assessment_and_accepts_it_revised(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Review the self-assessment"
     )
+    # First sitting: D1, saved to come back to later.
+    officer.follow(page.get_by_role("link", name=re.compile(r"^D1 ")))
+    page.locator(f'label[for="id_agreed-{ids["D1.4"]}_1"]').click()
+    page.locator(f"#id_comment-{ids['D1.4']}").fill("Advanced needs evidence.")
     page.locator(f"#id_comment-{ids['D1.1']}").fill(
         "Give the dates of the meetings for D1.1."
+    )
+    officer.follow(page.get_by_role("button", name="Save and come back later"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "The agreed scores for D1"
+    )
+    expect(page.locator("#moderation-D1-status")).to_have_text("Moderated")
+    expect(page.locator("#moderation-D2-status")).to_have_text("Not started")
+    officer.shot("moderation-first-sitting")
+    officer.goto("/")
+
+    # Second sitting: what was saved is there; D2, then on to the decision.
+    officer.follow(officer.page.get_by_role("link", name="Reviews", exact=True))
+    page = officer.follow(officer.page.get_by_role("link", name="Alpha Learning"))
+    officer.follow(page.get_by_role("link", name=re.compile(r"^D1 ")))
+    expect(page.locator(f"#id_agreed-{ids['D1.4']}_1")).to_be_checked()
+    expect(page.locator(f"#id_comment-{ids['D1.1']}")).to_have_value(
+        "Give the dates of the meetings for D1.1."
+    )
+    expect(page.locator("#indicator-D1\\.4")).to_contain_text("Gap (agreed − self): -2")
+    officer.follow(page.get_by_role("link", name="Back to the review"))
+    officer.follow(page.get_by_role("link", name=re.compile(r"^D2 ")))
+    page.locator(f'label[for="id_agreed-{ids["D2.1"]}_2"]').click()
+    officer.follow(page.get_by_role("button", name="Save and continue"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("D3")
+    officer.follow(page.get_by_role("link", name="Back to the review"))
+    officer.follow(page.get_by_role("link", name="Check the agreed scores and decide"))
+    expect(page.locator(".govuk-warning-text")).to_contain_text(
+        "2 dimensions not moderated yet"
     )
     page.get_by_label("Overall comment").fill("A fair account, short of dates.")
     page.get_by_label("Return it to the partnership for revision").check()
     page.get_by_label("Reasons for returning it").fill("D1.1 needs dates.")
+    officer.shot("moderation-check")
     officer.follow(page.get_by_role("button", name="Confirm the decision"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "The self-assessment of Alpha Learning was returned"
@@ -209,12 +243,17 @@ def test_officer_returns_the_self_assessment_and_accepts_it_revised(
     officer.follow(officer.page.get_by_role("link", name="Reviews", exact=True))
     page = officer.follow(officer.page.get_by_role("link", name="Alpha Learning"))
     expect(page.get_by_text("This return was resubmitted.")).to_be_visible()
+    expect(page.locator("#moderation-D1-status")).to_contain_text("Not started")
+    officer.follow(page.get_by_role("link", name=re.compile(r"^D1 ")))
     expect(page.locator("#indicator-D1\\.1")).to_contain_text("Changed")
     expect(page.locator("#indicator-D1\\.2")).not_to_contain_text("Changed")
     # The agreed score is still the one of the first review (1): agree the
     # revised score.
     expect(page.locator(f"#id_agreed-{ids['D1.1']}_0")).to_be_checked()
     page.locator(f'label[for="id_agreed-{ids["D1.1"]}_1"]').click()
+    officer.follow(page.get_by_role("button", name="Save and continue"))
+    officer.follow(page.get_by_role("link", name="Back to the review"))
+    officer.follow(page.get_by_role("link", name="Check the agreed scores and decide"))
     page.get_by_label("Accept the self-assessment with the agreed scores").check()
     officer.follow(page.get_by_role("button", name="Confirm the decision"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
@@ -226,6 +265,9 @@ def test_officer_returns_the_self_assessment_and_accepts_it_revised(
     assert submitted.status == "accepted"
     d11 = Answer.objects.get(pk=ids["D1.1"])
     assert (d11.score, d11.agreed_score) == (2, 2)
+    d14 = Answer.objects.get(pk=ids["D1.4"])
+    assert (d14.agreed_score, d14.officer_comment) == (2, "Advanced needs evidence.")
+    assert Answer.objects.get(pk=ids["D2.1"]).agreed_score == 3
 
 
 # Journey 3 ---------------------------------------------------------------

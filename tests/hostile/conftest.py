@@ -38,7 +38,12 @@ from indicators.models import Dimension, Framework, Indicator, Period
 from plans.models import DevelopmentPlan, PlanAction, Priority, Target
 from tests.assessment.helpers import answers_of, dimension_url, form_data
 from tests.plans.helpers import action_data, target_data
-from tests.review.helpers import review_data, review_url
+from tests.review.helpers import (
+    check_url,
+    moderation_data,
+    moderation_url,
+    review_data,
+)
 
 
 def script(tag: str) -> str:
@@ -249,7 +254,7 @@ def _build(client_as, cast, partnership, llsc, member, lsp_link) -> Hostile:
     return_record.refresh_from_db()
     _ok(
         officer.post(
-            review_url(return_record),
+            check_url(return_record),
             review_data(return_record, decision="returned", reasons=TEXT["reasons"]),
         )
     )
@@ -258,12 +263,18 @@ def _build(client_as, cast, partnership, llsc, member, lsp_link) -> Hostile:
     return_record.refresh_from_db()
     _ok(
         officer.post(
-            review_url(return_record),
+            moderation_url(return_record, "D1"),
+            moderation_data(
+                return_record, "D1", comments={"D1.1": TEXT["officer_comment"]}
+            ),
+        )
+    )
+    return_record.refresh_from_db()
+    _ok(
+        officer.post(
+            check_url(return_record),
             review_data(
-                return_record,
-                decision="accepted",
-                comments={"D1.1": TEXT["officer_comment"]},
-                overall=TEXT["overall_comment"],
+                return_record, decision="accepted", overall=TEXT["overall_comment"]
             ),
         )
     )

@@ -159,14 +159,15 @@ SHOWS: dict[str, list[str]] = {
         "planned_action",
     ],
     "review queue": ["name"],
-    "review": [
+    "review": ["name", "dimension"],
+    "moderation": [
         "statement",
         "evidence",
         "barriers",
         "planned_action",
         "officer_comment",
-        "overall_comment",
     ],
+    "moderation check": ["officer_comment", "overall_comment"],
     "plan": [
         "name",
         "barriers",
@@ -300,13 +301,25 @@ def test_dimension_page_and_its_conflict(hostile, client_as):
 def test_review_pages(hostile, client_as):
     pk = hostile.return_record.pk
     client = client_as("officer_a")
+    review = f"/returns/{pk}/review/"
     check_pages(
         client,
-        {"/reviews/": SHOWS["review queue"], f"/returns/{pk}/review/": SHOWS["review"]},
+        {
+            "/reviews/": SHOWS["review queue"],
+            review: SHOWS["review"],
+            f"{review}D1/": SHOWS["moderation"],
+            f"{review}check/": SHOWS["moderation check"],
+        },
     )
     # Opened for a decision: the comments are in the form's text areas.
     Return.objects.filter(pk=pk).update(status="in_review")
-    check_pages(client, {f"/returns/{pk}/review/": ["officer_comment", "evidence"]})
+    check_pages(
+        client,
+        {
+            f"{review}D1/": ["officer_comment", "evidence"],
+            f"{review}check/": ["officer_comment"],
+        },
+    )
 
 
 def test_plan_pages(hostile, client_as):
@@ -675,8 +688,9 @@ def test_emails_are_plain_text(hostile, cast):
     manager = by_recipient[cast["manager_a"].email]
     # The return submitted twice; the plan submitted for approval.
     assert len(officer) == 3
-    # The return returned, then accepted; the plan approved.
-    assert len(manager) == 3
+    # The return returned, then taken into review (the officer saved agreed
+    # scores) and accepted; the plan approved.
+    assert len(manager) == 4
     assert_plain_emails(mail.outbox)
     # Plain text: what was typed, as typed.
     assert all(TEXT["name"] in message.body for message in mail.outbox)
@@ -846,7 +860,9 @@ def test_long_text_is_shown_isolated(hostile, client_as):
     of their own direction (dir="auto"): an override typed into one cannot
     reorder the text after it."""
     record = hostile.return_record
-    page = client_as("officer_a").get(f"/returns/{record.pk}/review/").content.decode()
+    page = (
+        client_as("officer_a").get(f"/returns/{record.pk}/review/D1/").content.decode()
+    )
     for label in ("Evidence", "Barriers", "Planned action"):
         assert re.search(
             rf'<dt class="govuk-summary-list__key">{label}</dt>'

@@ -55,7 +55,7 @@ from tests.plans.helpers import (
     fill_answers,
     target_data,
 )
-from tests.review.helpers import review_data
+from tests.review.helpers import moderation_data, review_data
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a long new passphrase 2003"
@@ -576,9 +576,18 @@ ENDPOINTS = [
     ),
     # Review and rating.
     Endpoint(
-        "assessment:review",
+        "assessment:review_dimension",
         "officer_elsewhere",
-        lambda w: f"/returns/{w.return_b.pk}/review/",
+        lambda w: f"/returns/{w.return_b.pk}/review/D1/",
+        lambda w: moderation_data(
+            w.return_b, "D1", comments={"D1.1": "Agreed"}, action="continue"
+        ),
+        examples=20,
+    ),
+    Endpoint(
+        "assessment:review_check",
+        "officer_elsewhere",
+        lambda w: f"/returns/{w.return_b.pk}/review/check/",
         lambda w: review_data(w.return_b, decision="returned", reasons="Scores"),
         examples=20,
     ),
@@ -845,6 +854,7 @@ NOT_FORMS = {
     "indicators:detail",
     "indicators:export",
     "assessment:tasks",
+    "assessment:review",
     "assessment:submitted",
     "assessment:history",
     "assessment:attachment",
@@ -1012,6 +1022,7 @@ DIGITS = st.integers(min_value=0, max_value=10**40).map(str)
 
 PATHS: list[tuple[str, str, Callable[[World, str], str]]] = [
     ("manager_a", "post", lambda w, x: f"/returns/{w.return_a.pk}/dimensions/{x}/"),
+    ("officer_elsewhere", "post", lambda w, x: f"/returns/{w.return_b.pk}/review/{x}/"),
     ("go_a", "post", lambda w, x: f"{_a(w)}/ratings/{x}/"),
     ("manager_b", "post", lambda w, x: f"{_plan(w)}/{x}/{w.action.pk}/remove/"),
     ("anonymous", "get", lambda w, x: f"/accounts/reset/{x}/{x}-{x}/"),

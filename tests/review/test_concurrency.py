@@ -1,5 +1,7 @@
 """Two LLSC officers of the same local LSC decide on the same return.
 
+(Two officers saving the same dimension's agreed scores: test_moderation.)
+
 The race is simulated by reading the return twice before either decides: both
 instances say "submitted". The workflow moves the status with
 ``UPDATE ... WHERE status = <the status read>``, so only the first finds it;
@@ -24,7 +26,7 @@ from django.contrib.messages import get_messages
 from django.db import connection, connections
 from django.test import Client
 
-from assessment import services
+from assessment import moderation, services
 from assessment.models import Answer, Return, Transition
 from assessment.services import AgreedScore, return_review
 from assessment.workflow import TransitionLost
@@ -33,6 +35,10 @@ from .helpers import (
     AGREED_SCORES,
     SELF_SCORES,
     answers_by_code,
+    check_url,
+    decide,
+    moderation_data,
+    moderation_url,
     review_data,
     review_url,
     signed_in,
@@ -152,29 +158,26 @@ def test_race_over_http_between_load_and_decision(
     """The second officer's request has read the return (still submitted) when
     the first officer's decision commits."""
     second = signed_in(officer_a2)
-    real = services.return_review
+    real = moderation.review_decide
 
     def first_officer_decides_meanwhile(**kwargs):
         meanwhile = Return.objects.get(pk=submitted_a.pk)
-        real(
+        services.return_review(
             return_record=meanwhile,
             user=officer_a,
             agreed=agreed(meanwhile, AGREED_SCORES, "First on"),
             overall_comment="The first officer's comment",
             decision="accepted",
         )
-        monkeypatch.setattr(services, "return_review", real)
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "return_review", first_officer_decides_meanwhile)
+    monkeypatch.setattr(moderation, "review_decide", first_officer_decides_meanwhile)
     response = second.post(
-        review_url(submitted_a),
+        check_url(submitted_a),
         review_data(
             submitted_a,
             decision="returned",
             reasons="Second officer's reasons",
-            agreed=dict.fromkeys(SELF_SCORES, 1),
-            comments=dict.fromkeys(SELF_SCORES, "Second"),
             overall="The second officer's comment",
         ),
     )
@@ -200,29 +203,31 @@ def test_race_over_http_between_load_and_decision(
 
 def test_second_officer_who_opened_the_page_earlier(submitted_a, officer_a, officer_a2):
     first, second = signed_in(officer_a), signed_in(officer_a2)
-    opened = second.get(review_url(submitted_a))
+    opened = second.get(check_url(submitted_a))
     assert "Confirm the decision" in text(opened)
-    stale_form = review_data(
+    stale_form = review_data(submitted_a, overall="The second officer's comment")
+    stale_scores = moderation_data(
         submitted_a,
+        "D2",
         agreed=dict.fromkeys(SELF_SCORES, 1),
         comments=dict.fromkeys(SELF_SCORES, "Second"),
-        overall="The second officer's comment",
     )
 
-    accepted = first.post(
-        review_url(submitted_a),
-        review_data(submitted_a, agreed=AGREED_SCORES, overall="First"),
-    )
+    accepted = decide(first, submitted_a, agreed=AGREED_SCORES, overall="First")
     assert accepted.status_code == 302
     before = stored_review(submitted_a)
 
-    response = second.post(review_url(submitted_a), stale_form)
-    assert stored_review(submitted_a) == before
-    assert Transition.objects.exclude(to_status="submitted").count() == 1
-    assert response.status_code == 302
-    assert response["Location"] == review_url(submitted_a)
-    page = second.get(response["Location"])
-    assert "Someone else changed this return" in text(page)
+    for url, data in (
+        (check_url(submitted_a), stale_form),
+        (moderation_url(submitted_a, "D2"), stale_scores),
+    ):
+        response = second.post(url, data)
+        assert stored_review(submitted_a) == before
+        assert Transition.objects.exclude(to_status="submitted").count() == 2
+        assert response.status_code == 302
+        assert response["Location"] == review_url(submitted_a)
+        page = second.get(response["Location"])
+        assert "Someone else changed this return" in text(page)
 
 
 @contextmanager
@@ -261,18 +266,12 @@ def test_two_officers_deciding_at_the_same_moment(
     page on either database."""
     decisions = {
         "officer_a": review_data(
-            submitted_a,
-            decision="accepted",
-            agreed=AGREED_SCORES,
-            comments=dict.fromkeys(SELF_SCORES, "First"),
-            overall="officer_a's comment",
+            submitted_a, decision="accepted", overall="officer_a's comment"
         ),
         "officer_a2": review_data(
             submitted_a,
             decision="returned",
             reasons="officer_a2's reasons",
-            agreed=dict.fromkeys(SELF_SCORES, 1),
-            comments=dict.fromkeys(SELF_SCORES, "Second"),
             overall="officer_a2's comment",
         ),
     }
@@ -283,20 +282,20 @@ def test_two_officers_deciding_at_the_same_moment(
             officer, backend="partnerships.backends.PasswordBackend"
         )
     together = threading.Barrier(2, timeout=10)
-    real = services.return_review
+    real = moderation.review_decide
 
     def decide_together(**kwargs):
         together.wait()
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "return_review", decide_together)
+    monkeypatch.setattr(moderation, "review_decide", decide_together)
     responses = {}
 
     def post(username: str, use_own_connection: Callable[[], None]) -> None:
         use_own_connection()
         try:
             responses[username] = clients[username].post(
-                review_url(submitted_a), decisions[username]
+                check_url(submitted_a), decisions[username]
             )
         finally:
             connections.close_all()
@@ -324,9 +323,8 @@ def test_two_officers_deciding_at_the_same_moment(
     assert decision == decisions[winner]["decision"]
     stored_status, comment, answers = stored_review(submitted_a)
     assert (stored_status, comment) == (decision, f"{winner}'s comment")
-    assert {comment for _, comment in answers.values()} == {
-        "First" if winner == "officer_a" else "Second"
-    }
+    # Nothing was moderated: every indicator is agreed at its self score.
+    assert answers == {code: (score, "") for code, score in SELF_SCORES.items()}
     assert responses[winner]["Location"] == "/reviews/"
     assert responses[loser]["Location"] == review_url(submitted_a)
     now = "accepted" if decision == "accepted" else "returned for revision"

@@ -31,7 +31,13 @@ from assessment.notifications import (
 from plans import services as plan_services
 from plans.models import DevelopmentPlan
 
-from .helpers import SELF_SCORES, fill_answers, review_data, review_url, signed_in
+from .helpers import (
+    SELF_SCORES,
+    check_url,
+    fill_answers,
+    review_data,
+    signed_in,
+)
 
 MIDDLEWARE = "assessment.notifications.SiteAddressMiddleware"
 
@@ -154,7 +160,7 @@ def test_every_decision_answers_its_page_with_the_mail_server_down(
 
     with django_capture_on_commit_callbacks(execute=True):
         returned = officer.post(
-            review_url(submitted_a),
+            check_url(submitted_a),
             review_data(submitted_a, decision="returned", reasons="More on D2."),
         )
     assert returned.status_code == 302
@@ -166,7 +172,7 @@ def test_every_decision_answers_its_page_with_the_mail_server_down(
 
     record = Return.objects.get(pk=submitted_a.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        accepted = officer.post(review_url(record), review_data(record))
+        accepted = officer.post(check_url(record), review_data(record))
     assert accepted.status_code == 302
     assert Return.objects.get(pk=submitted_a.pk).status == "accepted"
 

@@ -13,7 +13,15 @@ from assessment.workflow import TransitionLost
 from partnerships.models import Role
 from tests.factories import LLSCRelationshipFactory, LocalLSCFactory, ProfileFactory
 
-from .helpers import SELF_SCORES, fill_answers, review_data, review_url, signed_in, text
+from .helpers import (
+    SELF_SCORES,
+    check_url,
+    fill_answers,
+    review_data,
+    review_url,
+    signed_in,
+    text,
+)
 
 
 def officer(username: str, llsc, **user) -> object:
@@ -155,7 +163,7 @@ def test_decision_tells_the_managers(
     client = signed_in(officer_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            review_url(submitted_a),
+            check_url(submitted_a),
             review_data(submitted_a, decision=decision, reasons=reasons),
         )
     assert response.status_code == 302

@@ -1,9 +1,11 @@
 """The LLSC officer's pages: the queue of returns to review and the review
-page, with the decision, the moderation gap and what a resubmission changed."""
+pages (the task list, a page per dimension, the check page with the
+decision), the moderation gap and what a resubmission changed."""
 
 from __future__ import annotations
 
 import datetime
+import html as html_lib
 import re
 
 import pytest
@@ -26,7 +28,12 @@ from .helpers import (
     SELF_SCORES,
     answers_by_code,
     by_dimension,
+    check_url,
+    decide,
     hand_gap,
+    moderate,
+    moderation_data,
+    moderation_url,
     review_data,
     review_url,
     signed_in,
@@ -252,10 +259,14 @@ def test_review_page_access(client_as, submitted_a, name, status):
     ],
 )
 def test_others_cannot_post_a_decision(client_as, submitted_a, name, status):
-    response = client_as(name).post(
-        review_url(submitted_a), review_data(submitted_a, agreed=AGREED_SCORES)
+    client = client_as(name)
+    saved = client.post(
+        moderation_url(submitted_a, "D1"),
+        moderation_data(submitted_a, "D1", agreed=AGREED_SCORES),
     )
-    assert response.status_code == status
+    assert saved.status_code == status
+    decided = client.post(check_url(submitted_a), review_data(submitted_a))
+    assert decided.status_code == status
     assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
     assert not Answer.objects.filter(agreed_score__isnull=False).exists()
     assert list(Transition.objects.values_list("to_status", flat=True)) == ["submitted"]
@@ -274,7 +285,11 @@ def checked_agreed(html: str, answer_pk: int) -> list[str]:
 
 
 def test_agreed_scores_default_to_the_self_scores(client_as, submitted_a):
-    html = client_as("officer_a").get(review_url(submitted_a)).content.decode()
+    client = client_as("officer_a")
+    html = "".join(
+        client.get(moderation_url(submitted_a, d)).content.decode()
+        for d in ("D1", "D2", "D3", "D4")
+    )
     answers = answers_by_code(submitted_a)
     assert len(answers) == 28
     for code, item in answers.items():
@@ -286,7 +301,9 @@ def test_agreed_scores_default_to_the_self_scores(client_as, submitted_a):
 def test_scores_are_named_as_the_manager_saw_them(client_as, submitted_a):
     """The self score and each agreed-score radio carry the level's name, as
     the manager's scoring radios do."""
-    html = client_as("officer_a").get(review_url(submitted_a)).content.decode()
+    html = (
+        client_as("officer_a").get(moderation_url(submitted_a, "D1")).content.decode()
+    )
     d1_1 = answers_by_code(submitted_a)["D1.1"]
     names = ["Early development", "Developing", "Significant progress", "Advanced"]
     level = names[SELF_SCORES["D1.1"] - 1]
@@ -307,13 +324,13 @@ def test_scores_are_named_as_the_manager_saw_them(client_as, submitted_a):
 
 
 def test_accept(client_as, submitted_a, officer_a):
-    data = review_data(
+    response = decide(
+        client_as("officer_a"),
         submitted_a,
         agreed=AGREED_SCORES,
         comments={"D1.4": "No evidence of an advanced stage.", "D4.7": "Agreed."},
         overall="A candid self-assessment; D1 was moderated down.",
     )
-    response = client_as("officer_a").post(review_url(submitted_a), data)
     assert response.status_code == 302
     assert response["Location"] == QUEUE
 
@@ -330,12 +347,14 @@ def test_accept(client_as, submitted_a, officer_a):
     fresh = Return.objects.get(pk=submitted_a.pk)
     assert fresh.status == "accepted"
     assert fresh.review_comment == "A candid self-assessment; D1 was moderated down."
-    decision = Transition.objects.exclude(to_status="submitted").get()
-    assert (decision.from_status, decision.to_status, decision.by) == (
-        "submitted",
-        "accepted",
-        officer_a,
+    # Saving the first dimension took the return into review.
+    steps = Transition.objects.order_by("pk").values_list(
+        "from_status", "to_status", "by"
     )
+    assert list(steps)[1:] == [
+        ("submitted", "in_review", officer_a.pk),
+        ("in_review", "accepted", officer_a.pk),
+    ]
     follow = client_as("officer_a").get(QUEUE)
     assert "The self-assessment of Alpha Learning was accepted." in text(follow)
 
@@ -347,7 +366,7 @@ def test_accept_from_in_review(client_as, submitted_a):
     assert Return.objects.get(pk=submitted_a.pk).status == "in_review"
     page = client.get(review_url(submitted_a))
     assert "Mark as in review by me" not in text(page)
-    client.post(review_url(submitted_a), review_data(submitted_a))
+    client.post(check_url(submitted_a), review_data(submitted_a))
     assert Return.objects.get(pk=submitted_a.pk).status == "accepted"
     assert list(
         Transition.objects.order_by("pk").values_list("from_status", "to_status")
@@ -369,11 +388,9 @@ def test_return_without_reasons_is_refused(client_as, submitted_a, reasons):
         submitted_a,
         decision="returned",
         reasons=reasons,
-        agreed=AGREED_SCORES,
-        comments={"D1.1": "Typed before forgetting the reasons"},
-        overall="Overall",
+        overall="Typed before forgetting the reasons",
     )
-    response = client_as("officer_a").post(review_url(submitted_a), data)
+    response = client_as("officer_a").post(check_url(submitted_a), data)
     assert response.status_code == 200
     assert "There is a problem" in text(response)
     assert "Give the reasons for returning the self-assessment" in text(response)
@@ -386,25 +403,24 @@ def test_return_without_reasons_is_refused(client_as, submitted_a, reasons):
     assert list(Transition.objects.values_list("to_status", flat=True)) == ["submitted"]
     # What the officer typed is kept on the page.
     html = response.content.decode()
-    d1_1 = answers_by_code(submitted_a)["D1.1"]
-    assert checked_agreed(html, d1_1.pk) == [str(AGREED_SCORES["D1.1"])]
+    assert 'name="decision" type="radio" value="returned" checked' in html
     assert "Typed before forgetting the reasons" in html
 
 
 def test_decision_is_required(client_as, submitted_a):
     data = review_data(submitted_a)
     del data["decision"]
-    response = client_as("officer_a").post(review_url(submitted_a), data)
+    response = client_as("officer_a").post(check_url(submitted_a), data)
     assert response.status_code == 200
     assert "Select whether to accept or return the self-assessment" in text(response)
     assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
 
 
 def test_agreed_score_off_the_scale_is_refused(client_as, submitted_a):
-    data = review_data(submitted_a)
+    data = moderation_data(submitted_a, "D2")
     d2_1 = answers_by_code(submitted_a)["D2.1"]
     data[f"agreed-{d2_1.pk}"] = 9
-    response = client_as("officer_a").post(review_url(submitted_a), data)
+    response = client_as("officer_a").post(moderation_url(submitted_a, "D2"), data)
     assert response.status_code == 200
     assert "Select the agreed score for D2.1 from the scale" in text(response)
     assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
@@ -416,7 +432,7 @@ REASONS = "D2 needs evidence from the regeneration areas.\nPlease revise D1.1."
 
 def return_it(client, return_record) -> None:
     response = client.post(
-        review_url(return_record),
+        check_url(return_record),
         review_data(return_record, decision="returned", reasons=REASONS),
     )
     assert response.status_code == 302
@@ -486,9 +502,15 @@ def test_moderation_gap_on_review_page_and_profile(
     rows = table(before, "Mean self and agreed scores and the moderation gap")
     assert gap_columns(rows) == [(d, s, "–", "–") for d, s, _, _ in GAPS]
 
-    officer.post(
-        review_url(submitted_a), review_data(submitted_a, agreed=AGREED_SCORES)
-    )
+    # Saved without deciding, the agreed scores and gaps are shown already.
+    moderate(officer, submitted_a, agreed=AGREED_SCORES)
+    saved = officer.get(review_url(submitted_a))
+    rows = table(saved, "Mean self and agreed scores and the moderation gap")
+    assert gap_columns(rows) == GAPS
+    assert Return.objects.get(pk=submitted_a.pk).status == "in_review"
+
+    submitted_a.refresh_from_db()
+    officer.post(check_url(submitted_a), review_data(submitted_a))
     assert Return.objects.get(pk=submitted_a.pk).status == "accepted"
 
     after = officer.get(review_url(submitted_a))
@@ -532,19 +554,30 @@ def test_gap_is_not_rounded_twice(submitted_a):
 
 
 def indicator_headings(html: str) -> dict[str, bool]:
-    """Each indicator's heading on the review page: whether marked Changed."""
+    """Each indicator's heading on the moderation pages: whether marked Changed."""
     return {
         code: "Changed" in rest
         for code, rest in re.findall(
-            r'<h3 class="govuk-heading-m">(D\d\.\d) (.*?)</h3>', html
+            r'<h2 class="govuk-heading-m">(D\d\.\d)(.*?)</h2>', html
         )
     }
+
+
+def dimension_pages(client, return_record) -> str:
+    return "".join(
+        client.get(moderation_url(return_record, d)).content.decode()
+        for d in ("D1", "D2", "D3", "D4")
+    )
+
+
+def text_of(html: str) -> str:
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 def test_resubmission_marks_what_changed(submitted_a, officer_a, manager_a):
     officer = signed_in(officer_a)
     first = officer.get(review_url(submitted_a))
-    assert not any(indicator_headings(first.content.decode()).values())
+    assert not any(indicator_headings(dimension_pages(officer, submitted_a)).values())
     assert "This return was resubmitted" not in text(first)
     return_it(officer, submitted_a)
 
@@ -565,14 +598,24 @@ def test_resubmission_marks_what_changed(submitted_a, officer_a, manager_a):
     assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
 
     page = officer.get(review_url(submitted_a))
-    html = page.content.decode()
+    assert "This return was resubmitted" in text(page)
+    tasks = re.findall(
+        r'href="[^"]*/review/(D\d)/".*?</li>', page.content.decode(), re.S
+    )
+    assert tasks == ["D1", "D2", "D3", "D4"]
+    marked = re.findall(
+        r'/review/(D\d)/"[^>]*>[^<]*</a>\s*<div[^>]*>[^<]*</div>\s*<strong[^>]*>Changed',
+        page.content.decode(),
+    )
+    assert marked == ["D1", "D2"]
+    html = dimension_pages(officer, submitted_a)
     headings = indicator_headings(html)
     assert len(headings) == 28
     assert {code for code, changed in headings.items() if changed} == {"D1.1", "D2.3"}
-    assert "This return was resubmitted" in text(page)
-    body = text(page)
+    body = " ".join(text_of(html).split())
     assert "Changed since the previous submission Score : 1 → 4" in body
-    assert "Evidence : was “Evidence for D2.3”" in body
+    # The previous text in full, folded away.
+    assert "Evidence: what it said before Evidence for D2.3" in body
     assert body.count("Changed since the previous submission") == 2
 
 
@@ -581,8 +624,9 @@ def test_resubmission_unchanged_marks_nothing(submitted_a, officer_a, manager_a)
     return_it(officer, submitted_a)
     signed_in(manager_a).post(f"/returns/{submitted_a.pk}/check/")
     assert Return.objects.get(pk=submitted_a.pk).status == "submitted"
-    html = officer.get(review_url(submitted_a)).content.decode()
+    html = dimension_pages(officer, submitted_a)
     assert not any(indicator_headings(html).values())
+    assert "Changed" not in text(officer.get(review_url(submitted_a)))
 
 
 # After the decision -------------------------------------------------------------
@@ -590,10 +634,7 @@ def test_resubmission_unchanged_marks_nothing(submitted_a, officer_a, manager_a)
 
 def test_post_to_an_accepted_return_is_refused(client_as, submitted_a):
     officer = client_as("officer_a")
-    officer.post(
-        review_url(submitted_a),
-        review_data(submitted_a, agreed=AGREED_SCORES, overall="First decision"),
-    )
+    decide(officer, submitted_a, agreed=AGREED_SCORES, overall="First decision")
     before = list(
         Answer.objects.order_by("pk").values_list("agreed_score", "officer_comment")
     )
@@ -603,16 +644,20 @@ def test_post_to_an_accepted_return_is_refused(client_as, submitted_a):
 
     for decision, reasons in (("accepted", ""), ("returned", "Second thoughts")):
         response = officer.post(
-            review_url(submitted_a),
+            check_url(submitted_a),
             review_data(
                 submitted_a,
                 decision=decision,
                 reasons=reasons,
-                agreed=dict.fromkeys(SELF_SCORES, 1),
                 overall="Changed my mind",
             ),
         )
         assert response.status_code == 403
+    saved = officer.post(
+        moderation_url(submitted_a, "D1"),
+        moderation_data(submitted_a, "D1", agreed=dict.fromkeys(SELF_SCORES, 1)),
+    )
+    assert saved.status_code == 403
     after = list(
         Answer.objects.order_by("pk").values_list("agreed_score", "officer_comment")
     )
@@ -621,16 +666,20 @@ def test_post_to_an_accepted_return_is_refused(client_as, submitted_a):
     assert (fresh.status, fresh.review_comment) == ("accepted", "First decision")
     assert Transition.objects.count() == steps
 
-    # The page still reads, without a form, showing what was agreed.
-    page = officer.get(review_url(submitted_a))
+    # The pages still read, without a form, showing what was agreed.
+    page = officer.get(check_url(submitted_a))
     assert page.status_code == 200
     assert "Confirm the decision" not in text(page)
-    assert 'name="agreed-' not in page.content.decode()
     assert "First decision" in text(page)
+    assert "Decided" in text(officer.get(review_url(submitted_a)))
+    dimension = officer.get(moderation_url(submitted_a, "D1"))
+    assert 'name="agreed-' not in dimension.content.decode()
+    assert "Save and continue" not in text(dimension)
+    assert "Agreed score 2 – Developing" in text(dimension)
 
 
 def test_accepted_return_is_read_only_for_managers(client_as, submitted_a):
-    client_as("officer_a").post(review_url(submitted_a), review_data(submitted_a))
+    client_as("officer_a").post(check_url(submitted_a), review_data(submitted_a))
     manager = client_as("manager_a")
     response = manager.post(
         dimension_url(submitted_a, "D1"),
@@ -644,6 +693,6 @@ def test_accepted_return_is_read_only_for_managers(client_as, submitted_a):
 
 
 def test_a_second_officer_sees_the_page(submitted_a, officer_a2):
-    response = signed_in(officer_a2).get(review_url(submitted_a))
-    assert response.status_code == 200
-    assert "Confirm the decision" in text(response)
+    client = signed_in(officer_a2)
+    assert client.get(review_url(submitted_a)).status_code == 200
+    assert "Confirm the decision" in text(client.get(check_url(submitted_a)))

@@ -283,6 +283,14 @@ TABLE: dict[str, Entry] = {
         _submitted, get=on_object(SEES_A, OK), post=NOT_THIS_METHOD
     ),
     "assessment:review": Entry(
+        _submitted, get=on_object(REVIEWS_A, OK), post=NOT_THIS_METHOD
+    ),
+    "assessment:review_dimension": Entry(
+        lambda world: {"pk": world.submitted_return.pk, "code": "D1"},
+        get=on_object(REVIEWS_A, OK),
+        post=on_object(REVIEWS_A, OK),
+    ),
+    "assessment:review_check": Entry(
         _submitted, get=on_object(REVIEWS_A, OK), post=on_object(REVIEWS_A, OK)
     ),
     "assessment:review_start": Entry(
