@@ -313,3 +313,35 @@ def test_the_task_list_of_a_returned_return_reads_the_same(
         response = client.get(f"/returns/{returned.pk}/")
     assert response.status_code == 200
     assert text_of(response).count("commented on") == min(comments, 4)
+
+
+@pytest.mark.parametrize("comments", [1, 28])
+def test_check_answers_of_a_returned_return_reads_the_same(
+    client_as, returned, django_assert_num_queries, comments
+):
+    answers = Answer.objects.filter(return_record=returned).order_by("pk")
+    Answer.objects.filter(pk__in=answers.values("pk")[:comments]).update(
+        officer_comment="See me."
+    )
+    client = client_as("manager_a")
+    # 1-9. as for a draft (see test_queries.py)
+    # 10. the step that returned it, with who took it
+    with django_assert_num_queries(10):
+        response = client.get(f"/returns/{returned.pk}/check/")
+    assert text_of(response).count("LLSC officer's comment") == comments
+
+
+def test_the_submitted_page_reads_a_fixed_number_of_queries(
+    client_as, accepted, django_assert_num_queries
+):
+    client = client_as("manager_a")
+    # 1. the session
+    # 2. the user
+    # 3. the user's profile
+    # 4. the return, scoped to the user, with partnership, period and framework
+    # 5. the partnership's local LSCs
+    # 6. the partnership's development plan for the period, if any
+    # 7. whether the user manages the partnership (may start the plan)
+    with django_assert_num_queries(7):
+        response = client.get(f"/returns/{accepted.pk}/submitted/")
+    assert "An officer of West Yorkshire LSC" in text_of(response)
