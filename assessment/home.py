@@ -14,27 +14,29 @@ from partnerships.models import LearningPartnership
 from partnerships.users import AnyUser
 
 from .models import Return
-from .selectors import returns_for_user
+from .selectors import ReturnedNotice, returned_notices, returns_for_user
 
 
 @dataclass
 class ManagedPartnership:
     """Where a manager's partnership stands: its newest return, any older return
-    still to finish, that period's development plan, and the newer periods it
-    can start."""
+    still to finish, that period's development plan, the newer periods it
+    can start, and why any of its returns came back for changes."""
 
     partnership: LearningPartnership
     latest: Return | None = None
     also_open: list[Return] = field(default_factory=list)
     plan: Any = None
     to_start: list[Period] = field(default_factory=list)
+    returned: list[ReturnedNotice] = field(default_factory=list)
 
 
 def managed_partnerships(
     *, partnerships: list[LearningPartnership]
 ) -> list[ManagedPartnership]:
     """For the manager's home page, in three queries whatever the number of
-    partnerships and years."""
+    partnerships and years, and a fourth when a return is returned for
+    revision (who returned it and why)."""
     ids = [p.pk for p in partnerships]
     items = {p.pk: ManagedPartnership(partnership=p) for p in partnerships}
     for return_record in (
@@ -43,6 +45,8 @@ def managed_partnerships(
         .order_by("partnership_id", "-period__starts_on")
     ):
         item = items[return_record.partnership_id]
+        # The partnership is already read: its name shows without a query.
+        return_record.partnership = item.partnership
         if item.latest is None:
             item.latest = return_record
         elif return_record.is_editable:
@@ -70,6 +74,9 @@ def managed_partnerships(
         item.to_start = [
             p for p in open_periods if newest is None or p.starts_on > newest
         ]
+    shown = [r for item in items.values() for r in [item.latest, *item.also_open] if r]
+    for notice in returned_notices(returns=shown):
+        items[notice.return_record.partnership_id].returned.append(notice)
     return list(items.values())
 
 

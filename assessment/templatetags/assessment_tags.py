@@ -20,17 +20,39 @@ STATUS_TAG_COLOURS = {
 }
 
 
+# The status says what the LLSC officer did ("Returned for revision"); its
+# managers read what it asks of them instead.
+MANAGER_LABELS = {ReturnStatus.RETURNED: "Changes needed"}
+
+
 @register.filter
 def status_tag(return_record: Any) -> SafeString:
     """A return's status as a GOV.UK tag; "Not started" when there is none."""
+    return _tag(return_record, {})
+
+
+@register.filter
+def manager_status_tag(return_record: Any) -> SafeString:
+    """A return's status as a GOV.UK tag in the words of the partnership's
+    managers, who act on it: a returned return reads "Changes needed"."""
+    return _tag(return_record, MANAGER_LABELS)
+
+
+def _tag(return_record: Any, labels: dict[ReturnStatus, str]) -> SafeString:
     if return_record is None:
         colour, label = "grey", "Not started"
     else:
         status = ReturnStatus(return_record.status)
-        colour, label = STATUS_TAG_COLOURS[status], status.label
+        colour, label = STATUS_TAG_COLOURS[status], labels.get(status, status.label)
     return format_html(
         '<strong class="govuk-tag govuk-tag--{}">{}</strong>', colour, label
     )
+
+
+@register.filter
+def officer_comments(answers: Any) -> int:
+    """How many of the answers carry a comment of the LLSC officer."""
+    return sum(1 for answer in answers if answer.officer_comment.strip())
 
 
 @register.filter

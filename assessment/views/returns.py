@@ -106,6 +106,7 @@ def return_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             },
         )
     summaries = selectors.return_summary(return_record=return_record)
+    can_edit = _can_edit(request, return_record)
     return render(
         request,
         "assessment/tasks.html",
@@ -113,7 +114,12 @@ def return_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "return": return_record,
             "summaries": summaries,
             "completed": sum(1 for s in summaries if s.status == selectors.COMPLETED),
-            "can_edit": _can_edit(request, return_record),
+            "can_edit": can_edit,
+            # Why it came back, for those who make the changes.
+            "returned": selectors.returned_notices(returns=[return_record])
+            if can_edit
+            else [],
+            "review_is_current": selectors.review_is_current(return_record),
             "plan": return_record.partnership.plans.filter(
                 period_id=return_record.period_id
             ).first(),
@@ -323,6 +329,7 @@ def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("assessment:submitted", pk=return_record.pk)
     levels = selectors.framework_levels(framework=return_record.framework)
+    can_edit = _can_edit(request, return_record)
     return render(
         request,
         "assessment/check.html",
@@ -333,7 +340,11 @@ def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
             "levels": levels,
             "missing": missing,
-            "can_edit": _can_edit(request, return_record),
+            "can_edit": can_edit,
+            "returned": selectors.returned_notices(returns=[return_record])
+            if can_edit
+            else [],
+            "review_is_current": selectors.review_is_current(return_record),
         },
     )
 
@@ -343,7 +354,18 @@ def return_submitted(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return_record = get_return_for_user(request, pk)
     if return_record.is_editable:
         return redirect("assessment:check", pk=return_record.pk)
-    return render(request, "assessment/submitted.html", {"return": return_record})
+    partnership = return_record.partnership
+    return render(
+        request,
+        "assessment/submitted.html",
+        {
+            "return": return_record,
+            # Who reviews it: the partnership's local LSCs, when it has any.
+            "llscs": list(partnership.llscs.all()),
+            "plan": partnership.plans.filter(period_id=return_record.period_id).first(),
+            "can_plan": request.user.has_perm("assessment.add_return", partnership),
+        },
+    )
 
 
 @require_safe
