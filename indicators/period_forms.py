@@ -11,6 +11,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 
 from govuk.forms import GovukDateField, form_layout
 
@@ -170,7 +171,10 @@ class PeriodFrameworkForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: Any = self.fields["framework_use"]
         field.label = f"Which framework will returns for {code} be scored against?"
-        field.help_text = f"{base.name}, version {base.version}, is the one in use now."
+        # Hints are drawn as markup: the framework's name is escaped here.
+        field.help_text = format_html(
+            "{}, version {}, is the one in use now.", base.name, base.version
+        )
         field.choices = [
             Choice(
                 FrameworkUse.SAME.value,

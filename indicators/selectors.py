@@ -85,9 +85,12 @@ def period_base_framework(*, latest: Period | None) -> Framework | None:
 
 def period_opened(*, period: Period) -> Any | None:
     """The history row of the period's creation (who opened it and when), if
-    it was opened since its history has been kept."""
+    someone opened it since its history has been kept (not a framework file
+    or a migration)."""
     return (
-        period.history.filter(history_type="+")  # type: ignore[attr-defined]
+        period.history.filter(  # type: ignore[attr-defined]
+            history_type="+", history_user__isnull=False
+        )
         .select_related("history_user")
         .first()
     )
