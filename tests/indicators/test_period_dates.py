@@ -36,14 +36,14 @@ def test_the_list_shows_each_period(admin_client, framework, return_a, period_20
     period_2003.save()
     page = admin_client.get("/periods/").content.decode()
     assert "2003-04" in page and "2002-03" in page
-    assert "1 Apr 2003 to 31 Mar 2004" in page
+    assert "1 April 2003 to 31 March 2004" in page
     assert "28 May 2004" in page
     assert "None set" in page  # 2002-03 has no deadline
     assert f"{framework.name}, version 1" in page
     assert f'href="/periods/{period_2003.pk}/change/"' in page
     assert 'href="/periods/open/code/"' in page
     # One return, for 2003-04.
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">1</td>' in page
+    assert '<dd class="govuk-summary-list__value">1</dd>' in page
 
 
 @pytest.mark.parametrize("extra", [0, 10])
