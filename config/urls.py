@@ -59,6 +59,7 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("partnerships/", include("partnerships.urls")),
     path("frameworks/", include("indicators.urls")),
+    path("periods/", include("indicators.period_urls")),
     path("", include("assessment.urls")),
     path("", include("plans.urls")),
     path("", include("reports.urls")),

@@ -4,12 +4,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Dimension, Framework, Indicator, Period, ScoreLevel
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(SimpleHistoryAdmin):
     list_display = ["code", "starts_on", "ends_on", "submission_deadline"]
 
 

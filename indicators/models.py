@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 PERIOD_CODE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -30,6 +31,8 @@ class Period(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     submission_deadline = models.DateField(null=True, blank=True)
+    # Who opened the period and who moved its dates or deadline, and when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on"]
@@ -48,6 +51,14 @@ class Period(models.Model):
             period_dates(self.code)
         except ValueError as error:
             raise ValidationError({"code": str(error)}) from error
+
+
+class FrameworkUse(models.TextChoices):
+    """Which framework a newly opened period is scored against."""
+
+    SAME = "same", "Keep last year's framework"
+    PUBLISH = "publish", "A new version copied from it, published now"
+    DRAFT = "draft", "A new version copied from it, kept as a draft to edit"
 
 
 class PMFQuality(models.TextChoices):

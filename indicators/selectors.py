@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
 
 from partnerships.models import Role
 from partnerships.selectors import role_of
@@ -41,4 +43,54 @@ def framework_dimensions(*, framework: Framework) -> list[Dimension]:
         framework.dimensions.prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.order_by("order"))
         )
+    )
+
+
+def periods_with_returns_counted() -> list[Period]:
+    """Every period, newest first, each with ``return_count`` (returns of any
+    status) and ``framework_list`` (its frameworks, newest version first), in
+    two queries. Returns belong to the layer above, counted by their
+    relation's name."""
+    return list(
+        Period.objects.annotate(return_count=Count("returns", distinct=True))
+        .order_by("-starts_on")
+        .prefetch_related(
+            Prefetch(
+                "frameworks",
+                queryset=Framework.objects.order_by("-version"),
+                to_attr="framework_list",
+            )
+        )
+    )
+
+
+def period_latest() -> Period | None:
+    """The period that starts last: the one a new period follows."""
+    return Period.objects.order_by("-starts_on").first()
+
+
+def period_base_framework(*, latest: Period | None) -> Framework | None:
+    """The framework a new period starts from: the one the latest period is
+    scored against, or else the newest published framework."""
+    if latest is not None:
+        framework = framework_for_period(period=latest)
+        if framework is not None:
+            return framework
+    return (
+        Framework.objects.filter(status=FrameworkStatus.PUBLISHED)
+        .order_by("-published_at", "-version")
+        .first()
+    )
+
+
+def period_opened(*, period: Period) -> Any | None:
+    """The history row of the period's creation (who opened it and when), if
+    someone opened it since its history has been kept (not a framework file
+    or a migration)."""
+    return (
+        period.history.filter(  # type: ignore[attr-defined]
+            history_type="+", history_user__isnull=False
+        )
+        .select_related("history_user")
+        .first()
     )

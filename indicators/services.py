@@ -1,19 +1,25 @@
 """Writes for frameworks: import from and export to the framework file, new
-versions, publishing."""
+versions, publishing; and for periods: opening one, moving its dates."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path as FilePath
 
 import yaml
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from partnerships.users import AnyUser
+
+from . import period_checks
 from .framework_files import FrameworkFileError, parse_framework_file
 from .models import (
     Dimension,
     Framework,
     FrameworkStatus,
+    FrameworkUse,
     Indicator,
     Period,
     ScoreLevel,
@@ -168,3 +174,130 @@ def reference_framework_load() -> Framework:
         name=parsed.name, version=parsed.version
     ).first()
     return existing or framework_import(text=text)
+
+
+# Periods ----------------------------------------------------------------------
+
+
+def _refuse_unless(user: AnyUser, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied(
+            "Only national administrators can open or change periods."
+        )
+
+
+def _check_period(
+    *,
+    code: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    submission_deadline: datetime.date,
+    period: Period | None = None,
+) -> None:
+    problems: dict[str, list[str]] = {
+        field: [message]
+        for field, message in period_checks.check_dates(
+            code=code, starts_on=starts_on, ends_on=ends_on, period=period
+        ).items()
+    }
+    if not problems:
+        try:
+            period_checks.check_deadline(
+                starts_on=starts_on,
+                ends_on=ends_on,
+                deadline=submission_deadline,
+                period=period,
+            )
+        except ValidationError as error:
+            problems["submission_deadline"] = error.messages
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def period_open(
+    *,
+    user: AnyUser,
+    code: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    submission_deadline: datetime.date,
+    framework: Framework,
+    framework_use: FrameworkUse,
+) -> Period:
+    """Open a period with its dates, deadline and framework, all or nothing.
+
+    ``framework`` (published) is used as it is, or copied to a new version
+    for this period alone: published at once, or left a draft to edit and
+    publish later (until then no return can start). The copy is linked to
+    the new period only, so earlier periods keep the version they had. The
+    period's history records who opened it. Raises ``PermissionDenied``
+    unless the user may open periods, ``ValidationError`` (by field) when
+    an answer breaks the rules of ``period_checks``.
+    """
+    _refuse_unless(user, "indicators.open_period")
+    try:
+        period_checks.check_code(code)
+    except ValidationError as error:
+        raise ValidationError({"code": error.messages}) from error
+    _check_period(
+        code=code,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        submission_deadline=submission_deadline,
+    )
+    if not framework.is_published:
+        raise ValidationError({"framework": ["Choose a published framework"]})
+    period = Period(
+        code=code,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        submission_deadline=submission_deadline,
+    )
+    period._history_user = user  # type: ignore[attr-defined]
+    try:
+        # A savepoint: another administrator may have opened the same code
+        # since the check.
+        with transaction.atomic():
+            period.save()
+    except IntegrityError as error:
+        raise ValidationError({"code": [f"{code} is already open"]}) from error
+    if framework_use == FrameworkUse.SAME:
+        framework.periods.add(period)
+        return period
+    copy = framework_new_version(framework=framework)
+    copy.periods.set([period])
+    if framework_use == FrameworkUse.PUBLISH:
+        framework_publish(framework=copy)
+    return period
+
+
+@transaction.atomic
+def period_change_dates(
+    *,
+    user: AnyUser,
+    period: Period,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    submission_deadline: datetime.date,
+) -> Period:
+    """Move a period's start, end and submission deadline.
+
+    The same rules as opening it, and the deadline not before the day a
+    return for the period was last submitted, so no submitted return turns
+    late. Recorded in the period's history with who changed it.
+    """
+    _refuse_unless(user, "indicators.change_period")
+    _check_period(
+        code=period.code,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        submission_deadline=submission_deadline,
+        period=period,
+    )
+    period.starts_on = starts_on
+    period.ends_on = ends_on
+    period.submission_deadline = submission_deadline
+    period._history_user = user  # type: ignore[attr-defined]
+    period.save(update_fields=["starts_on", "ends_on", "submission_deadline"])
+    return period

@@ -30,7 +30,7 @@ from reports import pdf as reports_pdf
 from reports.exports import EXPORT_HEADERS
 from reports.models import Pack, SummaryDocument
 from tests.assessment.helpers import answers_of, dimension_url, form_data
-from tests.plans.helpers import action_data, pdf_text
+from tests.plans.helpers import action_data, date_fields, pdf_text
 
 from .conftest import FORMULAS, TEXT, escaped, hostile_framework_file, script
 
@@ -869,3 +869,28 @@ def test_long_text_is_shown_isolated(hostile, client_as):
             r'<dd class="govuk-summary-list__value" dir="auto">',
             page,
         ), label
+
+
+def test_period_pages(hostile, client_as):
+    """The periods list, and opening a period from the hostile framework: its
+    name is shown escaped on the framework question and the check page."""
+    client = client_as("admin")
+    check_pages(client, {"/periods/": ["framework"]})
+    answers = {
+        "code": {"code": "2004-05"},
+        "dates": {
+            **date_fields("starts_on", ("1", "4", "2004")),
+            **date_fields("ends_on", ("31", "3", "2005")),
+        },
+        "deadline": date_fields("submission_deadline", ("31", "5", "2005")),
+        "framework": {"framework_use": "draft"},
+    }
+    for step, data in answers.items():
+        assert client.post(f"/periods/open/{step}/", data).status_code == 302
+    check_pages(
+        client,
+        {
+            "/periods/open/framework/": ["framework"],
+            "/periods/open/check/": ["framework"],
+        },
+    )

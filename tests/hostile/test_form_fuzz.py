@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 
 from assessment.models import EmailDelivery, Return
 from assessment.services import attachment_add, return_start, return_submit
-from indicators.models import Dimension, Framework, Indicator
+from indicators.models import Dimension, Framework, Indicator, Period
 from indicators.services import REFERENCE_FRAMEWORK
 from plans import services as plan_services
 from plans.models import DevelopmentPlan
@@ -377,6 +377,43 @@ class Endpoint:
     prepare: Callable[[Client, World], None] | None = None
 
 
+_OPENING: dict[str, dict[str, Any]] = {
+    "code": {"code": "2004-05"},
+    "dates": {
+        **date_fields("starts_on", ("1", "4", "2004")),
+        **date_fields("ends_on", ("31", "3", "2005")),
+    },
+    "deadline": date_fields("submission_deadline", ("31", "5", "2005")),
+    "framework": {"framework_use": "publish"},
+}
+
+
+def _open_until(client: Client, step: str) -> None:
+    """Answer the questions of opening a period that come before ``step``."""
+    for before, data in _OPENING.items():
+        if before == step:
+            return
+        _answered(client.post(f"/periods/open/{before}/", data))
+
+
+def _answered(response: Any) -> None:
+    assert response.status_code == 302, response.content
+
+
+def _period_pk() -> int:
+    """2002-03: the world's returns are for 2003-04, submitted today, so no
+    deadline allowed for that period would leave them on time."""
+    return Period.objects.get(code="2002-03").pk
+
+
+def _new_dates() -> dict[str, Any]:
+    return {
+        **date_fields("starts_on", ("1", "4", "2002")),
+        **date_fields("ends_on", ("31", "3", "2003")),
+        **date_fields("submission_deadline", ("30", "6", "2003")),
+    }
+
+
 def _partnership(world: World) -> dict[str, Any]:
     return {
         "name": "Alpha Learning",
@@ -706,6 +743,41 @@ ENDPOINTS = [
         lambda w: f"/frameworks/{w.framework.pk}/publish/",
         examples=3,
     ),
+    # Periods: each question of opening one, with the answers before it
+    # given; the check page once all are; changing a period's dates.
+    *[
+        Endpoint(
+            "periods:open",
+            "admin",
+            lambda w, step=step: f"/periods/open/{step}/",
+            lambda w, step=step: _OPENING[step],
+            examples=10,
+            prepare=lambda client, w, step=step: _open_until(client, step),
+        )
+        for step in _OPENING
+    ],
+    Endpoint(
+        "periods:open_check",
+        "admin",
+        lambda w: "/periods/open/check/",
+        examples=3,
+        prepare=lambda client, w: _open_until(client, "check"),
+    ),
+    Endpoint(
+        "periods:change",
+        "admin",
+        lambda w: f"/periods/{_period_pk()}/change/",
+        lambda w: _new_dates(),
+    ),
+    Endpoint(
+        "periods:change_check",
+        "admin",
+        lambda w: f"/periods/{_period_pk()}/change/check/",
+        examples=3,
+        prepare=lambda client, w: _answered(
+            client.post(f"/periods/{_period_pk()}/change/", _new_dates())
+        ),
+    ),
     # Packs.
     Endpoint(
         "reports:packs",
@@ -853,6 +925,7 @@ NOT_FORMS = {
     "indicators:list",
     "indicators:detail",
     "indicators:export",
+    "periods:list",
     "assessment:tasks",
     "assessment:review",
     "assessment:submitted",
@@ -1033,6 +1106,8 @@ PATHS: list[tuple[str, str, Callable[[World, str], str]]] = [
     ("admin", "get", lambda w, x: f"/packs/{x}/download/"),
     ("admin", "post", lambda w, x: f"/emails/{x}/retry/"),
     ("admin", "get", lambda w, x: f"/summaries/{x}/progress.json"),
+    ("admin", "post", lambda w, x: f"/periods/open/{x}/"),
+    ("admin", "post", lambda w, x: f"/periods/{x}/change/"),
 ]
 
 

@@ -232,6 +232,29 @@ TABLE: dict[str, Entry] = {
         get=NOT_THIS_METHOD,
         post=on_object({"admin"}, FOUND, sees=HAS_ROLE),
     ),
+    # indicators/period_urls.py: periods are reference data for everyone with
+    # a role; only national administrators list, open and change them. An
+    # empty post asks again; the check pages with nothing answered yet send
+    # back to the first question.
+    "periods:list": Entry(_none, get=for_roles({"admin"}, OK), post=NOT_THIS_METHOD),
+    "periods:open": Entry(
+        lambda world: {"step": "code"},
+        get=for_roles({"admin"}, OK),
+        post=for_roles({"admin"}, OK),
+    ),
+    "periods:open_check": Entry(
+        _none, get=for_roles({"admin"}, FOUND), post=for_roles({"admin"}, FOUND)
+    ),
+    "periods:change": Entry(
+        lambda world: {"pk": world.period.pk},
+        get=on_object({"admin"}, OK, sees=HAS_ROLE),
+        post=on_object({"admin"}, OK, sees=HAS_ROLE),
+    ),
+    "periods:change_check": Entry(
+        lambda world: {"pk": world.period.pk},
+        get=on_object({"admin"}, FOUND, sees=HAS_ROLE),
+        post=on_object({"admin"}, FOUND, sees=HAS_ROLE),
+    ),
     # assessment/urls.py: the return (a draft, the 2003-04 one) ...
     "assessment:start": Entry(
         _partnership,
