@@ -288,3 +288,13 @@ def test_a_long_statement_becomes_a_title_of_whole_words_without_an_ellipsis(
     assert f"Indicator D1.2: {statement}" in priority.description
     page = text(client_as("manager_a").get(f"/plans/{plan_a.pk}/"))
     assert statement in page and "…" not in page
+
+
+def test_the_priority_form_names_each_indicator_by_its_whole_statement(
+    plan_a, client_as, statements
+):
+    page = text(client_as("manager_a").get(f"/plans/{plan_a.pk}/priorities/add/"))
+
+    for code in ("D1.2", "D2.4", "D3.6"):
+        assert f"{code} {statements[code]}" in page
+    assert "…" not in page
