@@ -7,7 +7,6 @@ from typing import Any, cast
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.text import Truncator
 
 from govuk.forms import GovukDateField, GovukModelForm, form_layout
 from indicators.models import Dimension, Indicator
@@ -27,7 +26,8 @@ from .models import (
 
 class IndicatorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} {Truncator(obj.statement).chars(100)}"
+        # The whole statement: a label cut short hides what is being chosen.
+        return f"{obj.code} {obj.statement}"
 
     def clean(self, value: Any) -> Any:
         # Django looks the chosen ids up with IN (...), and SQLite raises

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
-from django.utils.text import Truncator
 
 from assessment.models import Answer, Return, ReturnStatus
 from assessment.selectors import (
@@ -47,6 +47,11 @@ def for_plan_document(plans: QuerySet[DevelopmentPlan]) -> QuerySet[DevelopmentP
     )
 
 
+TITLE_MAX = Priority._meta.get_field("title").max_length or 200
+# Where a long statement's clauses end.
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+
+
 @dataclass
 class Suggestion:
     """A suggested priority: an indicator among the lowest scored, with the
@@ -59,8 +64,29 @@ class Suggestion:
 
     @property
     def title(self) -> str:
-        statement = Truncator(self.answer.indicator.statement).chars(180)
-        return f"{self.code}: {statement}"
+        """The code and the indicator's statement, whole where it fits a
+        priority's title; else its leading clauses that fit, never cut
+        mid-word nor with an ellipsis (``title_is_whole`` is then False, and
+        the priority's description holds the statement in full)."""
+        statement = self.answer.indicator.statement.strip()
+        prefix = f"{self.code}: "
+        room = TITLE_MAX - len(prefix)
+        if len(statement) <= room:
+            return prefix + statement
+        # Whole clauses while they fit; whole words if not even one does.
+        for pieces in (_CLAUSE_END.split(statement), statement.split()):
+            kept: list[str] = []
+            for piece in pieces:
+                if len(" ".join([*kept, piece])) > room:
+                    break
+                kept.append(piece)
+            if kept:
+                return prefix + " ".join(kept).rstrip(",;:")
+        return prefix.rstrip(": ")
+
+    @property
+    def title_is_whole(self) -> bool:
+        return self.title == f"{self.code}: {self.answer.indicator.statement.strip()}"
 
 
 def plan_suggestions(*, plan: DevelopmentPlan) -> list[Suggestion]:

@@ -141,6 +141,9 @@ def suggestion_accept(
     description = "\n\n".join(
         part
         for part in (
+            ""
+            if suggestion.title_is_whole
+            else f"Indicator {suggestion.code}: {answer.indicator.statement}",
             f"Barriers recorded: {answer.barriers}" if answer.barriers else "",
             f"Planned action: {answer.planned_action}" if answer.planned_action else "",
         )

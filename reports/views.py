@@ -37,6 +37,7 @@ from .models import Pack, SummaryDocument
 from .packs import pack_progress, pack_request, packs_for_user, packs_recover
 from .pdf import pdf_response, render_pdf
 from .progress import JobProgress
+from .return_document import return_document_context
 from .selectors import (
     DashboardFilters,
     regional_dashboard,
@@ -89,30 +90,17 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(content, name)
 
 
-def _return_context(return_record: Return) -> dict[str, object]:
-    answers = {
-        a.pk: a
-        for a in return_record.answers.select_related("indicator").prefetch_related(
-            "attachments"
-        )
-    }
-    return {
-        "return": return_record,
-        "summaries": assessment_selectors.return_summary(return_record=return_record),
-        "answers": answers,
-    }
-
-
 @require_safe
 def return_document(request: HttpRequest, pk: int) -> HttpResponse:
     return_record = _get_return_for_user(request, pk)
-    return render(request, "reports/return_page.html", _return_context(return_record))
+    context = return_document_context(user=request.user, return_record=return_record)
+    return render(request, "reports/return_page.html", context)
 
 
 @require_safe
 def return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return_record = _get_return_for_user(request, pk)
-    context = _return_context(return_record)
+    context = return_document_context(user=request.user, return_record=return_record)
     content = render_pdf("reports/return_pdf.html", context, request)
     name = (
         f"self-assessment-{slugify(return_record.partnership.name)}-"

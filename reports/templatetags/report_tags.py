@@ -38,3 +38,9 @@ def plan_radar(scores: Any) -> Chart:
         series=scores.series,
         maximum=scores.maximum,
     )
+
+
+@register.filter
+def at_point(updates: list[Any], point: Any) -> list[Any]:
+    """The progress updates reported at one monitoring point."""
+    return [update for update in updates if update.point_id == point.pk]
