@@ -18,7 +18,7 @@ from indicators.models import Period
 from partnerships.selectors import partnerships_for_user
 from partnerships.users import AuthenticatedHttpRequest
 
-from .. import selectors, services, workflow
+from .. import progress, selectors, services, workflow
 from ..forms import QueueFilterForm, RatingForm, ReviewForm
 from ..models import EngagementRating, Notification, Return, ReturnStatus
 from ..rules import check_may_read_answers
@@ -46,6 +46,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "is_filtered": bool(cleaned.get("status") or cleaned.get("period")),
+            "overdue": progress.overdue_for_user(
+                user=request.user, period=cleaned.get("period")
+            ),
         },
     )
 
