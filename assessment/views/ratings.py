@@ -34,6 +34,7 @@ class RatingRowForm(forms.Form):
         choices=[(level, str(level)) for level in range(5, 0, -1)],
         coerce=int,
         required=False,
+        empty_value=None,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select a rating from 1 to 5"},
     )
