@@ -61,7 +61,11 @@ def reminder_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def reminder_send(request: AuthenticatedHttpRequest) -> HttpResponse:
     _check(request)
-    period = get_object_or_404(Period, code=request.POST.get("period", ""))
+    code = request.POST.get("period", "")
+    if not code:
+        messages.error(request, "Choose the period to send reminders about.")
+        return redirect("assessment:reminders")
+    period = get_object_or_404(Period, code=code)
     sent = reminders.reminders_send(user=request.user, period=period)
     people = sum(item.recipients for item in sent)
     if sent:

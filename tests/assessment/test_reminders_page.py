@@ -172,5 +172,9 @@ def test_others_may_not_send(client_as, overdue, who):
     assert not Reminder.objects.exists()
 
 
-def test_sending_about_no_period_is_a_404(client_as, overdue):
-    assert client_as("go_a").post("/reminders/send/", {}).status_code == 404
+def test_sending_about_no_period_sends_nothing(client_as, overdue):
+    client = client_as("go_a")
+    response = client.post("/reminders/send/", {}, follow=True)
+    assert "Choose the period to send reminders about." in text(response)
+    assert client.post("/reminders/send/", {"period": "1999-00"}).status_code == 404
+    assert not Reminder.objects.exists()
