@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_shots(people, region, region_other, llsc_a):  # noqa: F811
     from partnerships.models import LLSCRelationship
+
     for p in region.values():
         LLSCRelationship.objects.get_or_create(partnership=p, llsc=llsc_a)
     LearningPartnershipFactory(name="Echo Learning", region=region_other)
