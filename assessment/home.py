@@ -1,5 +1,6 @@
 """What the home page shows of self-assessments: where each of a manager's
-partnerships stands, and the returns waiting for or overdue to others."""
+partnerships stands, the returns waiting for or overdue to others, and the
+year's progress across a region or England."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from partnerships.models import LearningPartnership
 from partnerships.users import AnyUser
 
 from .models import Return
+from .progress import Progress, current_period, progress_for_user
 from .selectors import ReturnedNotice, returned_notices, returns_for_user
 
 
@@ -108,3 +110,17 @@ def home_summary(*, user: AnyUser, today: datetime.date | None = None) -> HomeSu
         else 0
     )
     return HomeSummary(unread, waiting, overdue)
+
+
+def home_progress(
+    *, user: AnyUser, today: datetime.date | None = None
+) -> Progress | None:
+    """For GO officers and national administrators: the current period's
+    returns in their scope counted by status, overdue ones too (one query
+    after the period's). None for others, or when there is no period."""
+    if not user.has_perm("assessment.follow_progress"):
+        return None
+    period = current_period(today=today)
+    if period is None:
+        return None
+    return progress_for_user(user=user, period=period, today=today)

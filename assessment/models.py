@@ -309,6 +309,16 @@ class Reminder(models.Model):
     )
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     sent_on = models.DateField()
+    # When and by whom, for the log of reminders sent; blank for the reminders
+    # sent on schedule by the command (and those sent before this was kept).
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     overdue = models.BooleanField()
     recipients = models.PositiveSmallIntegerField()
 

@@ -89,3 +89,10 @@ def check_may_read_answers(user: AnyUser, return_record: Return) -> None:
         "managers can read its answers, evidence and documents until they submit "
         f"it. So far {progress}."
     )
+
+
+# The year's progress and reminders: GO officers for their region, national
+# administrators for England (scope comes from partnerships_for_user).
+follows_year = is_go_officer | is_national_admin
+rules.add_perm("assessment.follow_progress", follows_year)
+rules.add_perm("assessment.send_reminders", follows_year)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import emails, moderation, returns, review
+from .views import emails, moderation, ratings, reminders, returns, review
 
 app_name = "assessment"
 
@@ -45,4 +45,8 @@ urlpatterns = [
     path("notifications/", review.notification_list, name="notifications"),
     path("emails/", emails.email_list, name="emails"),
     path("emails/<int:pk>/retry/", emails.email_try_again, name="email_retry"),
+    # The year's reminders, and rating a region's partnerships on one page.
+    path("reminders/", reminders.reminder_list, name="reminders"),
+    path("reminders/send/", reminders.reminder_send, name="reminder_send"),
+    path("ratings/<slug:period>/", ratings.ratings_edit, name="ratings"),
 ]

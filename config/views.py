@@ -51,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "more": max(counts["total"] - HOME_PARTNERSHIP_LIMIT, 0),
             "returns": assessment_home.home_summary(user=request.user),
+            "progress": assessment_home.home_progress(user=request.user),
         },
     )
 

@@ -19,7 +19,7 @@ from indicators.models import Period
 from partnerships.selectors import partnerships_for_user
 from partnerships.users import AuthenticatedHttpRequest
 
-from .. import selectors, services, workflow
+from .. import progress, selectors, services, workflow
 from ..forms import QueueFilterForm, RatingForm
 from ..models import EngagementRating, Notification
 from .returns import get_return_for_user
@@ -44,6 +44,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "is_filtered": bool(cleaned.get("status") or cleaned.get("period")),
+            "overdue": progress.overdue_for_user(
+                user=request.user, period=cleaned.get("period")
+            ),
         },
     )
 

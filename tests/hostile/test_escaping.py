@@ -160,6 +160,8 @@ SHOWS: dict[str, list[str]] = {
         "planned_action",
     ],
     "review queue": ["name"],
+    "reminders": ["name", "person"],
+    "ratings": ["name", "rationale"],
     "review": ["name", "dimension"],
     "moderation": [
         "statement",
@@ -470,6 +472,25 @@ def test_dashboard_and_rating_pages(hostile, client_as):
         client_as("go_a"),
         {f"/partnerships/{pk}/ratings/2003-04/": SHOWS["rating"]},
     )
+
+
+def test_reminder_and_ratings_pages(
+    hostile, client_as, django_capture_on_commit_callbacks
+):
+    client = client_as("go_a")
+    # 2002-03 is not started: its reminder would go to manager_a.
+    check_pages(
+        client,
+        {
+            "/reminders/?period=2002-03": SHOWS["reminders"],
+            # A bad period shows the current one, where A has submitted.
+            "/reminders/?" + urlencode({"period": TEXT["evidence"]}): [],
+            "/ratings/2003-04/": SHOWS["ratings"],
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/reminders/send/", {"period": "2002-03"})
+    check_pages(client, {"/reminders/?period=2002-03": ["name"]})
 
 
 def test_notifications_page(hostile, client_as):

@@ -640,6 +640,31 @@ ENDPOINTS = [
         lambda w: f"{_a(w)}/ratings/2003-04/",
         lambda w: {"rating": "4", "rationale": "Engaged with the LSP"},
     ),
+    # The year's reminders and ratings of a region on one page.
+    Endpoint(
+        "assessment:reminders",
+        "go_a",
+        lambda w: "/reminders/",
+        lambda w: {"period": "2003-04"},
+        method="get",
+        examples=10,
+    ),
+    Endpoint(
+        "assessment:reminder_send",
+        "go_a",
+        lambda w: "/reminders/send/",
+        lambda w: {"period": "2003-04"},
+        examples=5,
+    ),
+    Endpoint(
+        "assessment:ratings",
+        "go_a",
+        lambda w: "/ratings/2003-04/",
+        lambda w: {
+            f"p{w.return_a.partnership_id}-rating": "4",
+            f"p{w.return_a.partnership_id}-rationale": "Engaged with the LSP",
+        },
+    ),
     # The development plan.
     Endpoint(
         "plans:start",

@@ -70,6 +70,7 @@ RATES_A = {"go_a", "admin"}
 REVIEW_QUEUE = {"officer_a", "officer_elsewhere", "admin"}
 REGIONAL_VIEW = {"officer_a", "officer_elsewhere", "go_a", "go_elsewhere", "admin"}
 PACKS = {"go_a", "go_elsewhere", "admin"}
+FOLLOWS_YEAR = {"go_a", "go_elsewhere", "admin"}
 # A pack of Yorkshire and the Humber: only the same scope sees it at all.
 SEES_PACK_A = {"go_a", "admin"}
 # A summary PDF of the same region's figures, likewise.
@@ -329,6 +330,19 @@ TABLE: dict[str, Entry] = {
     ),
     "assessment:email_retry": Entry(
         _failed_email, get=NOT_THIS_METHOD, post=for_roles({"admin"}, FOUND)
+    ),
+    # ... the year's reminders and ratings, for GO officers (their region)
+    # and administrators; an empty POST sends and saves nothing.
+    "assessment:reminders": Entry(
+        _none, get=for_roles(FOLLOWS_YEAR, OK), post=NOT_THIS_METHOD
+    ),
+    "assessment:reminder_send": Entry(
+        _none, get=NOT_THIS_METHOD, post=for_roles(FOLLOWS_YEAR, FOUND)
+    ),
+    "assessment:ratings": Entry(
+        lambda world: {"period": world.period.code},
+        get=for_roles(FOLLOWS_YEAR, OK),
+        post=for_roles(FOLLOWS_YEAR, FOUND),
     ),
     # ... and its development plan.
     "plans:start": Entry(
