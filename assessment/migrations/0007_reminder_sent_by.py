@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0005_email_deliveries'),
+        ('assessment', '0006_answer_agreed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
