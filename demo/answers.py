@@ -197,7 +197,8 @@ class AnswerStory:
         answers = self._in(dimensions)
         for answer in answers:
             seed = f"{self.seed}/{answer.indicator.code}/agreed"
-            answer.agreed_score = score(seed, answer.score or 2)
+            # Officers agree the score or moderate it down, seldom up.
+            answer.agreed_score = min(answer.score or 2, score(seed, answer.score or 2))
             if answer.agreed_score != answer.score or dimension_of(answer) == "D4":
                 answer.officer_comment = pick(seed, OFFICER_COMMENTS)
         self._save(answers, ["agreed_score", "officer_comment"], by=by, at=at)
@@ -206,13 +207,13 @@ class AnswerStory:
         self, dimension: str, *, by: User | None, at: datetime.datetime
     ) -> list[str]:
         """After a return for revision: the manager adds evidence to a
-        dimension and raises the scores the new evidence supports; the codes
-        of the answers changed."""
+        dimension and takes the officer's score where the evidence does not
+        yet bear out their own; the codes of the answers changed."""
         answers = self._in({dimension})
         for answer in answers:
             answer.evidence += REVISED_EVIDENCE.format(month=at.strftime("%B"))
-            if answer.agreed_score and answer.score and answer.score < 4:
-                answer.score = max(answer.score, answer.agreed_score)
+            if answer.agreed_score:
+                answer.score = answer.agreed_score
         self._save(answers, ["score", "evidence"], by=by, at=at)
         return [str(a.indicator.code) for a in answers]
 

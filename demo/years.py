@@ -52,16 +52,13 @@ class Clock:
     def at(
         self, period: Period, *, days: float, hour: int = 10, base: str = "deadline"
     ) -> datetime.datetime:
-        """A moment ``days`` after the period's deadline (``base="deadline"``,
-        at ``hour`` o'clock) or after now (``base="now"``), kept between the
+        """``hour`` o'clock ``days`` after the period's deadline
+        (``base="deadline"``) or after today (``base="now"``), kept between the
         start of the period and now."""
-        if base == "now":
-            moment = self.now + datetime.timedelta(days=days, hours=hour - 10)
-        else:
-            deadline = period.submission_deadline or period.ends_on
-            moment = timezone.make_aware(
-                datetime.datetime.combine(deadline, datetime.time(hour))
-            ) + datetime.timedelta(days=days)
+        day = self.today if base == "now" else period.submission_deadline
+        moment = timezone.make_aware(
+            datetime.datetime.combine(day or period.ends_on, datetime.time(hour))
+        ) + datetime.timedelta(days=days)
         earliest = timezone.make_aware(
             datetime.datetime.combine(period.starts_on, datetime.time(9))
         )
