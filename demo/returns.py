@@ -219,9 +219,12 @@ class _Story:
         if Return.objects.filter(partnership=self.partnership, period=period).exists():
             return 0
         # Day 0 is the (first) submission: for the open year two weeks or so
-        # before today, for last years ten days or so before the deadline.
+        # before today, for last years ten days or so before the deadline. A
+        # draft of the open year was last saved in the past week.
         spread = self.index % 5
-        zero = -14 - spread if now else -10 - spread
+        zero = -10 - spread
+        if now:
+            zero = 14 - spread if state in (S.DRAFT, IN_PROGRESS) else -14 - spread
 
         def at(day: float, hour: int = 10) -> datetime.datetime:
             return self.clock.at(

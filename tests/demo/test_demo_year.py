@@ -106,6 +106,8 @@ def test_the_manager_has_one_draft_to_continue_and_one_partnership_to_start(
     scores = list(drafts[0].latest.answers.values_list("score", flat=True))
     assert any(s is not None for s in scores), "some dimensions done"
     assert any(s is None for s in scores), "some still to do"
+    last_saved = max(drafts[0].latest.answers.values_list("updated_at", flat=True))
+    assert timezone.now() - last_saved < datetime.timedelta(weeks=2), "worked on lately"
     assert [i.partnership.name for i in to_start] == ["Doncaster"]
 
     page = signed_in(client, "manager").get("/").content.decode()
