@@ -23,8 +23,10 @@ setup: $(VENV)/.installed
 ## demo: setup, then serve on http://127.0.0.1:$(PORT)
 demo: setup serve
 
+## serve: the server and a task worker beside it (emails, summary packs);
+## Ctrl-C stops both
 serve: $(VENV)/.installed
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PYTHON=$(BIN)/python PORT=$(PORT) scripts/demo-serve.sh
 
 ## test: the whole test suite (SQLite unless DATABASE_URL is set), without
 ## the browser tests, one process per core (a module's tests stay together,

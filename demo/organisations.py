@@ -1,6 +1,7 @@
 """Demo data: the twenty Learning Partnerships of Annex 1 of the 2003 study of
-partnerships and regeneration, in their Government Office regions, with
-plausible local LSCs, LSPs, relationships and members, and four demo users.
+partnerships and regeneration and five more in Yorkshire and the Humber, in
+their Government Office regions, with plausible local LSCs, LSPs,
+relationships and members, and four demo users.
 
 Loading is idempotent: rows are looked up by their natural keys, so a second
 run changes nothing.
@@ -24,11 +25,13 @@ from partnerships.models import (
 from .partnership_records import DemoPartnership
 from .partnerships_1_to_10 import PARTNERSHIPS_1_TO_10
 from .partnerships_11_to_20 import PARTNERSHIPS_11_TO_20
+from .partnerships_yorkshire import PARTNERSHIPS_YORKSHIRE
 from .people import DEMO_USERS, DemoUser, load_demo_users
 
 LLSC_REGIONS = {
     "Humberside": "YH",
     "South Yorkshire": "YH",
+    "West Yorkshire": "YH",
     "Black Country": "WM",
     "Birmingham and Solihull": "WM",
     "Lincolnshire and Rutland": "EM",
@@ -49,10 +52,12 @@ LLSC_REGIONS = {
     "Gloucestershire": "SW",
 }
 
-# In Annex 1's order, which is the order they are created in.
+# In Annex 1's order, which is the order they are created in, then the rest
+# of Yorkshire and the Humber.
 PARTNERSHIPS: tuple[DemoPartnership, ...] = (
     *PARTNERSHIPS_1_TO_10,
     *PARTNERSHIPS_11_TO_20,
+    *PARTNERSHIPS_YORKSHIRE,
 )
 
 S = Sector

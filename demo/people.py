@@ -1,5 +1,7 @@
 """The four demo users, one for each role, all signing in with the same
-password; a user who exists already keeps their password."""
+password (a user who exists already keeps their password); and each demo
+partnership's own manager as a user who cannot sign in, so the demo's history
+names who wrote each return."""
 
 from __future__ import annotations
 
@@ -21,8 +23,12 @@ class DemoUser:
     description: str
 
 
+MANAGED = ("Hull", "Doncaster")  # the demo manager's partnerships
+
 DEMO_USERS = (
-    DemoUser("manager", "Alison", "Harper", Role.MANAGER, "manager of Hull"),
+    DemoUser(
+        "manager", "Alison", "Harper", Role.MANAGER, "manager of Hull and Doncaster"
+    ),
     DemoUser(
         "officer", "Graham", "Noble", Role.LLSC_OFFICER, "officer of Humberside LSC"
     ),
@@ -35,10 +41,10 @@ DEMO_USERS = (
 
 def load_demo_users(*, humberside: LocalLSC, yorkshire: Region) -> None:
     """Create the demo users that are missing and give each their role: the
-    manager manages Hull, the officer is of Humberside LSC, the GO officer of
+    manager manages Hull and Doncaster, the officer is of Humberside LSC, the GO officer of
     Yorkshire and the Humber."""
     User = get_user_model()
-    hull = LearningPartnership.objects.get(name="Hull")
+    managed = list(LearningPartnership.objects.filter(name__in=MANAGED))
     for demo in DEMO_USERS:
         user = User.objects.filter(username=demo.username).first()
         if user is None:
@@ -63,4 +69,31 @@ def load_demo_users(*, humberside: LocalLSC, yorkshire: Region) -> None:
             },
         )
         if demo.role == Role.MANAGER:
-            hull.managers.add(user)
+            user.managed_partnerships.add(*managed)
+    _load_partnership_managers()
+
+
+def _load_partnership_managers() -> None:
+    """Each partnership's named manager, as a manager without a password,
+    unless someone manages it under that name already."""
+    User = get_user_model()
+    for partnership in LearningPartnership.objects.prefetch_related("managers"):
+        name = partnership.manager_name
+        if not name or any(
+            u.get_full_name() == name for u in partnership.managers.all()
+        ):
+            continue
+        first, _, last = name.partition(" ")
+        username = name.lower().replace(" ", ".")
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.org",
+            )
+            user.set_unusable_password()
+            user.save()
+            Profile.objects.create(user=user, role=Role.MANAGER)
+        partnership.managers.add(user)

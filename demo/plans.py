@@ -11,18 +11,24 @@ from itertools import cycle
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from assessment.models import Return
+from indicators.models import Period
 from partnerships.users import User
 from plans.models import (
     ActionStatus,
     DevelopmentPlan,
     ImprovementArea,
     MonitoringPoint,
+    PlanAction,
     PlanStatus,
+    PlanTransition,
     Plausibility,
     Priority,
+    ProgressUpdate,
     SoftOutcome,
+    Target,
 )
 from plans.selectors import plan_suggestions
 from plans.services import (
@@ -34,8 +40,18 @@ from plans.services import (
 )
 from plans.workflow import plan_transition
 
-PLANNED = ("Hull", "Doncaster", "Manchester", "County Durham", "Tees Valley")
-APPROVED = ("Hull",)  # approved by the demo officer, of Humberside LSC
+from .years import Clock
+
+# Whose plan, for which of the demo's years (-1: last year, 0: the open one),
+# and how far it went: Hull's approved by the demo officer, East Riding's
+# waiting for the demo officer's approval, the others drafts.
+PLANNED: dict[str, tuple[int, str]] = {
+    "Hull": (-1, PlanStatus.APPROVED),
+    "East Riding": (0, PlanStatus.SUBMITTED),
+    "Barnsley": (0, PlanStatus.DRAFT),
+    "County Durham": (0, PlanStatus.DRAFT),
+    "Manchester": (-1, PlanStatus.DRAFT),
+}
 ACTIONS = [
     (
         "Agree a division of labour with the LLSC on LSP work",
@@ -74,15 +90,20 @@ TARGETS = [
 
 
 @transaction.atomic
-def load_demo_plans() -> int:
-    """Give each planned demo partnership its 2003-04 plan; returns how many were made."""
-    # The demo people are loaded first (load_demo_data).
-    admin = get_user_model().objects.get(username="admin")
+def load_demo_plans(*, periods: list[Period], clock: Clock) -> int:
+    """Give each planned demo partnership its plan for one of the demo's years
+    (``periods``, oldest first, the open one last); returns how many were made.
+
+    Written through the plan services as the partnership's manager, and
+    through the workflow as its LLSC officer; then dated in the days after its
+    return was accepted or submitted, as those people would have done it."""
+    officer = get_user_model().objects.filter(username="officer").first()
     statuses = cycle(list(ActionStatus))
     made = 0
-    for name in PLANNED:
+    for name, (year, status) in PLANNED.items():
+        period = periods[year - 1]
         source = (
-            Return.objects.filter(partnership__name=name, period__code="2003-04")
+            Return.objects.filter(partnership__name=name, period=period)
             .exclude(status="draft")
             .select_related("period", "partnership")
             .first()
@@ -90,29 +111,81 @@ def load_demo_plans() -> int:
         if (
             source is None
             or DevelopmentPlan.objects.filter(
-                partnership=source.partnership, period=source.period
+                partnership=source.partnership, period=period
             ).exists()
         ):
             continue
-        # Written as the partnership's manager would (the demo manager's Hull).
-        author = source.partnership.managers.first() or admin
+        author = _manager(source)
+        if author is None:
+            continue
         plan = plan_create(return_record=source, user=author)
-        points = list(plan.monitoring_points.all())
+        points = [p for p in plan.monitoring_points.all() if p.due_on <= clock.today]
         _add_priorities(plan, points, statuses, author)
-        _add_updates(plan, points, author)
-        if name in APPROVED:
-            # Through the workflow, as people would: submitted by the
-            # manager, approved by the partnership's LLSC officer.
-            officer = get_user_model().objects.get(username="officer")
+        updates = _add_updates(plan, points, author)
+        if status != PlanStatus.DRAFT:
             plan_transition(plan=plan, to_status=PlanStatus.SUBMITTED, user=author)
+        if status == PlanStatus.APPROVED and officer is not None:
             plan_transition(
                 plan=plan,
                 to_status=PlanStatus.APPROVED,
                 user=officer,
                 reason="A realistic plan that follows from the agreed scores.",
             )
+        _date_plan(plan, source, updates, clock)
         made += 1
     return made
+
+
+def _manager(source: Return) -> User | None:
+    """The partnership's own manager (by name), or whoever manages it."""
+    people = list(source.partnership.managers.order_by("pk"))
+    named = [u for u in people if u.get_full_name() == source.partnership.manager_name]
+    chosen = named or people
+    return chosen[0] if chosen else None
+
+
+def _date_plan(
+    plan: DevelopmentPlan,
+    source: Return,
+    updates: list[ProgressUpdate],
+    clock: Clock,
+) -> None:
+    """Date the plan's making, steps and progress after its source return's
+    last step (a week on, then submitted a week later, approved a week after
+    that; progress reported at its monitoring points), none later than now."""
+    last_step = source.transitions.order_by("-at").values_list("at", flat=True)
+    after = last_step.first() or source.submitted_at or clock.now
+
+    def at(days: int) -> datetime.datetime:
+        return min(clock.now, after + datetime.timedelta(days=days))
+
+    made = at(3)
+    moments: dict[str, datetime.datetime] = {
+        PlanStatus.SUBMITTED: at(10),
+        PlanStatus.APPROVED: at(17),
+    }
+    for step in plan.transitions.all():
+        PlanTransition.objects.filter(pk=step.pk).update(at=moments[step.to_status])
+    for update in updates:
+        due = timezone.make_aware(
+            datetime.datetime.combine(update.point.due_on, datetime.time(16))
+        )
+        when = min(clock.now, max(made, due))
+        ProgressUpdate.objects.filter(pk=update.pk).update(created_at=when)
+    DevelopmentPlan.objects.filter(pk=plan.pk).update(
+        created_at=made,
+        updated_at=moments.get(plan.status, made),
+        approved_at=moments[PlanStatus.APPROVED] if plan.approved_at else None,
+    )
+    for record in DevelopmentPlan.history.filter(id=plan.pk):
+        record.history_date = moments.get(record.status, made)
+        record.save(update_fields=["history_date"])
+    for model in (Priority, PlanAction, Target):
+        model.history.filter(  # type: ignore[attr-defined]
+            id__in=model.objects.filter(
+                **{"plan" if model is Priority else "priority__plan": plan}
+            ).values("pk")
+        ).update(history_date=made)
 
 
 def _add_priorities(
@@ -164,7 +237,7 @@ def _add_actions(
     members = list(plan.partnership.members.order_by("name")[:3])
     for number in range(2):
         description, area = ACTIONS[(index * 2 + number) % len(ACTIONS)]
-        start = datetime.date(2003, 5 + number * 2, 1)
+        start = plan.period.starts_on + datetime.timedelta(days=30 + number * 60)
         action_save(
             priority=priority,
             user=author,
@@ -185,9 +258,12 @@ def _add_actions(
 
 def _add_updates(
     plan: DevelopmentPlan, points: list[MonitoringPoint], manager: User
-) -> None:
-    """Progress reported at the first two monitoring points."""
-    update_add(
+) -> list[ProgressUpdate]:
+    """Progress reported at the first two monitoring points, those passed."""
+    updates: list[ProgressUpdate] = []
+    if not points:
+        return updates
+    first = update_add(
         plan=plan,
         point=points[0],
         status=ActionStatus.ON_TRACK,
@@ -198,7 +274,10 @@ def _add_updates(
         soft_outcomes=[SoftOutcome.STRATEGIC_LINKS, SoftOutcome.SCHOOLS_EMPLOYERS],
         user=manager,
     )
-    update_add(
+    updates.append(first)
+    if len(points) < 2:
+        return updates
+    second = update_add(
         plan=plan,
         point=points[1],
         status=ActionStatus.AT_RISK,
@@ -209,3 +288,5 @@ def _add_updates(
         soft_outcomes=[SoftOutcome.ATTITUDES],
         user=manager,
     )
+    updates.append(second)
+    return updates

@@ -1,50 +1,51 @@
-"""Demo returns: every demo partnership has an accepted 2002-03 return, and its
-2003-04 return in one of several states, so a newcomer sees year-on-year
-figures and every screen has something to show. Idempotent: an existing
-return is left as it is."""
+"""Demo returns in the demo's years (see ``years``): the two years before the
+open one accepted, and the open year's returns in every state, so each role
+has work to do today:
+
+- the demo manager's Hull has a draft half done; Doncaster, which they also
+  manage, has not started;
+- the demo officer (Humberside LSC) has East Riding submitted, North
+  Lincolnshire in review with two dimensions moderated, North East
+  Lincolnshire resubmitted after being returned (its reasons in its history),
+  and Hull's draft to follow;
+- the demo GO officer (Yorkshire and the Humber) compares seven partnerships,
+  one of which (Bradford) never made last year's return, and rates them;
+- other regions show the rest of the workflow.
+
+Each step is dated in the days and weeks before the load (last years' around
+their deadlines) and credited to the person who would have taken it.
+Idempotent: an existing return or rating is left as it is."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from assessment.models import (
-    Answer,
-    EngagementRating,
-    Return,
-    ReturnStatus,
-    Transition,
-)
+from assessment.models import EngagementRating, Return, ReturnStatus, Transition
 from indicators.models import Framework, Indicator, Period
 from partnerships.models import LearningPartnership
 from partnerships.users import User
 
-# Workflow steps behind each status, so every return's history is complete.
-STEPS = {
-    ReturnStatus.SUBMITTED: [(ReturnStatus.DRAFT, ReturnStatus.SUBMITTED)],
-    ReturnStatus.IN_REVIEW: [
-        (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED),
-        (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW),
-    ],
-    ReturnStatus.RETURNED: [
-        (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED),
-        (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW),
-        (ReturnStatus.IN_REVIEW, ReturnStatus.RETURNED),
-    ],
-    ReturnStatus.ACCEPTED: [
-        (ReturnStatus.DRAFT, ReturnStatus.SUBMITTED),
-        (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW),
-        (ReturnStatus.IN_REVIEW, ReturnStatus.ACCEPTED),
-    ],
-}
+from .answers import AnswerStory
+from .years import Clock
+
+S = ReturnStatus
+IN_PROGRESS = "in_progress"  # a draft with some dimensions done
+RESUBMITTED = "resubmitted"  # returned for revision, revised and submitted again
+DIMENSIONS = ("D1", "D2", "D3", "D4")
+
 RETURN_REASON = (
     "The evidence for D3 and D4 does not yet show the LSP links the scores claim. "
     "Please add the LSP board minutes and revise D4.2 and D4.4."
+)
+ACCEPTED_COMMENT = (
+    "A fair self-assessment: the agreed scores differ only where the evidence is "
+    "still informal. The development plan should follow from the D4 gaps."
 )
 RATINGS = {
     "Hull": (
@@ -52,6 +53,8 @@ RATINGS = {
         "Formally the learning arm of CityVision and leads LSP-funded projects.",
     ),
     "Doncaster": (4, "Lead agency on learning; board seat; first LSP-funded project."),
+    "Barnsley": (4, "Leads the LSP's skills theme group and its first joint project."),
+    "North East Lincolnshire": (3, "Learning arm in name; projects still to come."),
     "Manchester": (4, "Learning theme group of the LSP with a growing project role."),
     "Solihull": (
         2,
@@ -60,242 +63,250 @@ RATINGS = {
     "Slough": (1, "Finding engagement with regeneration agencies more difficult."),
 }
 
-EVIDENCE = {
-    "D1": [
-        "The board adopted the regeneration remit in {month} and it now sits in the "
-        "{place} strategic plan. Board papers and minutes record a regeneration item at "
-        "every meeting.",
-        "A partnership review with members in {month} tested the remit against the LSP "
-        "PMF qualities; 14 of 19 members took part and the action points are tracked by "
-        "the executive group.",
-        "Members signed the revised terms of reference in {month}. The voluntary and "
-        "community sector now has two board seats.",
-    ],
-    "D2": [
-        "Adult Learners' Week in {month} reached 1,850 residents in the {place} "
-        "regeneration wards, with 41 taster events in community venues.",
-        "The needs analysis for the regeneration areas was completed in {month} with the "
-        "LLSC; it maps basic skills need against current provision.",
-        "Family learning outreach through six primary schools recruited 212 parents, "
-        "38% of them new to learning.",
-    ],
-    "D3": [
-        "The provision map was shared with all members in {month}; three gaps in "
-        "neighbourhood provision were filled by joint delivery.",
-        "The partnership manages the learning strand of the regeneration programme "
-        "(£240,000 this year) on behalf of the LSP.",
-        "Capacity-building for voluntary and community organisations: 11 groups "
-        "supported to deliver first-step learning, with a shared quality framework.",
-    ],
-    "D4": [
-        "The partnership is the learning theme group of the LSP and drafted the learning "
-        "chapter of the community strategy agreed in {month}.",
-        "The manager sits on the LSP executive; the skills and knowledge plan for "
-        "neighbourhood renewal was agreed with the LSP in {month}.",
-        "Local learning groups in each LSP area report to the partnership board and to "
-        "the LSP neighbourhood forums.",
-    ],
-}
-BARRIERS = [
-    "Core funding has been static since 2000, which limits officer time for this work.",
-    "The LSP's own timetable moves at a different pace from the partnership's.",
-    "Several funding streams with different monitoring requirements.",
-    "Turnover of representatives on the LSP board breaks informal links.",
-    "Uncertainty about the partnership's future role makes partners cautious.",
-    "",
-]
-ACTIONS = [
-    "Agree a division of labour with the LLSC on LSP work by the autumn.",
-    "Extend the needs analysis to the two new regeneration wards.",
-    "Bring the voluntary sector forum into the board's sub-groups.",
-    "Propose a joint learning target for the LSP's next delivery plan.",
-    "Run a review day with members on the PMF partnership qualities.",
-]
-
-# 2003-04 state of each demo partnership's return; None means not started.
-STATES_2003: dict[str, str | None] = {
-    "Hull": ReturnStatus.SUBMITTED,
-    "Doncaster": ReturnStatus.SUBMITTED,
-    "Wolverhampton": ReturnStatus.SUBMITTED,
-    "Solihull": "in_progress",
-    "Lincs and Rutland": ReturnStatus.ACCEPTED,
-    "Greater Nottingham": ReturnStatus.SUBMITTED,
-    "Kent": ReturnStatus.DRAFT,
+# The open year's state of each demo partnership's return; None: not started.
+OPEN_YEAR: dict[str, str | None] = {
+    "Hull": IN_PROGRESS,
+    "Doncaster": None,
+    "East Riding": S.SUBMITTED,
+    "North Lincolnshire": S.IN_REVIEW,
+    "North East Lincolnshire": RESUBMITTED,
+    "Barnsley": S.ACCEPTED,
+    "Bradford": IN_PROGRESS,
+    "Wolverhampton": S.SUBMITTED,
+    "Solihull": IN_PROGRESS,
+    "Lincs and Rutland": S.ACCEPTED,
+    "Greater Nottingham": S.SUBMITTED,
+    "Kent": S.DRAFT,
     "Slough": None,
-    "Cambridgeshire": ReturnStatus.RETURNED,
-    "Hertfordshire": ReturnStatus.ACCEPTED,
-    "Manchester": ReturnStatus.IN_REVIEW,
-    "Halton": ReturnStatus.SUBMITTED,
-    "Cross River": "in_progress",
-    "London South": ReturnStatus.DRAFT,
-    "County Durham": ReturnStatus.ACCEPTED,
-    "Tees Valley": ReturnStatus.SUBMITTED,
+    "Cambridgeshire": S.RETURNED,
+    "Hertfordshire": S.ACCEPTED,
+    "Manchester": S.IN_REVIEW,
+    "Halton": S.SUBMITTED,
+    "Cross River": IN_PROGRESS,
+    "London South": S.DRAFT,
+    "County Durham": S.ACCEPTED,
+    "Tees Valley": S.SUBMITTED,
     "Gloucestershire": None,
-    "Leicestershire and Leicester City": ReturnStatus.IN_REVIEW,
-    "Bedford": "in_progress",
-    "West Sussex": ReturnStatus.SUBMITTED,
+    "Leicestershire and Leicester City": S.IN_REVIEW,
+    "Bedford": IN_PROGRESS,
+    "West Sussex": S.SUBMITTED,
 }
+# Last year's returns not made: overdue since last year's deadline.
+MISSED_LAST_YEAR = {"Bradford"}
+# A workflow step: from, to, by whom, when, why.
+Step = tuple[str, str, "User | None", datetime.datetime, str]
 
 
-def _pick(seed: str, options: list[str]) -> str:
-    digest = int(hashlib.sha256(seed.encode()).hexdigest(), 16)
-    return options[digest % len(options)]
+@dataclass
+class Cast:
+    """Who acts for each partnership: its manager and its LLSC officer (the
+    demo officer for Humberside's partnerships; nobody signs in for others)."""
+
+    managers: dict[int, User]
+    officer: User | None
+    officer_covers: set[int]
+    go: User | None
+
+    def manager(self, partnership: LearningPartnership) -> User | None:
+        return self.managers.get(partnership.pk)
+
+    def officer_of(self, partnership: LearningPartnership) -> User | None:
+        return self.officer if partnership.pk in self.officer_covers else None
 
 
-def _score(seed: str, base: int) -> int:
-    digest = int(hashlib.sha256(seed.encode()).hexdigest(), 16)
-    return max(1, min(4, base + digest % 3 - 1))
-
-
-def _answers(
-    return_record: Return,
-    indicators: Iterable[Indicator],
-    *,
-    base: int,
-    scored_dimensions: set[str] | None,
-    agreed: bool,
-) -> list[Answer]:
-    """Answers with plausible evidence; only dimensions in ``scored_dimensions``
-    are filled in (all when None)."""
-    name = return_record.partnership.name
-    month = "September" if return_record.period.code == "2003-04" else "November"
-    answers = []
-    for indicator in indicators:
-        dimension = indicator.code.split(".")[0]
-        seed = f"{name}/{return_record.period.code}/{indicator.code}"
-        answer = Answer(return_record=return_record, indicator=indicator)
-        if scored_dimensions is None or dimension in scored_dimensions:
-            answer.score = _score(seed, base)
-            answer.evidence = _pick(seed, EVIDENCE[dimension]).format(
-                month=month, place=name
-            )
-            answer.barriers = _pick(seed + "b", BARRIERS)
-            answer.planned_action = _pick(seed + "a", ACTIONS)
-            answer.version = 2
-            if agreed:
-                answer.agreed_score = _score(seed + "agreed", answer.score)
-        answers.append(answer)
-    return answers
+def _cast() -> Cast:
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=["officer", "go"])
+    }
+    officer = users.get("officer")
+    managers: dict[int, User] = {}
+    for partnership in LearningPartnership.objects.prefetch_related("managers"):
+        people = list(partnership.managers.all())
+        # The partnership's own manager, by name, before anyone else managing it.
+        named = [u for u in people if u.get_full_name() == partnership.manager_name]
+        if named or people:
+            managers[partnership.pk] = (named or people)[0]
+    covers = set()
+    if officer is not None and officer.profile.llsc_id:
+        covers = set(
+            LearningPartnership.objects.filter(
+                llsc_relationships__llsc_id=officer.profile.llsc_id
+            ).values_list("pk", flat=True)
+        )
+    return Cast(managers, officer, covers, users.get("go"))
 
 
 @transaction.atomic
-def load_demo_returns(*, framework: Framework) -> int:
-    """Create the demo returns that do not exist yet; returns how many were made."""
-    manager = get_user_model().objects.filter(username="manager").first()
-    periods = {
-        p.code: p for p in Period.objects.filter(code__in=["2002-03", "2003-04"])
-    }
-    periods["2003-04"].submission_deadline = datetime.date(2004, 5, 28)
-    periods["2003-04"].save(update_fields=["submission_deadline"])
-    periods["2002-03"].submission_deadline = datetime.date(2003, 5, 30)
-    periods["2002-03"].save(update_fields=["submission_deadline"])
+def load_demo_returns(
+    *, framework: Framework, periods: list[Period], clock: Clock
+) -> int:
+    """Create the demo returns and ratings that do not exist yet in the demo's
+    years (``periods``, oldest first, the open one last); returns how many
+    returns were made."""
+    cast = _cast()
     indicators = list(
-        Indicator.objects.filter(dimension__framework=framework).order_by(
-            "dimension__order", "order"
-        )
+        Indicator.objects.filter(dimension__framework=framework)
+        .select_related("dimension")
+        .order_by("dimension__order", "order")
     )
+    *history, open_period = periods
     created = 0
     for index, partnership in enumerate(LearningPartnership.objects.order_by("name")):
-        if partnership.name not in STATES_2003:
+        if partnership.name not in OPEN_YEAR:
             continue
-        base = 2 + index % 2
-        made = _make_return(
-            partnership,
-            periods["2002-03"],
-            framework,
-            indicators,
-            manager,
-            state=ReturnStatus.ACCEPTED,
-            base=base - 1,
-        )
-        created += made
-        state = STATES_2003[partnership.name]
+        story = _Story(partnership, framework, indicators, cast, clock, index)
+        for back, period in enumerate(reversed(history), start=1):
+            if back == 1 and partnership.name in MISSED_LAST_YEAR:
+                continue
+            created += story.make(period, S.ACCEPTED, base=2 + index % 2 - back // 2)
+        state = OPEN_YEAR[partnership.name]
         if state is not None:
-            created += _make_return(
-                partnership,
-                periods["2003-04"],
-                framework,
-                indicators,
-                manager,
-                state=state,
-                base=base,
-            )
-    for name, (rating, rationale) in RATINGS.items():
-        rated = LearningPartnership.objects.filter(name=name).first()
-        if rated is not None:
-            EngagementRating.objects.get_or_create(
-                partnership=rated,
-                period=periods["2002-03"],
-                defaults={"rating": rating, "rationale": rationale},
-            )
+            created += story.make(open_period, state, base=2 + index % 2, now=True)
+    _load_ratings(cast, history, clock)
     return created
 
 
-def _make_return(
-    partnership: LearningPartnership,
-    period: Period,
-    framework: Framework,
-    indicators: list[Indicator],
-    manager: User | None,
-    *,
-    state: str,
-    base: int,
-) -> int:
-    if Return.objects.filter(partnership=partnership, period=period).exists():
-        return 0
-    in_progress = state == "in_progress"
-    status = ReturnStatus.DRAFT if in_progress else state
-    submitted = status != ReturnStatus.DRAFT
-    deadline = period.submission_deadline or period.ends_on
-    submitted_at = timezone.make_aware(
-        datetime.datetime.combine(
-            deadline - datetime.timedelta(days=10), datetime.time(11)
-        )
-    )
-    return_record = Return.objects.create(
-        partnership=partnership,
-        period=period,
-        framework=framework,
-        status=status,
-        submitted_at=submitted_at if submitted else None,
-        submitted_by=manager if submitted and partnership.name == "Hull" else None,
-    )
-    if status == ReturnStatus.DRAFT:
-        scored = {"D1", "D2"} if in_progress else set()
-    else:
-        scored = None
-    _add_transitions(return_record, at=submitted_at, manager=manager)
-    Answer.objects.bulk_create(
-        _answers(
-            return_record,
-            indicators,
-            base=base,
-            scored_dimensions=scored,
-            agreed=status == ReturnStatus.ACCEPTED,
-        )
-    )
-    if in_progress:
-        # Half of D2 still to score, so the task list shows every status.
-        for answer in return_record.answers.filter(indicator__dimension__code="D2")[
-            ::2
-        ]:
-            answer.score = None
-            answer.save(update_fields=["score"])
-    return 1
+def _load_ratings(cast: Cast, history: list[Period], clock: Clock) -> None:
+    """Last years' engagement ratings; the open year's are the GO's to give."""
+    for name, (rating, rationale) in RATINGS.items():
+        partnership = LearningPartnership.objects.filter(name=name).first()
+        if partnership is None:
+            continue
+        by = cast.go if partnership.region.code == "YH" else None
+        for period in history:
+            if EngagementRating.objects.filter(
+                partnership=partnership, period=period
+            ).exists():
+                continue
+            when = clock.at(period, days=45)
+            record = EngagementRating(
+                partnership=partnership,
+                period=period,
+                rating=rating,
+                rationale=rationale,
+                rated_by=by,
+            )
+            bulk_create_with_history(
+                [record], EngagementRating, default_user=by, default_date=when
+            )
+            EngagementRating.objects.filter(
+                partnership=partnership, period=period
+            ).update(rated_at=when)
 
 
-def _add_transitions(
-    return_record: Return, *, at: datetime.datetime, manager: User | None
-) -> None:
-    """The workflow steps that led to the return's status, three days apart."""
-    hull = return_record.partnership.name == "Hull"
-    for from_status, to_status in STEPS.get(ReturnStatus(return_record.status), []):
-        Transition.objects.create(
-            return_record=return_record,
-            from_status=from_status,
-            to_status=to_status,
-            at=at,
-            by=manager if to_status == ReturnStatus.SUBMITTED and hull else None,
-            reason=RETURN_REASON if to_status == ReturnStatus.RETURNED else "",
+class _Story:
+    """One partnership's returns, told step by step."""
+
+    def __init__(
+        self,
+        partnership: LearningPartnership,
+        framework: Framework,
+        indicators: list[Indicator],
+        cast: Cast,
+        clock: Clock,
+        index: int,
+    ) -> None:
+        self.partnership = partnership
+        self.framework = framework
+        self.indicators = indicators
+        self.clock = clock
+        self.index = index
+        self.manager = cast.manager(partnership)
+        self.officer = cast.officer_of(partnership)
+
+    def make(self, period: Period, state: str, *, base: int, now: bool = False) -> int:
+        if Return.objects.filter(partnership=self.partnership, period=period).exists():
+            return 0
+        # Day 0 is the (first) submission: for the open year two weeks or so
+        # before today, for last years ten days or so before the deadline. A
+        # draft of the open year was last saved in the past week.
+        spread = self.index % 5
+        zero = -10 - spread
+        if now:
+            zero = 14 - spread if state in (S.DRAFT, IN_PROGRESS) else -14 - spread
+
+        def at(day: float, hour: int = 10) -> datetime.datetime:
+            return self.clock.at(
+                period, days=zero + day, hour=hour, base="now" if now else "deadline"
+            )
+
+        manager, officer = self.manager, self.officer
+        status = S.DRAFT if state == IN_PROGRESS else state
+        status = S.SUBMITTED if state == RESUBMITTED else status
+        started = at(-30, hour=9)
+        record = Return(
+            partnership=self.partnership,
+            period=period,
+            framework=self.framework,
+            status=status,
+            created_by=manager,
         )
-        at += datetime.timedelta(days=3)
+        steps: list[Step] = []
+        if status != S.DRAFT:
+            record.submitted_at, record.submitted_by = at(0), manager
+            record.profile_checked_at, record.profile_checked_by = at(-29), manager
+        record = bulk_create_with_history(
+            [record], Return, default_user=manager, default_date=started
+        )[0]
+        Return.objects.filter(pk=record.pk).update(created_at=started)
+        story = AnswerStory(record, self.indicators, by=manager, at=started)
+        if state == S.DRAFT:
+            story.write()
+            return 1
+        for number, dimension in enumerate(DIMENSIONS):
+            if state == IN_PROGRESS and number > 1:
+                break
+            story.fill(
+                dimension,
+                base=base,
+                by=manager,
+                at=at(-24 + number * 6, hour=14),
+                every_other=state == IN_PROGRESS and number == 1,
+            )
+        if state == IN_PROGRESS:
+            story.write()
+            return 1
+        snapshots = {"first": story.snapshot()}
+        steps.append((S.DRAFT, S.SUBMITTED, manager, at(0), ""))
+        if status != S.SUBMITTED or state == RESUBMITTED:
+            steps.append((S.SUBMITTED, S.IN_REVIEW, officer, at(2), ""))
+        if status == S.IN_REVIEW:
+            story.agree({"D1", "D2"}, by=officer, at=at(3, hour=15))
+        elif status == S.ACCEPTED:
+            story.agree(set(DIMENSIONS), by=officer, at=at(5, hour=15))
+            steps.append((S.IN_REVIEW, S.ACCEPTED, officer, at(6), ""))
+        elif status == S.RETURNED or state == RESUBMITTED:
+            story.agree(set(DIMENSIONS), by=officer, at=at(3, hour=15))
+            steps.append((S.IN_REVIEW, S.RETURNED, officer, at(4), RETURN_REASON))
+        if state == RESUBMITTED:
+            story.revise("D4", by=manager, at=at(7, hour=11))
+            snapshots["again"] = story.snapshot()
+            steps.append((S.RETURNED, S.SUBMITTED, manager, at(8), ""))
+            Return.objects.filter(pk=record.pk).update(submitted_at=at(8))
+        if status == S.ACCEPTED:
+            Return.objects.filter(pk=record.pk).update(review_comment=ACCEPTED_COMMENT)
+        story.write()
+        self._transitions(record, steps, snapshots)
+        return 1
+
+    def _transitions(
+        self,
+        record: Return,
+        steps: list[Step],
+        snapshots: dict[str, dict[str, Any]],
+    ) -> None:
+        """The workflow steps that led to the return's status."""
+        submissions = iter(snapshots.values())
+        Transition.objects.bulk_create(
+            Transition(
+                return_record=record,
+                from_status=step[0],
+                to_status=step[1],
+                by=step[2],
+                at=step[3],
+                reason=step[4],
+                snapshot=next(submissions) if step[1] == S.SUBMITTED else None,
+            )
+            for step in steps
+        )

@@ -1,5 +1,6 @@
-"""load_demo: the twenty Annex 1 partnerships in their regions, the demo users
-with their roles, and a second run that changes nothing."""
+"""load_demo: the twenty Annex 1 partnerships and five more in Yorkshire and
+the Humber, in their regions, the demo users with their roles, and a second
+run that changes nothing."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ ANNEX_1 = [
     "Tees Valley", "Gloucestershire", "Leicestershire and Leicester City", "Bedford",
     "West Sussex",
 ]  # fmt: skip
+# The rest of Yorkshire and the Humber, so the officer and GO have more to see.
+YORKSHIRE = [
+    "East Riding", "North Lincolnshire", "North East Lincolnshire", "Barnsley",
+    "Bradford",
+]  # fmt: skip
 
 TRUE_REGIONS = {
     "Hull": "YH", "Doncaster": "YH", "Wolverhampton": "WM", "Solihull": "WM",
@@ -37,6 +43,7 @@ TRUE_REGIONS = {
     "Halton": "NW", "Cross River": "LON", "London South": "LON", "County Durham": "NE",
     "Tees Valley": "NE", "Gloucestershire": "SW",
     "Leicestershire and Leicester City": "EM", "Bedford": "EE", "West Sussex": "SE",
+    **{name: "YH" for name in YORKSHIRE},
 }  # fmt: skip
 
 DEMO_MODELS = [
@@ -63,7 +70,7 @@ def test_load_demo_creates_the_annex_1_partnerships_in_their_regions() -> None:
     output = _load_demo()
 
     partnerships = {p.name: p.region.code for p in LearningPartnership.objects.all()}
-    assert sorted(partnerships) == sorted(ANNEX_1)
+    assert sorted(partnerships) == sorted(ANNEX_1 + YORKSHIRE)
     assert partnerships == TRUE_REGIONS
     assert "learning-2003" in output
     for username in ("manager", "officer", "go", "admin"):
@@ -88,19 +95,32 @@ def test_load_demo_has_the_cases_the_product_must_show() -> None:
 def test_load_demo_users_have_the_documented_roles_and_scopes() -> None:
     _load_demo()
     User = get_user_model()
-    hull = LearningPartnership.objects.get(name="Hull")
 
     manager = User.objects.get(username="manager")
     assert manager.check_password("learning-2003")
-    assert list(partnerships_for_user(manager)) == [hull]
+    assert {p.name for p in partnerships_for_user(manager)} == {"Hull", "Doncaster"}
     officer = User.objects.get(username="officer")
     assert officer.profile.role == Role.LLSC_OFFICER
-    assert hull in partnerships_for_user(officer)
+    assert {p.name for p in partnerships_for_user(officer)} == {
+        "Hull",
+        "East Riding",
+        "North Lincolnshire",
+        "North East Lincolnshire",
+    }
     go = User.objects.get(username="go")
-    assert {p.name for p in partnerships_for_user(go)} == {"Hull", "Doncaster"}
+    assert {p.name for p in partnerships_for_user(go)} == {
+        "Hull",
+        "Doncaster",
+        *YORKSHIRE,
+    }
     admin = User.objects.get(username="admin")
     assert admin.is_staff
-    assert partnerships_for_user(admin).count() == 20
+    assert partnerships_for_user(admin).count() == 25
+    # Each partnership's own manager exists (their returns name them) but
+    # cannot sign in.
+    named = User.objects.get(username="helen.marsden")
+    assert not named.has_usable_password()
+    assert named.managed_partnerships.get().name == "East Riding"
 
 
 @pytest.mark.django_db

@@ -1,12 +1,14 @@
 """The demo data's development plans: Hull and several other partnerships have
-full plans, and loading the demo again makes nothing new."""
+full plans in the demo's years, and loading the demo again makes nothing new."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from partnerships.rules import is_llsc_officer_of
 from plans.models import (
@@ -58,9 +60,12 @@ def test_load_demo_makes_full_plans_and_is_repeatable() -> None:
     assert "Hull" in names
     assert len(names) >= 3
     assert f"{len(plans)} new development plans" in output
+    today = timezone.localdate()
     for plan in plans:
         name = plan.partnership.name
-        assert plan.period.code == "2003-04", name
+        # Last year's or the open year's.
+        assert plan.period.starts_on <= today, name
+        assert plan.period.ends_on >= today - datetime.timedelta(days=366), name
         assert plan.source_return is not None, name
         assert plan.source_return.status != "draft", name
         assert plan.monitoring_points.count() == 3, name
@@ -76,8 +81,11 @@ def test_load_demo_makes_full_plans_and_is_repeatable() -> None:
                 for i in priority.indicators.all()
             ), (name, priority.title)
         assert Target.objects.filter(priority__plan=plan).exists(), name
-        assert TargetValue.objects.filter(target__priority__plan=plan).exists(), name
-        assert plan.updates.exists(), name
+        # Actual values and progress at the monitoring points already passed.
+        passed = plan.monitoring_points.filter(due_on__lte=today).exists()
+        values = TargetValue.objects.filter(target__priority__plan=plan)
+        assert values.exists() == passed, name
+        assert plan.updates.exists() == passed, name
         assert all(
             u.point.plan_id == plan.pk for u in plan.updates.select_related("point")
         ), name
@@ -87,6 +95,7 @@ def test_load_demo_makes_full_plans_and_is_repeatable() -> None:
             assert plan.approved_at is not None, name
             assert plan.approved_by is not None, name
             assert is_llsc_officer_of(plan.approved_by, plan.partnership), name
+            assert plan.period.starts_on <= plan.approved_at.date() <= today, name
     hull = next(plan for plan in plans if plan.partnership.name == "Hull")
     hull_statuses = set(
         PlanAction.objects.filter(priority__plan=hull).values_list("status", flat=True)
@@ -97,6 +106,7 @@ def test_load_demo_makes_full_plans_and_is_repeatable() -> None:
     )
     assert DevelopmentPlan.objects.filter(status="approved").exists()
     assert DevelopmentPlan.objects.filter(status="draft").exists()
+    assert DevelopmentPlan.objects.filter(status="submitted").exists()
     before = snapshot()
 
     again = load_demo()

@@ -3,31 +3,38 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from demo.organisations import load_demo_data
 from demo.people import DEMO_PASSWORD
 from demo.plans import load_demo_plans
 from demo.returns import load_demo_returns
+from demo.years import Clock, load_demo_periods
 from indicators.services import reference_framework_load
 from partnerships.models import LearningPartnership
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference framework, the demo partnerships, their returns and the "
-        "demo users. Safe to run again: changes nothing."
+        "Load the reference framework, the demo partnerships, their returns and "
+        "plans in the years around today, and the demo users. Safe to run again: "
+        "changes nothing that is there."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = load_demo_data()
         framework = reference_framework_load()
-        returns = load_demo_returns(framework=framework)
-        plans = load_demo_plans()
+        # Dated around today: the year that contains it open, two before it.
+        clock = Clock(now=timezone.now())
+        periods = load_demo_periods(framework=framework, today=clock.today)
+        returns = load_demo_returns(framework=framework, periods=periods, clock=clock)
+        plans = load_demo_plans(periods=periods, clock=clock)
         count = LearningPartnership.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {count} partnerships, {framework}, "
-                f"{returns} new returns, {plans} new development plans."
+                f"{returns} new returns, {plans} new development plans; "
+                f"{periods[-1]} open until {periods[-1].submission_deadline:%-d %B %Y}."
             )
         )
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
