@@ -43,92 +43,86 @@ class ScoreField(forms.TypedChoiceField):
         )
 
 
-class DimensionForm(forms.Form):
-    """Every answer of one dimension: score, evidence, barriers, planned
-    action, the version it was read at, and an optional evidence file."""
+class AnswerForm(forms.Form):
+    """One answer: score, evidence, barriers, planned action, the version it
+    was read at, and an optional evidence file. The fields are named after the
+    answer (``score-<id>``), so a page posted for one answer never writes into
+    another."""
 
     def __init__(
         self,
         *args: Any,
-        answers: list[Answer],
+        answer: Answer,
         levels: list[ScoreLevel],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.answers = answers
-        for answer in answers:
-            code = answer.indicator.code
-            self.fields[f"score-{answer.pk}"] = ScoreField(
-                levels=levels,
-                label=f"Score for {code}",
+        self.answer = answer
+        code = answer.indicator.code
+        self.fields[f"score-{answer.pk}"] = ScoreField(
+            levels=levels,
+            label=f"Score for {code}",
+            required=False,
+            initial=answer.score,
+            error_messages={
+                "invalid_choice": f"Select a score for {code} from the scale"  # noqa: S608  # nosec B608
+            },
+        )
+        for name, label, limit in (
+            ("evidence", "Evidence", EVIDENCE_MAX),
+            ("barriers", "Barriers", BARRIERS_MAX),
+            ("planned_action", "Planned future action", PLANNED_ACTION_MAX),
+        ):
+            self.fields[f"{name}-{answer.pk}"] = AnswerTextField(
+                label=f"{label} for {code}",
                 required=False,
-                initial=answer.score,
+                max_length=limit,
+                widget=forms.Textarea(attrs={"rows": 5 if name == "evidence" else 3}),
+                initial=getattr(answer, name),
                 error_messages={
-                    "invalid_choice": f"Select a score for {code} from the scale"  # noqa: S608  # nosec B608
+                    "max_length": (
+                        f"{label} for {code} must be {limit:,} characters or fewer"
+                    )
                 },
             )
-            for name, label, limit in (
-                ("evidence", "Evidence", EVIDENCE_MAX),
-                ("barriers", "Barriers", BARRIERS_MAX),
-                ("planned_action", "Planned future action", PLANNED_ACTION_MAX),
-            ):
-                self.fields[f"{name}-{answer.pk}"] = AnswerTextField(
-                    label=f"{label} for {code}",
-                    required=False,
-                    max_length=limit,
-                    widget=forms.Textarea(
-                        attrs={"rows": 5 if name == "evidence" else 3}
-                    ),
-                    initial=getattr(answer, name),
-                    error_messages={
-                        "max_length": (
-                            f"{label} for {code} must be {limit:,} characters or fewer"
-                        )
-                    },
-                )
-            self.fields[f"version-{answer.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=answer.version
-            )
-            self.fields[f"attachment-{answer.pk}"] = forms.FileField(
-                label=f"Attach evidence for {code}", required=False
-            )
+        self.fields[f"version-{answer.pk}"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=answer.version
+        )
+        self.fields[f"attachment-{answer.pk}"] = forms.FileField(
+            label=f"Attach evidence for {code}", required=False
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for answer in self.answers:
-            if f"version-{answer.pk}" in self.errors:
-                raise ValidationError(
-                    "The page was out of date. Reload it and enter your answers again."
-                )
+        if f"version-{self.answer.pk}" in self.errors:
+            raise ValidationError(
+                "The page was out of date. Reload it and enter your answer again."
+            )
         return cleaned
 
-    def values(self) -> dict[int, dict[str, Any]]:
-        """The answers entered, by answer id, ready for ``dimension_save``."""
+    def values(self) -> dict[str, Any]:
+        """The answer entered, ready for ``answer_save``."""
         return {
-            answer.pk: {
-                name: self.cleaned_data[f"{name}-{answer.pk}"] for name in ANSWER_FIELDS
-            }
-            for answer in self.answers
+            name: self.cleaned_data[f"{name}-{self.answer.pk}"]
+            for name in ANSWER_FIELDS
         }
 
-    def versions(self) -> dict[int, int]:
-        return {a.pk: self.cleaned_data[f"version-{a.pk}"] for a in self.answers}
+    def version(self) -> int:
+        version: int = self.cleaned_data[f"version-{self.answer.pk}"]
+        return version
 
-    def uploads(self) -> list[tuple[Answer, Any]]:
-        return [
-            (answer, self.cleaned_data[f"attachment-{answer.pk}"])
-            for answer in self.answers
-            if self.cleaned_data.get(f"attachment-{answer.pk}")
-        ]
+    def upload(self) -> Any:
+        """The evidence file chosen, or None."""
+        return self.cleaned_data.get(f"attachment-{self.answer.pk}")
 
-    def rows(self) -> dict[int, dict[str, forms.BoundField]]:
-        """Bound fields by answer id, for the template."""
+    def attachment_field(self) -> str:
+        return f"attachment-{self.answer.pk}"
+
+    def named(self) -> dict[str, forms.BoundField]:
+        """The bound fields by plain name (score, evidence, ...), for the template."""
         return {
-            answer.pk: {
-                name: self[f"{name}-{answer.pk}"]
-                for name in (*ANSWER_FIELDS, "version", "attachment")
-            }
-            for answer in self.answers
+            name: self[f"{name}-{self.answer.pk}"]
+            for name in (*ANSWER_FIELDS, "version", "attachment")
         }
 
 

@@ -218,38 +218,73 @@ class IndicatorRow:
     last_year: Answer | None
 
 
-def dimension_answers(*, return_record: Return, dimension: Dimension) -> list[Answer]:
-    """The return's answers to a dimension's indicators: what saving the
-    dimension's page needs (showing it needs ``dimension_rows``)."""
-    return list(
-        return_record.answers.filter(indicator__dimension=dimension).select_related(
-            "indicator"
-        )
+def answer_status(answer: Answer) -> str:
+    """An indicator's task status: completed once scored; in progress once
+    saved, or while it holds last year's words to review; else not started."""
+    if answer.score is not None:
+        return COMPLETED
+    if answer.is_started or answer.carried_forward:
+        return IN_PROGRESS
+    return NOT_STARTED
+
+
+@dataclass
+class IndicatorTask:
+    answer: Answer
+    status: str
+
+
+def dimension_tasks(
+    *, return_record: Return, dimension: Dimension
+) -> list[IndicatorTask]:
+    """Each indicator of a dimension, in order, with its answer and status: the
+    dimension's page, in one query."""
+    answers = return_record.answers.filter(indicator__dimension=dimension)
+    return [
+        IndicatorTask(answer, answer_status(answer))
+        for answer in answers.select_related("indicator")
+    ]
+
+
+def indicator_codes(*, dimension: Dimension) -> list[str]:
+    """The codes of a dimension's indicators, in order."""
+    return list(dimension.indicators.order_by("order").values_list("code", flat=True))
+
+
+def indicator_answer(
+    *, return_record: Return, dimension: Dimension, code: str
+) -> Answer:
+    """The return's answer to one indicator of a dimension, with the indicator:
+    what saving its page needs (showing it needs ``indicator_row``). Raises
+    Answer.DoesNotExist."""
+    return (
+        return_record.answers.filter(indicator__dimension=dimension)
+        .select_related("indicator")
+        .get(indicator__code=code)
     )
 
 
-def dimension_rows(
-    *, return_record: Return, dimension: Dimension
-) -> list[IndicatorRow]:
-    """Each indicator of a dimension with this year's answer and its files, and
-    last year's answer to the indicator with the same code."""
-    answers = list(
+def indicator_row(
+    *, return_record: Return, dimension: Dimension, code: str
+) -> IndicatorRow:
+    """One indicator of a dimension with this year's answer, its files and who
+    last saved it, and last year's answer to the indicator with the same code.
+    Raises Answer.DoesNotExist."""
+    answer = (
         return_record.answers.filter(indicator__dimension=dimension)
         .select_related("indicator", "updated_by")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.all()))
+        .get(indicator__code=code)
     )
     previous = previous_return(return_record=return_record)
-    last_year: dict[str, Answer] = {}
+    last_year = None
     if previous is not None:
-        last_year = {
-            a.indicator.code: a
-            for a in previous.answers.filter(
-                indicator__code__in=[a.indicator.code for a in answers]
-            ).select_related("indicator", "return_record__period")
-        }
-    return [
-        IndicatorRow(a.indicator, a, last_year.get(a.indicator.code)) for a in answers
-    ]
+        last_year = (
+            previous.answers.filter(indicator__code=code)
+            .select_related("return_record__period")
+            .first()
+        )
+    return IndicatorRow(answer.indicator, answer, last_year)
 
 
 def return_periods_to_start(*, partnership: LearningPartnership) -> list[Period]:

@@ -1,4 +1,4 @@
-"""Writes to returns: starting one, saving a dimension's answers under
+"""Writes to returns: starting one, saving an answer under
 optimistic locking, evidence files, confirming the profile, submitting."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from simple_history.utils import bulk_create_with_history
 
-from indicators.models import Dimension, Indicator, Period
+from indicators.models import Indicator, Period
 from indicators.selectors import framework_for_period
 from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
@@ -131,65 +131,49 @@ def _ensure_editable(return_record: Return) -> None:
 
 
 @transaction.atomic
-def dimension_save(
+def answer_save(
     *,
     return_record: Return,
-    dimension: Dimension,
-    values: dict[int, dict[str, Any]],
-    versions: dict[int, int],
+    answer: Answer,
+    values: dict[str, Any],
+    version: int,
     user: User,
-) -> list[Answer]:
-    """Save the answers of one dimension; all or nothing.
+) -> Answer:
+    """Save one answer: its score, evidence, barriers and planned action.
 
-    ``values`` maps answer ids to their new score, evidence, barriers and
-    planned action; ``versions`` the version each answer had when the form was
-    opened. An answer whose stored version is newer, and whose stored values
-    differ from those posted, was changed by someone else meanwhile: nothing is
-    saved and AnswerConflict lists what changed.
+    ``version`` is the version the answer had when the form was opened. When
+    the stored version is newer and its values differ from those posted,
+    someone else changed the answer meanwhile: nothing is saved and
+    AnswerConflict shows what they saved. Saving an answer carried forward from
+    last year is its review, even when nothing in it changed.
     """
     check_perm(user, CHANGE, return_record, message=MANAGERS_ONLY)
     locked = Return.objects.select_for_update().get(pk=return_record.pk)
     _ensure_editable(locked)
-    answers = list(
+    stored = (
         Answer.objects.select_for_update(of=("self",))
-        .filter(return_record=locked, indicator__dimension=dimension)
         .select_related("indicator", "updated_by")
+        .get(pk=answer.pk, return_record=locked)
     )
-    conflicts = []
-    for answer in answers:
-        posted = values.get(answer.pk)
-        if posted is None:
-            continue
-        changed = [f for f in ANSWER_FIELDS if getattr(answer, f) != posted[f]]
-        if answer.version != versions.get(answer.pk) and changed:
-            conflicts.append(Conflict(answer, changed))
-    if conflicts:
-        raise AnswerConflict(conflicts)
-    saved = []
-    for answer in answers:
-        posted = values.get(answer.pk)
-        if posted is None:
-            continue
-        changed = [f for f in ANSWER_FIELDS if getattr(answer, f) != posted[f]]
-        if not changed and not answer.carried_forward:
-            continue
-        for name in ANSWER_FIELDS:
-            setattr(answer, name, posted[name])
-        # Saving the page is the review of what was carried forward.
-        answer.carried_forward = False
-        answer.version += 1
-        answer.updated_by = user
-        # The user is the one signed in: no need to look them up again. The
-        # score's check constraint is the database's to enforce: validating it
-        # here costs three queries an answer, and the form only offers the
-        # framework's levels.
-        answer.full_clean(
-            exclude=["return_record", "indicator", "updated_by"],
-            validate_constraints=False,
-        )
-        answer.save()
-        saved.append(answer)
-    return saved
+    changed = [f for f in ANSWER_FIELDS if getattr(stored, f) != values[f]]
+    if stored.version != version and changed:
+        raise AnswerConflict([Conflict(stored, changed)])
+    if not changed and not stored.carried_forward:
+        return stored
+    for name in ANSWER_FIELDS:
+        setattr(stored, name, values[name])
+    stored.carried_forward = False
+    stored.version += 1
+    stored.updated_by = user
+    # The user is the one signed in: no need to look them up again. The score's
+    # check constraint is the database's to enforce: validating it here costs
+    # three queries, and the form only offers the framework's levels.
+    stored.full_clean(
+        exclude=["return_record", "indicator", "updated_by"],
+        validate_constraints=False,
+    )
+    stored.save()
+    return stored
 
 
 class AttachmentRefused(Exception):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import emails, moderation, ratings, reminders, returns, review
+from .views import answering, emails, moderation, ratings, reminders, returns, review
 
 app_name = "assessment"
 
@@ -19,8 +19,13 @@ urlpatterns = [
     ),
     path(
         "returns/<int:pk>/dimensions/<slug:code>/",
-        returns.return_dimension,
+        answering.return_dimension,
         name="dimension",
+    ),
+    path(
+        "returns/<int:pk>/dimensions/<slug:code>/<str:indicator>/",
+        answering.return_indicator,
+        name="indicator",
     ),
     path("returns/<int:pk>/check/", returns.return_check, name="check"),
     path("returns/<int:pk>/submitted/", returns.return_submitted, name="submitted"),

@@ -1,10 +1,9 @@
-"""The manager's journey through a return: start, task list, a page per
-dimension, check answers, submit; plus evidence files and history."""
+"""The manager's journey through a return: start, task list, check answers,
+submit; plus evidence files and history (the answering is in answering.py)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,7 +20,7 @@ from partnerships.users import AuthenticatedHttpRequest
 
 from .. import selectors, services, workflow
 from ..file_types import file_type_for, name_for
-from ..forms import DimensionForm, StartReturnForm
+from ..forms import StartReturnForm
 from ..models import Answer, Return
 from ..rules import VIEW_ANSWERS, check_may_read_answers
 
@@ -150,170 +149,6 @@ def return_profile_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 
 @require_http_methods(["GET", "POST"])
-def return_dimension(
-    request: AuthenticatedHttpRequest, pk: int, code: str
-) -> HttpResponse:
-    return_record = get_return_for_user(request, pk, edit=request.method == "POST")
-    dimension = get_object_or_404(return_record.framework.dimensions, code=code)
-    rows: list[selectors.IndicatorRow] | None = None
-    if request.method == "POST":
-        # _get_return_for_user checked that the user may change the return. A
-        # save needs only the answers: files and last year's answers are read
-        # when the page is shown again (an error or a conflict).
-        answers = selectors.dimension_answers(
-            return_record=return_record, dimension=dimension
-        )
-    else:
-        if not _can_edit(request, return_record):
-            return redirect("assessment:check", pk=return_record.pk)
-        rows = selectors.dimension_rows(
-            return_record=return_record, dimension=dimension
-        )
-        answers = [row.answer for row in rows]
-    levels = list(return_record.framework.score_levels.all())
-    form = DimensionForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES or None,
-        answers=answers,
-        levels=levels,
-    )
-    conflicts: list[services.Conflict] = []
-    if request.method == "POST" and form.is_valid() and not _refused_uploads(form):
-        try:
-            services.dimension_save(
-                return_record=return_record,
-                dimension=dimension,
-                values=form.values(),
-                versions=form.versions(),
-                user=request.user,
-            )
-        except services.AnswerConflict as conflict:
-            conflicts = conflict.conflicts
-            form = _rebased_form(request, form, conflicts, answers, levels)
-        else:
-            return _after_dimension_save(request, form, return_record, dimension)
-    if rows is None:
-        rows = selectors.dimension_rows(
-            return_record=return_record, dimension=dimension
-        )
-    return render(
-        request,
-        "assessment/dimension.html",
-        {
-            "return": return_record,
-            "dimension": dimension,
-            "rows": rows,
-            "fields": form.rows(),
-            "form": form,
-            "levels": levels,
-            "conflicts": conflicts,
-        },
-    )
-
-
-def _store_uploads(
-    request: AuthenticatedHttpRequest, form: DimensionForm
-) -> tuple[list[str], list[str]]:
-    """Keep the evidence files after the answers are saved: the names of those
-    the storage refused (disk full, folder not writable), and why each file
-    past a limit (files an answer, bytes a return) was not kept. The answers
-    stay saved either way."""
-    unstored = []
-    not_kept = []
-    for answer, upload in form.uploads():
-        try:
-            services.attachment_add(answer=answer, upload=upload, user=request.user)
-        except OSError:
-            logger.exception("Evidence file for answer %s not stored", answer.pk)
-            unstored.append(f"“{upload.name}”")
-        except services.AttachmentRefused as refused:
-            not_kept.append(
-                f"Your answers were saved, but “{upload.name}” was not attached to "
-                f"{answer.indicator.code}. {refused}."
-            )
-    return unstored, not_kept
-
-
-def _refused_uploads(form: DimensionForm) -> bool:
-    """Check every evidence file before anything is saved; errors go on the form."""
-    refused = False
-    for answer, upload in form.uploads():
-        try:
-            services.check_upload(upload)
-        except services.AttachmentRefused as error:
-            form.add_error(f"attachment-{answer.pk}", str(error))
-            refused = True
-    return refused
-
-
-def _rebased_form(
-    request: AuthenticatedHttpRequest,
-    form: DimensionForm,
-    conflicts: list[services.Conflict],
-    answers: list[Answer],
-    levels: list[Any],
-) -> DimensionForm:
-    """The user's answers kept as typed, now based on the versions just saved by
-    someone else, so saving again is a deliberate choice."""
-    data = request.POST.copy()
-    for conflict in conflicts:
-        data[f"version-{conflict.answer.pk}"] = str(conflict.answer.version)
-    rebased = DimensionForm(data, answers=answers, levels=levels)
-    rebased.is_valid()
-    rebased.add_error(
-        None,
-        "Someone else saved answers on this page while you were editing it. "
-        "Nothing of yours has been saved yet: compare below, then save again to keep "
-        "your version.",
-    )
-    return rebased
-
-
-def _after_dimension_save(
-    request: AuthenticatedHttpRequest,
-    form: DimensionForm,
-    return_record: Return,
-    dimension: Any,
-) -> HttpResponse:
-    """Store the evidence files, then go where the user asked: back to the task
-    list, on to the next dimension, or to check answers."""
-    unstored, not_kept = _store_uploads(request, form)
-    for reason in not_kept:
-        messages.error(request, reason)
-    if unstored:
-        messages.error(
-            request,
-            "Your answers were saved, but "
-            + ", ".join(unstored)
-            + " could not be stored: the service's file storage is "
-            "full or cannot be written to. Attach the file again "
-            "later; if this keeps happening, tell your national "
-            "administrator.",
-        )
-    if unstored or not_kept:
-        return redirect(
-            "assessment:dimension", pk=return_record.pk, code=dimension.code
-        )
-    if request.POST.get("action") == "later":
-        messages.success(
-            request,
-            f"Your answers for {dimension.code} {dimension.title} have been saved. "
-            "You can come back to them later.",
-        )
-        return redirect(return_record)
-    following = (
-        return_record.framework.dimensions.filter(order__gt=dimension.order)
-        .order_by("order")
-        .first()
-    )
-    if following is not None:
-        return redirect(
-            "assessment:dimension", pk=return_record.pk, code=following.code
-        )
-    return redirect("assessment:check", pk=return_record.pk)
-
-
-@require_http_methods(["GET", "POST"])
 def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return_record = get_return_for_user(request, pk, edit=request.method == "POST")
     check_may_read_answers(request.user, return_record)
@@ -416,24 +251,26 @@ def attachment_remove(
     return_record = get_return_for_user(request, pk, edit=True)
     attachment = get_object_or_404(
         selectors.attachments_for_user(request.user).select_related(
-            "answer__indicator"
+            "answer__indicator__dimension"
         ),
         pk=attachment_pk,
         answer__return_record=return_record,
     )
-    dimension_url = reverse(
-        "assessment:dimension",
+    indicator = attachment.answer.indicator
+    indicator_url = reverse(
+        "assessment:indicator",
         kwargs={
             "pk": return_record.pk,
-            "code": attachment.answer.indicator.code.split(".")[0],
+            "code": indicator.dimension.code,
+            "indicator": indicator.code,
         },
     )
     if request.method == "POST":
         services.attachment_remove(attachment=attachment, user=request.user)
         messages.success(request, f"{attachment.original_name} removed.")
-        return redirect(f"{dimension_url}#indicator-{attachment.answer.indicator.code}")
+        return redirect(indicator_url)
     return render(
         request,
         "assessment/attachment_remove.html",
-        {"return": return_record, "attachment": attachment, "back": dimension_url},
+        {"return": return_record, "attachment": attachment, "back": indicator_url},
     )

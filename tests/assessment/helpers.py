@@ -1,4 +1,4 @@
-"""Building the POST a browser sends from a dimension page, and returns for
+"""Building the POST a browser sends from an indicator's page, and returns for
 earlier years."""
 
 from __future__ import annotations
@@ -62,6 +62,31 @@ def dimension_url(return_record: Return, code: str) -> str:
     return f"/returns/{return_record.pk}/dimensions/{code}/"
 
 
+def indicator_url(return_record: Return, indicator_code: str) -> str:
+    """The page of one indicator (its dimension read from the database)."""
+    dimension = Answer.objects.get(
+        return_record=return_record, indicator__code=indicator_code
+    ).indicator.dimension.code
+    return f"/returns/{return_record.pk}/dimensions/{dimension}/{indicator_code}/"
+
+
+def post_answer(
+    client: Client,
+    return_record: Return,
+    indicator_code: str,
+    changes: dict[str, Any] | None = None,
+    action: str = "continue",
+    **kwargs: Any,
+):
+    """Post one indicator's page as opened now, with ``changes`` typed in."""
+    item = answer(return_record, indicator_code)
+    return client.post(
+        indicator_url(return_record, indicator_code),
+        form_data([item], {indicator_code: changes or {}}, action),
+        **kwargs,
+    )
+
+
 def score_dimension(
     client: Client,
     return_record: Return,
@@ -70,12 +95,21 @@ def score_dimension(
     action: str = "continue",
     **extra: Any,
 ):
-    """Score every indicator of a dimension through the page."""
+    """Score every indicator of a dimension through its pages, one after the
+    other with Save and continue (the last with ``action``); the last response."""
     answers = answers_of(return_record, code)
-    changes = {a.indicator.code: {"score": score, **extra} for a in answers}
-    return client.post(
-        dimension_url(return_record, code), form_data(answers, changes, action)
-    )
+    response = None
+    for position, item in enumerate(answers):
+        response = post_answer(
+            client,
+            return_record,
+            item.indicator.code,
+            {"score": score, **extra},
+            action if position == len(answers) - 1 else "continue",
+        )
+        if response.status_code != 302:
+            return response
+    return response
 
 
 def snapshot(return_record: Return) -> list[tuple[Any, ...]]:

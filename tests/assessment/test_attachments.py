@@ -17,7 +17,7 @@ from assessment.models import Attachment
 from assessment.services import AttachmentRefused, attachment_add, check_upload
 from config.settings import base
 
-from .helpers import answer, answers_of, dimension_url, form_data, snapshot
+from .helpers import answer, form_data, indicator_url, snapshot
 
 REFUSED_TYPE = "The selected file must be a PDF, DOCX, XLSX, ODT, PNG or JPEG"
 
@@ -101,11 +101,13 @@ REFUSED = [
 
 
 def upload_to_d11(client, return_record, name, content, **changes):
-    answers = answers_of(return_record, "D1")
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
     return client.post(
-        dimension_url(return_record, "D1"),
-        form_data(answers, {"D1.1": {"attachment": upload, **changes}}),
+        indicator_url(return_record, "D1.1"),
+        form_data(
+            [answer(return_record, "D1.1")],
+            {"D1.1": {"attachment": upload, **changes}},
+        ),
     )
 
 
@@ -148,7 +150,7 @@ def test_attachment_is_listed_on_the_dimension_page(client_as, return_a):
     client = client_as("manager_a")
     upload_to_d11(client, return_a, "minutes.pdf", PDF)
     attachment = Attachment.objects.get()
-    html = client.get(dimension_url(return_a, "D1")).content.decode()
+    html = client.get(indicator_url(return_a, "D1.1")).content.decode()
     assert f'href="/attachments/{attachment.pk}/">minutes.pdf</a>' in html
     assert f"/returns/{return_a.pk}/attachments/{attachment.pk}/remove/" in html
 
@@ -265,7 +267,7 @@ def test_remove_attachment(client_as, return_a, attachment):
     response = client.post(url)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{dimension_url(return_a, 'D1')}#indicator-D1.1"
+    assert response["Location"] == indicator_url(return_a, "D1.1")
     assert not Attachment.objects.exists()
     assert not storages["attachments"].exists(stored)
     assert client.get(f"/attachments/{attachment.pk}/").status_code == 404
@@ -325,12 +327,10 @@ def test_a_file_the_storage_refuses_leaves_the_answers_saved_and_says_so(
     )
 
     assert response.status_code == 302
-    assert response["Location"] == dimension_url(return_a, "D1")
+    assert response["Location"] == indicator_url(return_a, "D1.1")
     saved = answer(return_a, "D1.1")
     assert (saved.score, saved.evidence) == (3, "Minutes of May")
     assert not Attachment.objects.exists()
     page = client.get(response["Location"])
-    assert "Your answers were saved, but “minutes.pdf” could not be stored" in (
-        page.text
-    )
+    assert "Your answer was saved, but “minutes.pdf” could not be stored" in (page.text)
     assert "file storage is full or cannot be written to" in page.text

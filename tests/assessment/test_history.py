@@ -9,7 +9,7 @@ from django.test import Client
 
 from assessment.selectors import answer_changes
 
-from .helpers import answers_of, dimension_url, form_data
+from .helpers import post_answer
 
 
 def signed_in(user) -> Client:
@@ -35,24 +35,15 @@ def rows(html: str) -> list[list[str]]:
 def two_saves(return_a, manager_a, manager_a2):
     """manager_a scores D1.1 2 with draft evidence; then the second manager
     makes it 3 with better evidence, and scores D1.4 (its first change)."""
-    url = dimension_url(return_a, "D1")
-    response = signed_in(manager_a).post(
-        url,
-        form_data(
-            answers_of(return_a, "D1"), {"D1.1": {"score": 2, "evidence": "Draft"}}
-        ),
+    response = post_answer(
+        signed_in(manager_a), return_a, "D1.1", {"score": 2, "evidence": "Draft"}
     )
     assert response.status_code == 302
-    response = signed_in(manager_a2).post(
-        url,
-        form_data(
-            answers_of(return_a, "D1"),
-            {
-                "D1.1": {"score": 3, "evidence": "Minutes of 4 May"},
-                "D1.4": {"score": 1},
-            },
-        ),
-    )
+    for code, changes in (
+        ("D1.1", {"score": 3, "evidence": "Minutes of 4 May"}),
+        ("D1.4", {"score": 1}),
+    ):
+        response = post_answer(signed_in(manager_a2), return_a, code, changes)
     assert response.status_code == 302
     return return_a
 

@@ -1,5 +1,6 @@
 """The manager's journey through a return, over HTTP: start, task list, a page
-per dimension, check answers, submit; then read-only. And carrying forward."""
+per dimension listing its indicators, a page per indicator, check answers,
+submit; then read-only. And carrying forward."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from .helpers import (
     answers_of,
     dimension_url,
     form_data,
+    indicator_url,
+    post_answer,
     score_dimension,
     snapshot,
 )
@@ -31,6 +34,15 @@ def statuses(response) -> list[str]:
 def task_status(html: str, code: str) -> str:
     """The status shown beside a dimension on the task list, without tags."""
     match = re.search(rf'id="task-{code}-status">(.*?)</div>', html, flags=re.DOTALL)
+    assert match, code
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def indicator_status(html: str, code: str) -> str:
+    """The status shown beside an indicator on its dimension's page."""
+    match = re.search(
+        rf'id="indicator-{code}-status">(.*?)</div>', html, flags=re.DOTALL
+    )
     assert match, code
     return re.sub(r"<[^>]+>", "", match.group(1)).strip()
 
@@ -102,28 +114,36 @@ def test_whole_journey(client_as, return_a):
     assert statuses(page) == [COMPLETED, NOT_STARTED, NOT_STARTED, NOT_STARTED]
     assert task_status(html, "D1") == "Completed"
     assert "You have completed 1 of 4 dimensions." in html
-    assert any("have been saved" in m for m in messages_of(page))
+    assert any("has been saved" in m for m in messages_of(page))
     assert [a.score for a in answers_of(return_a, "D1")] == [3] * 7
     assert all(a.updated_by.username == "manager_a" for a in answers_of(return_a, "D1"))
     return_a.refresh_from_db()
     assert return_a.status == Return.Status.DRAFT
 
-    # D2 half done, saved as a draft: in progress.
-    d2 = answers_of(return_a, "D2")
-    response = client.post(
-        dimension_url(return_a, "D2"),
-        form_data(
-            d2,
-            {"D2.1": {"score": 1, "evidence": "Half way"}, "D2.2": {"score": 2}},
-            action="later",
-        ),
+    # D2 half done: Save and continue goes from one indicator to the next;
+    # saved to come back later, it is in progress.
+    response = post_answer(
+        client, return_a, "D2.1", {"score": 1, "evidence": "Half way"}
     )
+    assert response["Location"] == indicator_url(return_a, "D2.2")
+    response = post_answer(client, return_a, "D2.2", {"score": 2}, action="later")
     assert response["Location"] == tasks_url
     page = client.get(tasks_url)
     assert statuses(page) == [COMPLETED, IN_PROGRESS, NOT_STARTED, NOT_STARTED]
     assert task_status(page.content.decode(), "D2") == "In progress"
     assert answer(return_a, "D2.1").evidence == "Half way"
     assert answer(return_a, "D2.3").score is None
+    # The dimension's page lists its indicators with their status, and goes on
+    # from the first not yet completed.
+    html = client.get(dimension_url(return_a, "D2")).content.decode()
+    assert [indicator_status(html, f"D2.{n}") for n in range(1, 8)] == [
+        "Completed",
+        "Completed",
+    ] + ["Not yet started"] * 5
+    assert "You have completed 2 of 7 indicators." in html
+    assert re.search(
+        rf'href="{indicator_url(return_a, "D2.3")}" role="button"[^>]*>Continue', html
+    )
 
     # Submitting now is refused, listing every unscored indicator.
     response = client.post(check_url)
@@ -142,13 +162,23 @@ def test_whole_journey(client_as, return_a):
     assert return_a.status == Return.Status.DRAFT
     assert return_a.submitted_at is None
 
-    # "Save and continue" goes to the next dimension, and after D4 to checking.
+    # After a dimension's last indicator, Save and continue goes back to the
+    # dimension's page, which leads on to the next dimension, and after D4 to
+    # checking.
     response = score_dimension(client, return_a, "D2", score=2)
-    assert response["Location"] == dimension_url(return_a, "D3")
-    response = score_dimension(client, return_a, "D3", score=4)
-    assert response["Location"] == dimension_url(return_a, "D4")
+    assert response["Location"] == dimension_url(return_a, "D2")
+    html = client.get(response["Location"]).content.decode()
+    assert "You have completed 7 of 7 indicators." in html
+    assert re.search(
+        rf'href="{dimension_url(return_a, "D3")}" role="button"[^>]*>'
+        r"Continue to D3",
+        html,
+    )
+    score_dimension(client, return_a, "D3", score=4)
     response = score_dimension(client, return_a, "D4", score=1)
-    assert response["Location"] == check_url
+    assert response["Location"] == dimension_url(return_a, "D4")
+    html = client.get(response["Location"]).content.decode()
+    assert re.search(rf'href="{check_url}" role="button"[^>]*>Check your answers', html)
 
     page = client.get(tasks_url)
     assert statuses(page) == [COMPLETED] * 4
@@ -227,11 +257,11 @@ def test_submitted_return_refuses_every_change(client_as, submitted):
     client = client_as("manager_a")
     before = snapshot(submitted)
     attachment = Attachment.objects.get()
-    d1 = answers_of(submitted, "D1")
+    d11 = [answer(submitted, "D1.1")]
 
     posts = {
-        dimension_url(submitted, "D1"): form_data(
-            d1, {"D1.1": {"score": 4, "evidence": "Changed after submitting"}}
+        indicator_url(submitted, "D1.1"): form_data(
+            d11, {"D1.1": {"score": 4, "evidence": "Changed after submitting"}}
         ),
         f"/returns/{submitted.pk}/check/": {},
         f"/returns/{submitted.pk}/profile/": {},
@@ -250,9 +280,10 @@ def test_submitted_return_refuses_every_change(client_as, submitted):
 
 def test_submitted_return_dimension_page_goes_to_check(client_as, submitted):
     client = client_as("manager_a")
-    response = client.get(dimension_url(submitted, "D2"))
-    assert response.status_code == 302
-    assert response["Location"] == f"/returns/{submitted.pk}/check/"
+    for url in (dimension_url(submitted, "D2"), indicator_url(submitted, "D2.1")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"/returns/{submitted.pk}/check/"
     remove = client.get(
         f"/returns/{submitted.pk}/attachments/{Attachment.objects.get().pk}/remove/"
     )
@@ -322,23 +353,31 @@ def test_carry_forward_copies_evidence_and_actions_not_scores(
         )
     ) == {"D1.1", "D1.2"}
 
-    # The dimension page asks for a review of exactly those answers.
+    # The dimension page marks exactly those answers to review, and each one's
+    # page asks for the review.
     html = client.get(dimension_url(current, "D1")).content.decode()
-    assert html.count("Carried forward from last year, please review.") == 2
+    assert html.count("carried forward from last year, to review") == 2
+    assert indicator_status(html, "D1.1") == "In progress"
+    assert indicator_status(html, "D1.3") == "Not yet started"
+    for code, marked in (("D1.1", 1), ("D1.2", 1), ("D1.3", 0)):
+        page = client.get(indicator_url(current, code)).content.decode()
+        assert page.count("Carried forward from last year, please review.") == marked
     # Not yet started: copied answers are not work done this year.
     tasks = client.get(f"/returns/{current.pk}/")
     assert tasks.context["summaries"][0].status == NOT_STARTED
 
-    # Saving the page, even unchanged, is the review: the marks go.
-    response = client.post(
-        dimension_url(current, "D1"), form_data(answers_of(current, "D1"))
-    )
+    # Saving the indicator's page, even unchanged, is its review: its mark goes.
+    response = post_answer(client, current, "D1.1")
     assert response.status_code == 302
-    assert not current.answers.filter(carried_forward=True).exists()
+    assert list(
+        current.answers.filter(carried_forward=True).values_list(
+            "indicator__code", flat=True
+        )
+    ) == ["D1.2"]
     d11 = answer(current, "D1.1")
     assert d11.evidence == "Board adopted the remit in May"
     assert d11.updated_by.username == "manager_a"
-    html = client.get(dimension_url(current, "D1")).content.decode()
+    html = client.get(indicator_url(current, "D1.1")).content.decode()
     assert "Carried forward from last year" not in html
 
 
@@ -361,20 +400,23 @@ def test_carry_forward_must_be_chosen(client_as, partnership_a, last_year, perio
     assert not Return.objects.filter(period=period_2003).exists()
 
 
-def test_last_years_scores_on_the_dimension_page(
+def test_last_years_scores_on_each_indicators_page(
     client_as, partnership_a, last_year, period_2003
 ):
     client = client_as("manager_a")
     start_2003(client, partnership_a, period_2003, "no")
     current = Return.objects.get(period=period_2003)
 
-    response = client.get(dimension_url(current, "D1"))
+    lines = []
+    for code in ("D1.1", "D1.2", "D1.3"):
+        response = client.get(indicator_url(current, code))
+        assert response.context["row"].last_year.pk == answer(last_year, code).pk
+        found = re.findall(
+            r'app-last-year">\s*(.*?)\s*</p>', response.text, flags=re.DOTALL
+        )
+        assert len(found) == 1
+        lines.append(found[0])
 
-    rows = {row.indicator.code: row for row in response.context["rows"]}
-    assert rows["D1.1"].last_year.pk == answer(last_year, "D1.1").pk
-    html = response.content.decode()
-    lines = re.findall(r'app-last-year">\s*(.*?)\s*</p>', html, flags=re.DOTALL)
-    assert len(lines) == 7
     assert lines[0] == (
         "Last year (2002-03): self score <strong>3</strong>, "
         "agreed score <strong>2</strong>."
@@ -384,5 +426,5 @@ def test_last_years_scores_on_the_dimension_page(
 
 
 def test_no_last_year_line_without_a_previous_return(client_as, return_a):
-    html = client_as("manager_a").get(dimension_url(return_a, "D1")).content.decode()
+    html = client_as("manager_a").get(indicator_url(return_a, "D1.1")).text
     assert "app-last-year" not in html

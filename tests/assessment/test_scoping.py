@@ -18,7 +18,7 @@ from assessment.selectors import (
 from assessment.services import attachment_add, return_start
 from tests.conftest import CAST
 
-from .helpers import answer, answers_of, dimension_url, form_data, snapshot
+from .helpers import answer, dimension_url, form_data, indicator_url, snapshot
 
 SEES_A = {"manager_a", "officer_a", "go_a", "admin"}
 SEES_B = {"manager_b", "officer_elsewhere", "go_elsewhere", "admin"}
@@ -119,24 +119,29 @@ def test_pages_of_draft_a_for_readers_in_scope(client_as, return_a, name):
 @pytest.mark.parametrize("name", CANNOT_SEE_A)
 def test_pages_of_return_a_out_of_scope(client_as, return_a, name):
     client = client_as(name)
-    for page in [*PAGES, "dimensions/D1/", "submitted/"]:
+    for page in [*PAGES, "dimensions/D1/", "dimensions/D1/D1.1/", "submitted/"]:
         response = client.get(f"/returns/{return_a.pk}/{page}")
         assert response.status_code == 404, page
 
 
 @pytest.mark.parametrize("name", ["manager_a", "admin"])
 def test_dimension_page_for_those_who_may_change(client_as, return_a, name):
-    response = client_as(name).get(dimension_url(return_a, "D1"))
+    client = client_as(name)
+    response = client.get(dimension_url(return_a, "D1"))
     assert response.status_code == 200
-    assert "Save and continue" in response.content.decode()
+    assert indicator_url(return_a, "D1.1") in response.text
+    response = client.get(indicator_url(return_a, "D1.1"))
+    assert response.status_code == 200
+    assert "Save and continue" in response.text
 
 
 @pytest.mark.parametrize("name", READ_ONLY_ON_A)
 def test_dimension_page_for_readers_shows_the_answers(client_as, return_a, name):
     """Readers are sent to the read-only answers instead of the form."""
-    response = client_as(name).get(dimension_url(return_a, "D1"))
-    assert response.status_code == 302
-    assert response["Location"] == f"/returns/{return_a.pk}/check/"
+    for url in (dimension_url(return_a, "D1"), indicator_url(return_a, "D1.1")):
+        response = client_as(name).get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"/returns/{return_a.pk}/check/"
 
 
 @pytest.mark.parametrize("name", READ_ONLY_ON_A)
@@ -161,9 +166,9 @@ def test_readers_see_no_change_controls(client_as, return_a, name):
 def test_readers_cannot_change_the_return(client_as, return_a, name):
     client = client_as(name)
     before = snapshot(return_a)
-    data = form_data(answers_of(return_a, "D1"), {"D1.1": {"score": 4}})
+    data = form_data([answer(return_a, "D1.1")], {"D1.1": {"score": 4}})
 
-    assert client.post(dimension_url(return_a, "D1"), data).status_code == 403
+    assert client.post(indicator_url(return_a, "D1.1"), data).status_code == 403
     assert client.post(f"/returns/{return_a.pk}/check/").status_code == 403
     assert client.post(f"/returns/{return_a.pk}/profile/").status_code == 403
 
@@ -177,16 +182,16 @@ def test_readers_cannot_change_the_return(client_as, return_a, name):
 def test_out_of_scope_posts_are_not_found(client_as, return_a, name):
     client = client_as(name)
     before = snapshot(return_a)
-    data = form_data(answers_of(return_a, "D1"), {"D1.1": {"score": 4}})
-    assert client.post(dimension_url(return_a, "D1"), data).status_code == 404
+    data = form_data([answer(return_a, "D1.1")], {"D1.1": {"score": 4}})
+    assert client.post(indicator_url(return_a, "D1.1"), data).status_code == 404
     assert client.post(f"/returns/{return_a.pk}/check/").status_code == 404
     assert client.post(f"/returns/{return_a.pk}/profile/").status_code == 404
     assert snapshot(return_a) == before
 
 
 def test_admin_may_change_the_return(client_as, return_a):
-    data = form_data(answers_of(return_a, "D1"), {"D1.1": {"score": 4}})
-    response = client_as("admin").post(dimension_url(return_a, "D1"), data)
+    data = form_data([answer(return_a, "D1.1")], {"D1.1": {"score": 4}})
+    response = client_as("admin").post(indicator_url(return_a, "D1.1"), data)
     assert response.status_code == 302
     assert answer(return_a, "D1.1").score == 4
 
@@ -210,7 +215,11 @@ def test_start_is_not_found_outside_scope(client_as, partnership_a, period_2003,
 
 
 def test_anonymous_is_sent_to_sign_in(anonymous, return_a):
-    for url in [f"/returns/{return_a.pk}/", dimension_url(return_a, "D1")]:
+    for url in [
+        f"/returns/{return_a.pk}/",
+        dimension_url(return_a, "D1"),
+        f"/returns/{return_a.pk}/dimensions/D1/D1.1/",
+    ]:
         response = anonymous.get(url)
         assert response.status_code == 302
         assert response["Location"] == f"/accounts/login/?next={url}"

@@ -22,7 +22,7 @@ from assessment.file_refusals import CHUNK_BYTES
 from assessment.models import Attachment
 from assessment.services import AttachmentRefused, attachment_add, check_upload
 
-from .helpers import answer, dimension_url, snapshot
+from .helpers import answer, indicator_url, snapshot
 from .test_attachments import (
     CONTENT_TYPES,
     DOCX,
@@ -339,7 +339,7 @@ def test_polyglot_named_html_is_stored_and_served_as_pdf(client_as, return_a):
     assert attachment.original_name == "minutes.pdf"
     assert attachment.content_type == "application/pdf"
     assert attachment.file.name.endswith(".pdf")
-    page = client.get(dimension_url(return_a, "D1")).content.decode()
+    page = client.get(indicator_url(return_a, "D1.1")).content.decode()
     assert f'href="/attachments/{attachment.pk}/">minutes.pdf</a>' in page
     assert "minutes.html" not in page
     # The return is a draft: its files are its managers' (and administrators').

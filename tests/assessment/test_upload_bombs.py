@@ -22,7 +22,7 @@ from assessment.file_types import ArchiveLimits, FileRefused, check_archive
 from assessment.models import Attachment
 from assessment.services import AttachmentRefused, check_upload
 
-from .helpers import answer, dimension_url, snapshot
+from .helpers import answer, indicator_url, snapshot
 from .test_attachments import CONTENT_TYPES, REFUSED_TYPE, upload_to_d11
 
 MEGABYTE = 1024 * 1024
@@ -264,7 +264,7 @@ def test_bomb_uploaded_through_the_dimension_page(
             used.append(tracemalloc.get_traced_memory()[1] - start)
 
     monkeypatch.setattr(services, "check_upload", measured)
-    client.get(dimension_url(return_a, "D1"))  # templates and imports loaded first
+    client.get(indicator_url(return_a, "D1.1"))  # templates and imports loaded first
     tracemalloc.start()
     try:
         response = upload_to_d11(client, return_a, "notes.odt", content, score=4)

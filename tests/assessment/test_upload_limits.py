@@ -11,7 +11,7 @@ from assessment.models import Attachment
 from assessment.services import AttachmentRefused, attachment_add
 from config.settings import base
 
-from .helpers import answer, answers_of, dimension_url, form_data, snapshot
+from .helpers import answer, indicator_url, post_answer, snapshot
 from .test_attachments import PDF, upload_to_d11
 
 TOO_MANY = (
@@ -41,9 +41,7 @@ def test_the_limits_by_default():
 
 
 def not_kept(name: str, code: str, reason: str) -> str:
-    return (
-        f"Your answers were saved, but “{name}” was not attached to {code}. {reason}."
-    )
+    return f"Your answer was saved, but “{name}” was not attached to {code}. {reason}."
 
 
 def test_an_eleventh_file_for_one_answer_is_not_kept(client_as, return_a, manager_a):
@@ -56,7 +54,7 @@ def test_an_eleventh_file_for_one_answer_is_not_kept(client_as, return_a, manage
     )
 
     assert response.status_code == 302
-    assert response["Location"] == dimension_url(return_a, "D1")
+    assert response["Location"] == indicator_url(return_a, "D1.1")
     saved = answer(return_a, "D1.1")
     assert (saved.score, saved.evidence) == (2, "New")
     assert Attachment.objects.count() == 10
@@ -68,16 +66,14 @@ def test_an_eleventh_file_for_one_answer_is_not_kept(client_as, return_a, manage
 
 def test_another_answer_still_takes_files(client_as, return_a, manager_a):
     keep(return_a, manager_a, "D1.1", 10)
-    answers = answers_of(return_a, "D1")
     upload = SimpleUploadedFile("other.pdf", PDF)
 
-    response = client_as("manager_a").post(
-        dimension_url(return_a, "D1"),
-        form_data(answers, {"D1.2": {"attachment": upload, "score": 3}}),
+    response = post_answer(
+        client_as("manager_a"), return_a, "D1.2", {"attachment": upload, "score": 3}
     )
 
     assert response.status_code == 302
-    assert response["Location"] == dimension_url(return_a, "D2")
+    assert response["Location"] == indicator_url(return_a, "D1.3")
     assert answer(return_a, "D1.2").attachments.get().original_name == "other.pdf"
     assert answer(return_a, "D1.2").score == 3
 
@@ -131,40 +127,37 @@ def test_a_file_reaching_the_return_total_exactly_is_kept(
         client_as("manager_a"), return_a, "fits.pdf", pdf_of(1000), score=2
     )
     assert response.status_code == 302
-    assert response["Location"] == dimension_url(return_a, "D2")
+    assert response["Location"] == indicator_url(return_a, "D1.2")
     assert Attachment.objects.count() == 2
 
 
-def test_files_in_one_save_count_together(client_as, return_a, settings):
+def test_files_of_two_indicators_count_together(client_as, return_a, settings):
     """Two files that each fit, but not both: the first is kept, the second is
-    not, and the answers are saved."""
+    not, and both answers are saved."""
     settings.ATTACHMENT_MAX_BYTES_PER_RETURN = 3000
-    answers = answers_of(return_a, "D1")
     client = client_as("manager_a")
 
-    response = client.post(
-        dimension_url(return_a, "D1"),
-        form_data(
-            answers,
-            {
-                "D1.1": {
-                    "attachment": SimpleUploadedFile("a.pdf", pdf_of(2000)),
-                    "score": 1,
-                },
-                "D1.2": {
-                    "attachment": SimpleUploadedFile("b.pdf", pdf_of(2000)),
-                    "score": 2,
-                },
-            },
-        ),
+    first = post_answer(
+        client,
+        return_a,
+        "D1.1",
+        {"attachment": SimpleUploadedFile("a.pdf", pdf_of(2000)), "score": 1},
+    )
+    response = post_answer(
+        client,
+        return_a,
+        "D1.2",
+        {"attachment": SimpleUploadedFile("b.pdf", pdf_of(2000)), "score": 2},
     )
 
+    assert first.status_code == 302
     assert response.status_code == 302
+    assert response["Location"] == indicator_url(return_a, "D1.2")
     assert answer(return_a, "D1.1").attachments.get().original_name == "a.pdf"
     assert not answer(return_a, "D1.2").attachments.exists()
     assert (answer(return_a, "D1.1").score, answer(return_a, "D1.2").score) == (1, 2)
     page = client.get(response["Location"]).text
-    assert "Your answers were saved, but “b.pdf” was not attached to D1.2." in page
+    assert "Your answer was saved, but “b.pdf” was not attached to D1.2." in page
 
 
 def test_a_refused_type_still_saves_nothing_beside_a_full_answer(

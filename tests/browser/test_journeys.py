@@ -40,18 +40,34 @@ pytestmark = [
 DIMENSIONS = ["D1", "D2", "D3", "D4"]
 
 
-def fill_dimension(page, ids: dict[str, int], dimension: str) -> None:
-    """Score every indicator of a dimension (SELF_SCORES) with evidence, by
-    clicking the radios' labels and typing into the boxes."""
-    for code, score in SELF_SCORES.items():
-        if not code.startswith(f"{dimension}."):
-            continue
-        pk = ids[code]
-        page.locator(f'label[for="id_score-{pk}_{score - 1}"]').click()
-        page.locator(f"#id_evidence-{pk}").fill(f"Minutes of the {code} meetings.")
-        if score == 1:
-            page.locator(f"#id_barriers-{pk}").fill(f"No budget for {code}.")
-            page.locator(f"#id_planned_action-{pk}").fill(f"Bid for {code} money.")
+def fill_indicator(page, ids: dict[str, int], code: str) -> None:
+    """Answer one indicator's page (its score in SELF_SCORES) with evidence, by
+    clicking the radio's label and typing into the boxes."""
+    score = SELF_SCORES[code]
+    pk = ids[code]
+    page.locator(f'label[for="id_score-{pk}_{score - 1}"]').click()
+    page.locator(f"#id_evidence-{pk}").fill(f"Minutes of the {code} meetings.")
+    if score == 1:
+        page.locator(f"#id_barriers-{pk}").fill(f"No budget for {code}.")
+        page.locator(f"#id_planned_action-{pk}").fill(f"Bid for {code} money.")
+
+
+def answer_dimension(person, ids: dict[str, int], dimension: str, last: str) -> None:
+    """From a dimension's page, answer each of its indicators on its own page
+    with Save and continue, the last with the button named ``last``."""
+    page = person.page
+    codes = [code for code in SELF_SCORES if code.startswith(f"{dimension}.")]
+    person.follow(page.get_by_role("button", name=re.compile(r"^(Start|Continue)")))
+    for number, code in enumerate(codes, start=1):
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            re.compile(rf"^{re.escape(code)}\b")
+        )
+        expect(page.locator(".govuk-caption-l")).to_contain_text(
+            f"indicator {number} of {len(codes)}"
+        )
+        fill_indicator(page, ids, code)
+        button = last if number == len(codes) else "Save and continue"
+        person.follow(page.get_by_role("button", name=button))
 
 
 # Journey 1 ---------------------------------------------------------------
@@ -78,8 +94,16 @@ def test_manager_fills_in_and_submits_the_self_assessment(
     ids = answer_ids(return_record)
     manager.follow(page.get_by_role("link", name=re.compile(r"^D1 ")))
 
+    # The dimension's page lists its indicators, none started.
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^D1 "))
+    expect(page.get_by_text("You have completed 0 of 7 indicators.")).to_be_visible()
+    expect(page.locator("#indicator-D1\\.1-status")).to_have_text("Not yet started")
+    manager.shot("dimension page")
+    manager.follow(page.get_by_role("button", name=re.compile(r"^Start")))
+
     # A mistake: too much evidence. The error summary takes the focus and its
     # link takes the focus to the field.
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^D1\.1\b"))
     evidence = page.locator(f"#id_evidence-{ids['D1.1']}")
     page.locator(f'label[for="id_score-{ids["D1.1"]}_0"]').click()
     evidence.fill("x" * 5001)
@@ -87,7 +111,7 @@ def test_manager_fills_in_and_submits_the_self_assessment(
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(page).to_have_title(re.compile(r"^Error: D1 "))
+    expect(page).to_have_title(re.compile(r"^Error: D1\.1 "))
     link = summary.get_by_role(
         "link", name="Evidence for D1.1 must be 5,000 characters or fewer"
     )
@@ -101,17 +125,34 @@ def test_manager_fills_in_and_submits_the_self_assessment(
     link.click()
     expect(evidence).to_be_focused()
     expect(evidence).to_be_in_viewport()
+    # Leaving the page with what was typed and not saved asks first; here the
+    # manager leaves anyway, and nothing was saved.
+    asked: list[str] = []
 
-    # Every dimension: D1 and D2 with "Save and continue", D3 saved for later.
-    fill_dimension(page, ids, "D1")
-    manager.follow(page.get_by_role("button", name="Save and continue"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^D2 "))
-    fill_dimension(page, ids, "D2")
-    manager.follow(page.get_by_role("button", name="Save and continue"))
-    fill_dimension(page, ids, "D3")
-    manager.follow(page.get_by_role("button", name="Save and come back later"))
+    def leave(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.once("dialog", leave)
+    manager.follow(page.get_by_role("link", name=re.compile(r"^Back to D1 ")))
+    assert asked == ["beforeunload"]
+    expect(page.locator("#indicator-D1\\.1-status")).to_have_text("Not yet started")
+
+    # Every dimension, one indicator a page: D1 and D2 with "Save and
+    # continue", each ending on its dimension's page, which leads on to the
+    # next; D3's last indicator saved for later.
+    answer_dimension(manager, ids, "D1", "Save and continue")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^D1 "))
+    expect(page.get_by_text("You have completed 7 of 7 indicators.")).to_be_visible()
+    expect(
+        page.locator(".govuk-task-list__status", has_text="Completed")
+    ).to_have_count(7)
+    manager.follow(page.get_by_role("button", name=re.compile(r"^Continue to D2 ")))
+    answer_dimension(manager, ids, "D2", "Save and continue")
+    manager.follow(page.get_by_role("button", name=re.compile(r"^Continue to D3 ")))
+    answer_dimension(manager, ids, "D3", "Save and come back later")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Your answers for D3"
+        "Your answer to D3.7 has been saved"
     )
     expect(page.get_by_text("You have completed 3 of 4 dimensions.")).to_be_visible()
     expect(page.locator("#task-D4-status")).to_have_text("Not yet started")
@@ -121,8 +162,8 @@ def test_manager_fills_in_and_submits_the_self_assessment(
     manager.follow(page.get_by_role("button", name="The profile is up to date"))
     expect(page.locator("#task-profile-status")).to_have_text("Completed")
     manager.follow(page.get_by_role("link", name=re.compile(r"^D4 ")))
-    fill_dimension(page, ids, "D4")
-    manager.follow(page.get_by_role("button", name="Save and continue"))
+    answer_dimension(manager, ids, "D4", "Save and continue")
+    manager.follow(page.get_by_role("button", name="Check your answers"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check your answers before submitting"
@@ -226,8 +267,12 @@ def test_officer_returns_the_self_assessment_and_accepts_it_revised(
     manager.shot("comments")
     manager.follow(page.get_by_role("link", name="Back to the self-assessment"))
 
-    # Revise D1.1, resubmit.
+    # Revise D1.1, where the officer's comment is shown, resubmit.
     manager.follow(page.get_by_role("link", name=re.compile(r"^D1 ")))
+    manager.follow(page.get_by_role("link", name=re.compile(r"^D1\.1 ")))
+    expect(page.locator(".app-officer-review")).to_contain_text(
+        "Give the dates of the meetings for D1.1."
+    )
     page.locator(f'label[for="id_score-{ids["D1.1"]}_1"]').click()
     page.locator(f"#id_evidence-{ids['D1.1']}").fill(
         "Minutes of the meetings of 4 March and 6 May 2003."

@@ -36,7 +36,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessment.models import Return
 from indicators.models import Dimension, Framework, Indicator, Period
 from plans.models import DevelopmentPlan, PlanAction, Priority, Target
-from tests.assessment.helpers import answers_of, dimension_url, form_data
+from tests.assessment.helpers import answers_of, form_data, indicator_url
 from tests.plans.helpers import action_data, target_data
 from tests.review.helpers import (
     check_url,
@@ -244,9 +244,13 @@ def _build(client_as, cast, partnership, llsc, member, lsp_link) -> Hostile:
             }
             for indicator, formula in FORMULAS.items():
                 changes[indicator]["barriers"] = formula
-        _ok(
-            client.post(dimension_url(return_record, code), form_data(answers, changes))
-        )
+        for item in answers:
+            _ok(
+                client.post(
+                    indicator_url(return_record, item.indicator.code),
+                    form_data([item], changes),
+                )
+            )
     check = f"/returns/{return_record.pk}/check/"
     _ok(client.post(check))
 

@@ -29,7 +29,13 @@ from indicators.models import Period
 from reports import pdf as reports_pdf
 from reports.exports import EXPORT_HEADERS
 from reports.models import Pack, SummaryDocument
-from tests.assessment.helpers import answers_of, dimension_url, form_data
+from tests.assessment.helpers import (
+    answer,
+    answers_of,
+    dimension_url,
+    form_data,
+    indicator_url,
+)
 from tests.plans.helpers import action_data, date_fields, pdf_text
 
 from .conftest import FORMULAS, TEXT, escaped, hostile_framework_file, script
@@ -147,11 +153,11 @@ SHOWS: dict[str, list[str]] = {
         "officer_comment",
         "overall_comment",
     ],
-    "dimension": [
+    "dimension": ["dimension", "dimension_description", "statement"],
+    "indicator": [
         "level",
         "descriptor",
         "dimension",
-        "dimension_description",
         "statement",
         "guidance",
         "examples",
@@ -287,16 +293,22 @@ def test_dimension_page_and_its_conflict(hostile, client_as):
     record = hostile.return_record
     Return.objects.filter(pk=record.pk).update(status="returned")
     client = client_as("manager_a")
-    check_pages(client, {dimension_url(record, "D1"): SHOWS["dimension"]})
+    check_pages(
+        client,
+        {
+            dimension_url(record, "D1"): SHOWS["dimension"],
+            indicator_url(record, "D1.1"): SHOWS["indicator"],
+        },
+    )
 
     # A save based on an older version: the page shows both versions.
-    answers = answers_of(record, "D1")
-    data = form_data(answers, {"D1.1": {"evidence": script("mine")}})
-    data[f"version-{answers[0].pk}"] = answers[0].version - 1
-    response = client.post(dimension_url(record, "D1"), data)
+    d11 = answer(record, "D1.1")
+    data = form_data([d11], {"D1.1": {"evidence": script("mine")}})
+    data[f"version-{d11.pk}"] = d11.version - 1
+    response = client.post(indicator_url(record, "D1.1"), data)
 
     body = assert_page(response, ["evidence"])
-    assert "Someone else saved answers" in body
+    assert "Someone else saved this indicator" in body
     assert script("mine") not in body
     assert "&lt;script&gt;alert(&quot;mine&quot;)&lt;/script&gt;" in body
 

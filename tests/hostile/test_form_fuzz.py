@@ -439,10 +439,9 @@ def _llsc(world: World) -> dict[str, Any]:
     }
 
 
-def _dimension(world: World) -> dict[str, Any]:
-    answers = answers_of(world.return_a, "D1")
-    changes = {a.indicator.code: {"score": 2, "evidence": "Minutes"} for a in answers}
-    return form_data(answers, changes, action="later")
+def _indicator(world: World) -> dict[str, Any]:
+    d11 = answers_of(world.return_a, "D1")[0]
+    return form_data([d11], {"D1.1": {"score": 2, "evidence": "Minutes"}}, "later")
 
 
 def _priority(world: World) -> dict[str, Any]:
@@ -592,10 +591,10 @@ ENDPOINTS = [
         examples=5,
     ),
     Endpoint(
-        "assessment:dimension",
+        "assessment:indicator",
         "manager_a",
-        lambda w: f"/returns/{w.return_a.pk}/dimensions/D1/",
-        _dimension,
+        lambda w: f"/returns/{w.return_a.pk}/dimensions/D1/D1.1/",
+        _indicator,
         examples=25,
         values=st.one_of(VALUE, UPLOADS),
     ),
@@ -1119,7 +1118,8 @@ SEGMENT = st.one_of(NASTY, st.text(min_size=1, max_size=30), HUGE).filter(
 DIGITS = st.integers(min_value=0, max_value=10**40).map(str)
 
 PATHS: list[tuple[str, str, Callable[[World, str], str]]] = [
-    ("manager_a", "post", lambda w, x: f"/returns/{w.return_a.pk}/dimensions/{x}/"),
+    ("manager_a", "post", lambda w, x: f"/returns/{w.return_a.pk}/dimensions/D1/{x}/"),
+    ("manager_a", "get", lambda w, x: f"/returns/{w.return_a.pk}/dimensions/{x}/"),
     ("officer_elsewhere", "post", lambda w, x: f"/returns/{w.return_b.pk}/review/{x}/"),
     ("go_a", "post", lambda w, x: f"{_a(w)}/ratings/{x}/"),
     ("manager_b", "post", lambda w, x: f"{_plan(w)}/{x}/{w.action.pk}/remove/"),

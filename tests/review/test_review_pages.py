@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from assessment.models import Answer, Return, Transition
 from assessment.selectors import is_overdue, return_summary, review_queue
 from assessment.services import return_start
-from tests.assessment.helpers import answers_of, dimension_url, form_data
+from tests.assessment.helpers import dimension_url, post_answer
 from tests.factories import (
     LearningPartnershipFactory,
     LLSCRelationshipFactory,
@@ -451,10 +451,7 @@ def test_return_with_reasons(client_as, submitted_a, officer_a):
     assert tasks.context["can_edit"] is True
     page = manager.get(dimension_url(submitted_a, "D1"))
     assert page.status_code == 200
-    saved = manager.post(
-        dimension_url(submitted_a, "D1"),
-        form_data(answers_of(submitted_a, "D1"), {"D1.1": {"score": 3}}),
-    )
+    saved = post_answer(manager, submitted_a, "D1.1", {"score": 3})
     assert saved.status_code == 302
     assert (
         Answer.objects.get(return_record=submitted_a, indicator__code="D1.1").score == 3
@@ -582,16 +579,12 @@ def test_resubmission_marks_what_changed(submitted_a, officer_a, manager_a):
     return_it(officer, submitted_a)
 
     manager = signed_in(manager_a)
-    manager.post(
-        dimension_url(submitted_a, "D1"),
-        form_data(answers_of(submitted_a, "D1"), {"D1.1": {"score": 4}}),
-    )
-    manager.post(
-        dimension_url(submitted_a, "D2"),
-        form_data(
-            answers_of(submitted_a, "D2"),
-            {"D2.3": {"evidence": "New evidence from the Leeds regeneration area"}},
-        ),
+    post_answer(manager, submitted_a, "D1.1", {"score": 4})
+    post_answer(
+        manager,
+        submitted_a,
+        "D2.3",
+        {"evidence": "New evidence from the Leeds regeneration area"},
     )
     response = manager.post(f"/returns/{submitted_a.pk}/check/")
     assert response["Location"] == f"/returns/{submitted_a.pk}/submitted/"
@@ -681,10 +674,7 @@ def test_post_to_an_accepted_return_is_refused(client_as, submitted_a):
 def test_accepted_return_is_read_only_for_managers(client_as, submitted_a):
     client_as("officer_a").post(check_url(submitted_a), review_data(submitted_a))
     manager = client_as("manager_a")
-    response = manager.post(
-        dimension_url(submitted_a, "D1"),
-        form_data(answers_of(submitted_a, "D1"), {"D1.1": {"score": 4}}),
-    )
+    response = post_answer(manager, submitted_a, "D1.1", {"score": 4})
     assert response.status_code == 403
     assert manager.post(f"/returns/{submitted_a.pk}/check/").status_code == 403
     assert (

@@ -274,9 +274,15 @@ TABLE: dict[str, Entry] = {
     "assessment:profile_check": Entry(
         _draft, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, FOUND)
     ),
+    # The pages that answer a return lead to forms: readers are sent to check
+    # answers to read. The dimension's page lists; each indicator's page saves.
     "assessment:dimension": Entry(
         lambda world: {"pk": world.draft_return.pk, "code": "D1"},
-        # The page is the form: readers are sent to check answers to read.
+        get=on_object(CHANGES_A, OK, read_only=FOUND),
+        post=NOT_THIS_METHOD,
+    ),
+    "assessment:indicator": Entry(
+        lambda world: {"pk": world.draft_return.pk, "code": "D1", "indicator": "D1.1"},
         get=on_object(CHANGES_A, OK, read_only=FOUND),
         post=on_object(CHANGES_A, OK),
     ),

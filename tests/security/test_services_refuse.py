@@ -130,14 +130,18 @@ def test_a_return_is_started_and_changed_only_by_its_managers(
         )
     assert Return.objects.count() == 1
     answer = return_a.answers.first()
-    dimension = answer.indicator.dimension
     for user in (manager_b, officer_a):
         with pytest.raises(PermissionDenied):
-            assessment_services.dimension_save(
+            assessment_services.answer_save(
                 return_record=return_a,
-                dimension=dimension,
-                values={answer.pk: {"score": 4}},
-                versions={answer.pk: answer.version},
+                answer=answer,
+                values={
+                    "score": 4,
+                    "evidence": "",
+                    "barriers": "",
+                    "planned_action": "",
+                },
+                version=answer.version,
                 user=user,
             )
         with pytest.raises(PermissionDenied):
