@@ -13,7 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessment import services as assessment_services
-from assessment.models import Attachment, EngagementRating, Return
+from assessment.models import (
+    Attachment,
+    EngagementRating,
+    Notification,
+    Reminder,
+    Return,
+)
+from assessment.reminders import reminders_send
 from plans import services as plan_services
 from plans import workflow as plan_workflow
 from plans.models import DevelopmentPlan, PlanAction, Priority, Target
@@ -188,3 +195,13 @@ def test_ratings_and_packs_are_refused_to_other_roles(
             pack_request(user=user, period=period_2003, region=None)
     assert not EngagementRating.objects.exists()
     assert not Pack.objects.exists()
+
+
+def test_reminders_are_refused_to_managers_and_llsc_officers(
+    partnership_a, period_2003, manager_a, officer_a
+):
+    for user in (manager_a, officer_a):
+        with pytest.raises(PermissionDenied):
+            reminders_send(user=user, period=period_2003)
+    assert not Reminder.objects.exists()
+    assert not Notification.objects.exists()
