@@ -148,10 +148,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         title="Mean score by dimension over the years", periods=periods, series=series
     )
     query = request.GET.urlencode()
+    # The downloads name the period shown, so they hold what the page shows
+    # even when the page took the latest period.
+    export_query = request.GET.copy()
+    export_query["period"] = period.code
     return render(
         request,
         "reports/dashboard.html",
         {
+            "export_query": export_query.urlencode(),
             "form": form,
             "data": data,
             "chart": chart,
