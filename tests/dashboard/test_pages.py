@@ -39,6 +39,8 @@ def heatmap_rows(response, caption: str = CAPTION) -> list[list[str]]:
     partnership's name alone (its cell also holds the row's links)."""
     rows = table(response, caption)[2:]
     names = [html.unescape(n) for n in NAME.findall(response.content.decode())]
+    if rows == [["No partnerships match the filters."]]:
+        rows = []
     assert len(names) == len(rows)
     return [[name, *row[1:]] for name, row in zip(names, rows, strict=True)]
 
