@@ -128,7 +128,11 @@ def radar_chart(
         x_labels=axes,
         height=440,
         maximum=maximum,
-        legend_columns=len(series) or 1,
+        # Side by side when the names are short; one under another when a
+        # name would not fit its share of the width (legends are never cut).
+        legend_columns=(len(series) or 1)
+        if all(len(name) <= 20 for name in series)
+        else 1,
         fill=True,
         dots_size=4,
         print_values=False,

@@ -151,8 +151,8 @@ class Dashboard:
 
     @property
     def column_count(self) -> int:
-        """The heatmap's columns: two per dimension and seven others."""
-        return 2 * len(self.dimensions) + 7
+        """The heatmap's columns: two per dimension and five others."""
+        return 2 * len(self.dimensions) + 5
 
     @property
     def overdue_count(self) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from itertools import pairwise
 
 import pytest
 
@@ -36,8 +37,9 @@ def test_dimension_names_head_self_and_agreed_columns(client_as, region_set):
     body = response.content.decode()
     assert (
         '<th scope="colgroup" colspan="2" class="govuk-table__header '
-        'app-heatmap__dimension">Internal partnership arrangements '
-        '<span class="govuk-!-font-weight-regular">(D1)</span></th>'
+        'app-heatmap__dimension"><span class="govuk-!-font-size-14">Internal '
+        'partnership arrangements <span class="govuk-!-font-weight-regular">(D1)'
+        "</span></span></th>"
     ) in body
     rows = table(response, "Scores of each partnership in 2003-04")
     assert rows[0][2:6] == [
@@ -218,12 +220,15 @@ def test_the_partnership_page_links_and_heading_order(client_as, region_set):
     body = response.content.decode()
     levels = [int(n) for n in re.findall(r"<h([1-6])\b", body)]
     assert levels[0] == 1
-    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b - a <= 1 for a, b in pairwise(levels)), levels
     assert f'href="/returns/{region_set.aire_2003.pk}/document/"' in body
     assert f'href="/plans/{plan.pk}/"' in body
     assert f'href="/partnerships/{region_set.aire.pk}/ratings/2003-04/"' in body
     page = text(response)
     assert "GO rating for 2003-04: 4: effectively engaged" in page
+    assert "Local agreement: memorandum of understanding signed" in page
+    assert "LSP recognition: formal learning arm" in page
+    assert "The development plan for 2003-04 has no priorities yet." in page
     scores = table(response, "Scores by dimension")
     assert scores[1] == [
         "Internal partnership arrangements (D1)",
