@@ -24,15 +24,27 @@ def figure_text(value: float | None, places: int) -> str:
 
 @dataclass(frozen=True)
 class ScoreCell:
-    """One dimension's cell of the heatmap: "self / agreed", coloured by the
-    agreed score, else the self score."""
+    """One score's cell of the heatmap, coloured by its own score. A cell with
+    no score shows a dash to the eye and says why to a screen reader."""
 
     text: str
     heat: str
+    missing: str = ""  # what a dash means, for screen readers
+
+    @property
+    def is_missing(self) -> bool:
+        return bool(self.missing)
 
 
-def score_cell(own: float | None, agreed: float | None) -> ScoreCell:
-    return ScoreCell(
-        text=f"{figure_text(own, 1)} / {figure_text(agreed, 1)}",
-        heat=heat_class(agreed if agreed is not None else own),
+def score_cells(own: float | None, agreed: float | None) -> tuple[ScoreCell, ScoreCell]:
+    """A dimension's two cells: the self score, then the agreed score."""
+    return (
+        ScoreCell(
+            figure_text(own, 1), heat_class(own), "" if own is not None else "no score"
+        ),
+        ScoreCell(
+            figure_text(agreed, 1),
+            heat_class(agreed),
+            "" if agreed is not None else "not reviewed",
+        ),
     )

@@ -104,6 +104,9 @@ def _pygal_chart(
         disable_xml_declaration=True,
         js=[],
         explicit_size=False,
+        # Legends and labels are never cut short with an ellipsis.
+        truncate_legend=-1,
+        truncate_label=-1,
         **options,
     )
     chart.title = title
@@ -125,7 +128,11 @@ def radar_chart(
         x_labels=axes,
         height=440,
         maximum=maximum,
-        legend_columns=len(series) or 1,
+        # Side by side when the names are short; one under another when a
+        # name would not fit its share of the width (legends are never cut).
+        legend_columns=(len(series) or 1)
+        if all(len(name) <= 20 for name in series)
+        else 1,
         fill=True,
         dots_size=4,
         print_values=False,
@@ -149,11 +156,19 @@ def median_chart(
 ) -> Chart:
     """Bars of the regional median per dimension beside the national median."""
     chart = _pygal_chart(
-        pygal.Bar, title=title, x_labels=axes, height=320, maximum=4, legend_columns=2
+        pygal.Bar, title=title, x_labels=axes, height=320, maximum=4, legend_columns=1
     )
-    chart.add("Selected (median)", regional)
-    chart.add("England (median)", national)
-    return _finish(chart, title, {"Selected": regional, "England": national}, axes)
+    chart.add("Median of the selected partnerships", regional)
+    chart.add("Median in England", national)
+    return _finish(
+        chart,
+        title,
+        {
+            "Median of the selected partnerships": regional,
+            "Median in England": national,
+        },
+        axes,
+    )
 
 
 def _finish(

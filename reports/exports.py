@@ -1,8 +1,12 @@
-"""The regional view's score downloads: one row per partnership, indicator and
-period, scoped and filtered like the page; a draft's rows only for the
-partnership's managers and administrators. The CSV is streamed row by row; the
-Excel workbook is written row by row and spooled to disk when large. Text a
-spreadsheet would run as a formula is kept as text in both."""
+"""The regional view's downloads, of what the page shows: its period, scope and
+filters. The Excel workbook has a sheet with one row per partnership as on the
+page, the medians, and a sheet with one row per partnership and indicator
+(scores, evidence, barriers, planned action and the officer's comment); the
+CSV has the indicator rows. A draft's answers only for the partnership's
+managers and administrators. The CSV is streamed row by row, with a byte-order
+mark so that spreadsheets read it as UTF-8; the workbook is written row by row
+and spooled to disk when large. Text a spreadsheet would run as a formula is
+kept as text in both."""
 
 from __future__ import annotations
 
@@ -15,57 +19,61 @@ from typing import Any
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from assessment.models import ReturnStatus
 from assessment.selectors import answers_for_user
-from indicators.models import Period
 from partnerships.users import AnyUser
 
-from .selectors import DashboardFilters, dashboard_partnerships
+from .selectors import Dashboard
 
-EXPORT_HEADERS = [
-    "Partnership",
-    "Region",
-    "Period",
-    "Return status",
-    "Dimension",
-    "Indicator",
-    "Statement",
-    "Self score",
-    "Agreed score",
-    "Barriers",
-]
-# The Excel columns' widths, one per header.
-COLUMN_WIDTHS = (28, 24, 9, 14, 10, 10, 60, 10, 12, 50)
+# The indicator rows' columns, with their widths in the workbook.
+SCORE_COLUMNS = (
+    ("Partnership", 28),
+    ("Region", 22),
+    ("Period", 9),
+    ("Return status", 16),
+    ("Dimension", 30),
+    ("Indicator", 9),
+    ("Statement", 60),
+    ("Self score", 10),
+    ("Evidence", 60),
+    ("Barriers", 40),
+    ("Planned action", 50),
+    ("Agreed score", 12),
+    ("Officer's comment", 50),
+)
+EXPORT_HEADERS = [title for title, _ in SCORE_COLUMNS]
+# The indicator columns of running text: wrapped, read from the top.
+_TEXT_COLUMNS = frozenset(
+    ("Statement", "Evidence", "Barriers", "Planned action", "Officer's comment")
+)
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 # A spreadsheet reads a cell that starts with one of these as a formula
-# (OWASP, "CSV injection"): partnership names, statements and barriers are
-# typed by users.
+# (OWASP, "CSV injection"): partnership names, statements, evidence, barriers
+# and comments are typed by users.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOM = "\ufeff"
+_STATUS_LABELS = {status.value: str(status.label) for status in ReturnStatus}
 
 
-def score_rows(
-    *, user: AnyUser, filters: DashboardFilters, period: Period | None = None
-) -> Iterator[list[Any]]:
-    """One row per partnership x indicator x period, for the exports; streamed
+def score_rows(*, user: AnyUser, data: Dashboard | None) -> Iterator[list[Any]]:
+    """One row per partnership and indicator of the returns the regional view
+    shows (its period and filters), as far as the user may read them; streamed
     from the database in chunks."""
+    if data is None:
+        return
+    returns = [row.return_record.pk for row in data.rows if row.return_record]
     # A draft's answers are its managers' until submitted: for others its
     # rows are left out (the regional view shows its status).
-    answers = answers_for_user(user).filter(
-        return_record__partnership__in=dashboard_partnerships(
-            user=user, filters=filters
-        )
-    )
-    if period is not None:
-        answers = answers.filter(return_record__period=period)
-    if filters.status:
-        answers = answers.filter(return_record__status=filters.status)
+    answers = answers_for_user(user).filter(return_record__in=returns)
     values = answers.order_by(
         "return_record__partnership__name",
-        "-return_record__period__starts_on",
         "indicator__dimension__order",
         "indicator__order",
     ).values_list(
@@ -73,15 +81,83 @@ def score_rows(
         "return_record__partnership__region__name",
         "return_record__period__code",
         "return_record__status",
-        "indicator__dimension__code",
+        "indicator__dimension__title",
         "indicator__code",
         "indicator__statement",
         "score",
-        "agreed_score",
+        "evidence",
         "barriers",
+        "planned_action",
+        "agreed_score",
+        "officer_comment",
     )
     for row in values.iterator(chunk_size=2000):
-        yield list(row)
+        values_row: list[Any] = list(row)
+        values_row[3] = _STATUS_LABELS.get(str(values_row[3]), values_row[3])
+        yield values_row
+
+
+def partnership_columns(data: Dashboard) -> list[tuple[str, int]]:
+    """The columns of the sheet with one row per partnership, as on the
+    page: two per dimension (self and agreed), with their widths."""
+    scores = [
+        (f"{name} ({code}): {which}", 16)
+        for code, name in data.dimension_names.items()
+        for which in ("self", "agreed")
+    ]
+    since = f" since {data.previous.code}" if data.previous else ""
+    return [
+        ("Partnership", 28),
+        ("Region", 22),
+        ("Return status", 16),
+        ("Overdue", 9),
+        *scores,
+        ("Overall", 9),
+        ("Stage", 22),
+        (f"Change{since}", 12),
+        ("GO rating", 10),
+        ("Local agreement", 30),
+        ("LSP recognition", 30),
+    ]
+
+
+def partnership_rows(data: Dashboard) -> Iterator[list[Any]]:
+    """The page's rows: numbers as numbers, an empty cell where there is
+    no score."""
+    for row in data.rows:
+        scores = [
+            value
+            for code in data.dimensions
+            for value in (row.self_scores[code], row.agreed_scores[code])
+        ]
+        yield [
+            row.partnership.name,
+            row.partnership.region.name,
+            row.status_label,
+            "Yes" if row.overdue else "No",
+            *scores,
+            row.overall,
+            row.stage,
+            row.change,
+            row.rating.rating if row.rating else None,
+            row.agreement.get_agreement_status_display()
+            if row.agreement
+            else "No local LSC",
+            row.recognition.get_recognition_display() if row.recognition else "No LSP",
+        ]
+
+
+MEDIAN_COLUMNS = (
+    ("Dimension", 50),
+    ("Code", 8),
+    ("Median of the selected partnerships", 20),
+    ("Median in England", 20),
+)
+
+
+def median_rows(data: Dashboard) -> Iterator[list[Any]]:
+    for code, name in data.dimension_names.items():
+        yield [name, code, data.regional_median[code], data.national_median[code]]
 
 
 class _Echo:
@@ -93,54 +169,83 @@ class _Echo:
 
 
 def scores_csv_response(
-    *, user: AnyUser, filters: DashboardFilters, period: Period | None
+    *, user: AnyUser, data: Dashboard | None, name: str
 ) -> StreamingHttpResponse:
-    """The scores as a CSV download, streamed as the rows are read."""
+    """The indicator rows as a CSV download, streamed as they are read."""
     writer = csv.writer(_Echo())
-    rows = chain(
-        [EXPORT_HEADERS], score_rows(user=user, filters=filters, period=period)
+    lines = (
+        writer.writerow([_csv_text(value) for value in row])
+        for row in chain([EXPORT_HEADERS], score_rows(user=user, data=data))
     )
     response = StreamingHttpResponse(
-        (writer.writerow([_csv_text(value) for value in row]) for row in rows),
-        content_type="text/csv; charset=utf-8",
+        chain([BOM], lines), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_export_name(period)}.csv"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
 def scores_xlsx_response(
-    *, user: AnyUser, filters: DashboardFilters, period: Period | None
+    *, user: AnyUser, data: Dashboard | None, name: str
 ) -> FileResponse:
-    """The scores as an Excel download: a bold, frozen header row, filters on
-    every column."""
+    """The workbook: the partnerships as on the page, the medians, and the
+    indicator rows; each sheet with a bold, frozen header row, filters on
+    every column and widths that fit what they hold."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Scores")
-    sheet.freeze_panes = "A2"
-    header = []
-    for title in EXPORT_HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in score_rows(user=user, filters=filters, period=period):
-        sheet.append([_xlsx_value(sheet, value) for value in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_HEADERS))}{count + 1}"
-    for number, width in enumerate(COLUMN_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
+    if data is not None:
+        _write_sheet(
+            workbook.create_sheet("Partnerships"),
+            partnership_columns(data),
+            partnership_rows(data),
+        )
+        _write_sheet(
+            workbook.create_sheet("Medians"), list(MEDIAN_COLUMNS), median_rows(data)
+        )
+    _write_sheet(
+        workbook.create_sheet("Scores"),
+        list(SCORE_COLUMNS),
+        score_rows(user=user, data=data),
+        wrapped=_TEXT_COLUMNS,
+    )
     # Spooled to disk when large, then streamed out.
     spool = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{_export_name(period)}.xlsx",
-        content_type=XLSX_TYPE,
+        spool, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX_TYPE
     )
+
+
+def _write_sheet(
+    sheet: WriteOnlyWorksheet,
+    columns: list[tuple[str, int]],
+    rows: Iterator[list[Any]],
+    *,
+    wrapped: frozenset[str] = frozenset(),
+) -> None:
+    """A header row in bold, frozen, then the rows; an autofilter over them
+    all and each column's width (set before the rows: a write-only sheet
+    writes its columns first)."""
+    for number, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "A2"
+    header = []
+    for title, _ in columns:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        cell.alignment = _WRAPPED
+        header.append(cell)
+    sheet.append(header)
+    wrap = [title in wrapped for title, _ in columns]
+    count = 0
+    for row in rows:
+        sheet.append(
+            [
+                _xlsx_value(sheet, value, wrap=wrap[n] and bool(value))
+                for n, value in enumerate(row)
+            ]
+        )
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
 
 
 def _csv_text(value: Any) -> Any:
@@ -151,17 +256,23 @@ def _csv_text(value: Any) -> Any:
     return value
 
 
-def _xlsx_value(sheet: Any, value: Any) -> Any:
+def _xlsx_value(sheet: Any, value: Any, *, wrap: bool = False) -> Any:
     """Text a spreadsheet would evaluate as a text cell, marked as text
     (Excel's own leading apostrophe, which is not part of the value);
-    openpyxl would otherwise write text starting with = as a formula."""
-    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+    openpyxl would otherwise write text starting with = as a formula. Long
+    text wrapped within its column."""
+    formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    if not (formula_like or wrap):
         return value
     cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    cell.quotePrefix = True
+    if formula_like:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if wrap:
+        cell.alignment = _WRAPPED
     return cell
 
 
-def _export_name(period: Period | None) -> str:
-    return f"learning-partnership-scores-{period.code if period else 'all-periods'}"
+def export_name(data: Dashboard | None) -> str:
+    period = data.period.code if data else "no-returns-yet"
+    return f"learning-partnership-scores-{period}"

@@ -12,7 +12,15 @@ from assessment.models import ReturnStatus
 from indicators.models import Period
 from partnerships.models import LocalLSC, Region, StructureModel
 
-from .selectors import NOT_STARTED, DashboardFilters
+from .selectors import NOT_STARTED, OVERDUE, DashboardFilters
+
+# The status filter's values, which other pages link to (?status=...).
+STATUS_CHOICES = [
+    ("", "All statuses"),
+    (NOT_STARTED, "Not started"),
+    *ReturnStatus.choices,
+    (OVERDUE, "Overdue (not submitted by the deadline)"),
+]
 
 
 class DashboardFilterForm(forms.Form):
@@ -48,11 +56,7 @@ class DashboardFilterForm(forms.Form):
     )
     status = forms.ChoiceField(
         label="Return status",
-        choices=[
-            ("", "All statuses"),
-            (NOT_STARTED, "Not started"),
-            *ReturnStatus.choices,
-        ],
+        choices=STATUS_CHOICES,
         required=False,
         error_messages={"invalid_choice": "There is no such status: showing all"},
     )

@@ -6,13 +6,15 @@ exports.py."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from statistics import mean, median
+from statistics import mean
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Prefetch, QuerySet
+from django.utils import timezone
 
 from assessment.models import Answer, EngagementRating, Return, ReturnStatus
 from assessment.selectors import returns_with_answers, stage_label
@@ -30,9 +32,19 @@ from partnerships.models import (
 )
 from partnerships.selectors import partnerships_for_user
 from partnerships.users import AnyUser
-from plans.models import Priority
+from plans.models import DevelopmentPlan, Priority
+from plans.selectors import plans_for_user
 
-from .cells import ScoreCell, figure_text, heat_class, score_cell
+from .cells import ScoreCell, figure_text, heat_class, score_cells
+from .counts import (
+    Breakdown,
+    Means,
+    common_barriers,
+    lsp_counts,
+    median_of,
+    national_medians,
+    study_breakdowns,
+)
 
 # A partnership's local agreement and LSP recognition are shown at their
 # strongest. Agreements are declared weakest first, and the two signed kinds
@@ -45,11 +57,12 @@ RECOGNITION_RANK: dict[str, int] = {
     recognition: len(Recognition) - position
     for position, recognition in enumerate(Recognition)
 }
-# The status filter's value for a partnership with no return for the period.
+# The status filter's values beside the returns' own: a partnership with no
+# return for the period, and one whose return is overdue (see is_overdue).
 NOT_STARTED = "not_started"
-
-# Per dimension code: (mean self score, mean agreed score).
-Means = dict[str, tuple[Any, Any]]
+OVERDUE = "overdue"
+# Not (re)submitted yet: overdue once the period's deadline has passed.
+UNSUBMITTED = (NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 
 
 @dataclass
@@ -74,12 +87,32 @@ class DashboardRow:
     agreement: LLSCRelationship | None
     recognition: LSPRelationship | None
     lsp_links: list[LSPRelationship] = field(default_factory=list)
+    overdue: bool = False
+    plan: DevelopmentPlan | None = None
+
+    @property
+    def status(self) -> str:
+        """The return's status value; NOT_STARTED when there is none."""
+        return self.return_record.status if self.return_record else NOT_STARTED
+
+    @property
+    def awaits_review(self) -> bool:
+        """Submitted and not yet decided: the LLSC officer's to review."""
+        return self.status in (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW)
+
+    @property
+    def status_label(self) -> str:
+        if self.return_record is None:
+            return "Not started"
+        return str(ReturnStatus(self.return_record.status).label)
 
     @property
     def cells(self) -> list[ScoreCell]:
+        """Per dimension, the self score's cell then the agreed score's."""
         return [
-            score_cell(self.self_scores[d], self.agreed_scores[d])
+            cell
             for d in self.self_scores
+            for cell in score_cells(self.self_scores[d], self.agreed_scores[d])
         ]
 
     @property
@@ -111,6 +144,19 @@ class Dashboard:
     barriers: list[tuple[str, int]]
     levels: list[ScoreLevel] = field(default_factory=list)
     dimensions: list[str] = field(default_factory=list)
+    # Per dimension code, its name.
+    dimension_names: dict[str, str] = field(default_factory=dict)
+    # The counts the studies report, over the rows shown.
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+    @property
+    def column_count(self) -> int:
+        """The heatmap's columns: two per dimension and five others."""
+        return 2 * len(self.dimensions) + 5
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for row in self.rows if row.overdue)
 
 
 def _best(items: list[Any], attribute: str, rank: dict[str, int]) -> Any:
@@ -125,17 +171,18 @@ def _share(count: int, total: int) -> float | None:
 
 def _dimension_means(
     returns: list[Return],
-) -> tuple[dict[int, Means], dict[str, int]]:
+) -> tuple[dict[int, Means], dict[str, tuple[int, str]]]:
     """Per return, per dimension code: (mean self score, mean agreed score);
-    and each dimension code's place in its framework."""
+    and each dimension code's place in its framework and its name."""
     means: dict[int, Means] = {}
-    places: dict[str, int] = {}
+    places: dict[str, tuple[int, str]] = {}
     for row in (
         Answer.objects.filter(return_record__in=returns)
         .values(
             "return_record_id",
             "indicator__dimension__code",
             "indicator__dimension__order",
+            "indicator__dimension__title",
         )
         .annotate(self_mean=Avg("score"), agreed_mean=Avg("agreed_score"))
     ):
@@ -144,7 +191,10 @@ def _dimension_means(
             row["self_mean"],
             row["agreed_mean"],
         )
-        places.setdefault(code, row["indicator__dimension__order"])
+        places.setdefault(
+            code,
+            (row["indicator__dimension__order"], row["indicator__dimension__title"]),
+        )
     return means, places
 
 
@@ -153,19 +203,26 @@ def _period_dimensions(
     period: Period,
     returns: list[Return],
     means: dict[int, Means],
-    places: dict[str, int],
-) -> list[str]:
-    """The codes of the period's dimensions, in their framework's order: those
-    of the framework its returns are scored against, as their answers carry
-    them (read with the means, no query of their own); when the scope has no
-    return for the period, those of the framework that applies to it."""
+    places: dict[str, tuple[int, str]],
+) -> dict[str, str]:
+    """The codes and names of the period's dimensions, in their framework's
+    order: those of the framework its returns are scored against, as their
+    answers carry them (read with the means, no query of their own); when the
+    scope has no return for the period, those of the framework that applies
+    to it."""
     codes = {code for r in returns for code in means.get(r.pk, {})}
     if codes:
-        return sorted(codes, key=lambda code: (places[code], code))
+        return {
+            code: places[code][1]
+            for code in sorted(codes, key=lambda code: (places[code][0], code))
+        }
     framework = framework_for_period(period=period)
     if framework is None:
-        return []
-    return [dimension.code for dimension in framework_dimensions(framework=framework)]
+        return {}
+    return {
+        dimension.code: dimension.title
+        for dimension in framework_dimensions(framework=framework)
+    }
 
 
 def _rounded(value: Any) -> float | None:
@@ -211,6 +268,7 @@ class _DashboardSources:
     """What the regional view reads for a period, before it is shaped into
     rows and aggregates."""
 
+    period: Period
     partnerships: Sequence[LearningPartnership]
     previous: Period | None
     current: dict[int, Return]  # the period's return, per partnership
@@ -220,26 +278,45 @@ class _DashboardSources:
     means: dict[int, Means]
     readable: set[int]  # those returns' ids
     ratings: dict[int, EngagementRating]
+    plans: dict[int, DevelopmentPlan]  # the period's plan, per partnership
     levels: list[ScoreLevel]
-    dimensions: list[str]  # codes, in order
+    dimensions: dict[str, str]  # code: name, in order
+    today: datetime.date
 
 
 def regional_dashboard(
-    *, user: AnyUser, period: Period, filters: DashboardFilters
+    *,
+    user: AnyUser,
+    period: Period,
+    filters: DashboardFilters,
+    today: datetime.date | None = None,
 ) -> Dashboard:
     """One row per partnership in the user's scope and the aggregates, in a
-    fixed number of queries whatever the number of partnerships."""
-    sources = _dashboard_sources(user=user, period=period, filters=filters)
+    fixed number of queries whatever the number of partnerships. A return not
+    (re)submitted by the period's deadline, or not started by then, is
+    overdue on ``today`` (the local date when not given)."""
+    sources = _dashboard_sources(user=user, period=period, filters=filters, today=today)
     rows = _dashboard_rows(sources, status=filters.status)
     return _dashboard_aggregates(period=period, sources=sources, rows=rows)
 
 
+def is_overdue(*, period: Period, status: str, today: datetime.date) -> bool:
+    """Past the period's submission deadline and not yet (re)submitted: not
+    started, a draft or returned for revision."""
+    deadline = period.submission_deadline
+    return bool(deadline and today > deadline and status in UNSUBMITTED)
+
+
 def _dashboard_sources(
-    *, user: AnyUser, period: Period, filters: DashboardFilters
+    *,
+    user: AnyUser,
+    period: Period,
+    filters: DashboardFilters,
+    today: datetime.date | None,
 ) -> _DashboardSources:
     """The partnerships with their links, both periods' returns and the
-    dimension means of those the user may read, the GO ratings and the score
-    levels: eight queries."""
+    dimension means of those the user may read, the GO ratings, the period's
+    development plans and the score levels: nine queries."""
     partnerships = list(
         dashboard_partnerships(user=user, filters=filters)
         .select_related("region")
@@ -280,7 +357,14 @@ def _dashboard_sources(
             partnership__in=partnerships, period=period
         )
     }
+    plans = {
+        plan.partnership_id: plan
+        for plan in plans_for_user(user).filter(
+            partnership__in=partnerships, period=period
+        )
+    }
     return _DashboardSources(
+        period=period,
         partnerships=partnerships,
         previous=previous,
         current=current,
@@ -288,10 +372,12 @@ def _dashboard_sources(
         means=means,
         readable={r.pk for r in readable},
         ratings=ratings,
+        plans=plans,
         levels=_stage_levels(list(current.values())),
         dimensions=_period_dimensions(
             period=period, returns=list(current.values()), means=means, places=places
         ),
+        today=today or timezone.localdate(),
     )
 
 
@@ -306,15 +392,17 @@ def _stage_levels(returns: list[Return]) -> list[ScoreLevel]:
 
 
 def _dashboard_rows(sources: _DashboardSources, *, status: str) -> list[DashboardRow]:
-    """A row per partnership whose return has the status asked for (every
-    partnership when none is); no queries."""
+    """A row per partnership whose return has the status asked for, or is
+    overdue when that is asked for (every partnership when nothing is); no
+    queries."""
     rows = []
     for partnership in sources.partnerships:
-        return_record = sources.current.get(partnership.pk)
-        shown_status = return_record.status if return_record else NOT_STARTED
-        if status and shown_status != status:
+        row = _dashboard_row(sources, partnership, sources.current.get(partnership.pk))
+        if status == OVERDUE and not row.overdue:
             continue
-        rows.append(_dashboard_row(sources, partnership, return_record))
+        if status and status != OVERDUE and row.status != status:
+            continue
+        rows.append(row)
     return rows
 
 
@@ -350,6 +438,12 @@ def _dashboard_row(
         ),
         recognition=_best(lsp_links, "recognition", RECOGNITION_RANK),
         lsp_links=lsp_links,
+        overdue=is_overdue(
+            period=sources.period,
+            status=return_record.status if return_record else NOT_STARTED,
+            today=sources.today,
+        ),
+        plan=sources.plans.get(partnership.pk),
     )
 
 
@@ -360,8 +454,9 @@ def _dashboard_aggregates(
     national medians and the common barriers are a query each."""
     shown = [row.partnership for row in rows]
     shown_ids = {p.pk for p in shown}
-    learning_arm, lead_agency, york = _lsp_counts([row.lsp_links for row in rows])
+    learning_arm, lead_agency, york = lsp_counts([row.lsp_links for row in rows])
     structures = Counter(p.get_structure_model_display() for p in shown)
+    dimensions = list(sources.dimensions)
     return Dashboard(
         period=period,
         previous=sources.previous,
@@ -370,8 +465,8 @@ def _dashboard_aggregates(
         lead_agency_share=_share(lead_agency, len(shown)),
         york_stages=york,
         structure_models=dict(structures.most_common()),
-        regional_median=_regional_medians(rows, sources.dimensions),
-        national_median=national_medians(period=period, dimensions=sources.dimensions),
+        regional_median=_regional_medians(rows, dimensions),
+        national_median=national_medians(period=period, dimensions=dimensions),
         barriers=common_barriers(
             returns=[
                 r
@@ -380,40 +475,10 @@ def _dashboard_aggregates(
             ]
         ),
         levels=sources.levels,
-        dimensions=sources.dimensions,
+        dimensions=dimensions,
+        dimension_names=sources.dimensions,
+        breakdowns=study_breakdowns(rows),
     )
-
-
-def _lsp_counts(
-    links: list[list[LSPRelationship]],
-) -> tuple[int, int, dict[str, int]]:
-    """Of the partnerships (their LSP relationships given): how many are
-    formally the learning arm of an LSP, how many are recognised as lead
-    agency on learning (a learning arm is), and how many reached each of
-    York's stages of activity with at least one LSP."""
-    learning_arm = sum(
-        1 for ls in links if any(x.recognition == Recognition.LEARNING_ARM for x in ls)
-    )
-    lead_agency = sum(
-        1
-        for ls in links
-        if any(
-            x.recognition in (Recognition.LEARNING_ARM, Recognition.LEAD_AGENCY)
-            for x in ls
-        )
-    )
-    york = {
-        "Aligning with LSPs": sum(
-            1 for ls in links if any(x.stage_aligning for x in ls)
-        ),
-        "Own structures linking into LSPs": sum(
-            1 for ls in links if any(x.stage_own_structures for x in ls)
-        ),
-        "LSP-funded projects led by the partnership": sum(
-            1 for ls in links if any(x.stage_funded_projects for x in ls)
-        ),
-    }
-    return learning_arm, lead_agency, york
 
 
 def _regional_medians(
@@ -422,7 +487,7 @@ def _regional_medians(
     """Per dimension, the median over the rows of the agreed score, else the
     self score."""
     return {
-        d: _median(
+        d: median_of(
             row.agreed_scores[d]
             if row.agreed_scores[d] is not None
             else row.self_scores[d]
@@ -430,49 +495,6 @@ def _regional_medians(
         )
         for d in dimensions
     }
-
-
-def _median(values: Any) -> float | None:
-    present = [v for v in values if v is not None]
-    return round(median(present), 2) if present else None
-
-
-def national_medians(
-    *, period: Period, dimensions: Sequence[str]
-) -> dict[str, float | None]:
-    """The median across every partnership in England of each dimension's mean
-    (agreed, else self) score in the period."""
-    per_return: dict[int, Means] = {}
-    for row in (
-        Answer.objects.filter(return_record__period=period)
-        .exclude(return_record__status=ReturnStatus.DRAFT)
-        .values("return_record_id", "indicator__dimension__code")
-        .annotate(self_mean=Avg("score"), agreed_mean=Avg("agreed_score"))
-    ):
-        per_return.setdefault(row["return_record_id"], {})[
-            row["indicator__dimension__code"]
-        ] = (row["self_mean"], row["agreed_mean"])
-    return {
-        d: _median(
-            float(s[d][1] if s[d][1] is not None else s[d][0])
-            if d in s and (s[d][1] is not None or s[d][0] is not None)
-            else None
-            for s in per_return.values()
-        )
-        for d in dimensions
-    }
-
-
-def common_barriers(*, returns: list[Return], limit: int = 5) -> list[tuple[str, int]]:
-    """The barriers recorded most often in the returns, with how often."""
-    return [
-        (row["barriers"], row["times"])
-        for row in Answer.objects.filter(return_record__in=returns)
-        .exclude(barriers="")
-        .values("barriers")
-        .annotate(times=Count("pk"))
-        .order_by("-times", "barriers")[:limit]
-    ]
 
 
 @dataclass

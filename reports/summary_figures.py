@@ -220,7 +220,9 @@ def partnership_radar(row: DashboardRow, data: Dashboard) -> Chart:
         series={
             "Self score": [row.self_scores[d] for d in data.dimensions],
             "Agreed score": [row.agreed_scores[d] for d in data.dimensions],
-            "Regional median": [data.regional_median[d] for d in data.dimensions],
+            "Median of the selected partnerships": [
+                data.regional_median[d] for d in data.dimensions
+            ],
         },
         maximum=4,
     )

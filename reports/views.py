@@ -31,7 +31,7 @@ from plans.models import DevelopmentPlan
 from plans.selectors import for_plan_document, plan_context, plans_for_user
 
 from .charts import trend_chart
-from .exports import scores_csv_response, scores_xlsx_response
+from .exports import export_name, scores_csv_response, scores_xlsx_response
 from .forms import DashboardFilterForm, PackForm
 from .models import Pack, SummaryDocument
 from .packs import pack_progress, pack_request, packs_for_user, packs_recover
@@ -39,6 +39,7 @@ from .pdf import pdf_response, render_pdf
 from .progress import JobProgress
 from .return_document import return_document_context
 from .selectors import (
+    Dashboard,
     DashboardFilters,
     regional_dashboard,
     regional_period,
@@ -136,10 +137,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         title="Mean score by dimension over the years", periods=periods, series=series
     )
     query = request.GET.urlencode()
+    # The downloads name the period shown, so they hold what the page shows
+    # even when the page took the latest period.
+    export_query = request.GET.copy()
+    export_query["period"] = period.code
     return render(
         request,
         "reports/dashboard.html",
         {
+            "export_query": export_query.urlencode(),
             "form": form,
             "data": data,
             "chart": chart,
@@ -152,16 +158,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _export_data(request: HttpRequest) -> Dashboard | None:
+    """What the regional view shows with the same filters: its period (the
+    latest with returns when none is asked for), scope and rows."""
+    _, period, filters = _dashboard_inputs(request)
+    period = regional_period(chosen=period)
+    if period is None:
+        return None
+    return regional_dashboard(user=request.user, period=period, filters=filters)
+
+
 @require_safe
 def scores_csv(request: HttpRequest) -> StreamingHttpResponse:
-    _, period, filters = _dashboard_inputs(request)
-    return scores_csv_response(user=request.user, filters=filters, period=period)
+    data = _export_data(request)
+    return scores_csv_response(user=request.user, data=data, name=export_name(data))
 
 
 @require_safe
 def scores_xlsx(request: HttpRequest) -> FileResponse:
-    _, period, filters = _dashboard_inputs(request)
-    return scores_xlsx_response(user=request.user, filters=filters, period=period)
+    data = _export_data(request)
+    return scores_xlsx_response(user=request.user, data=data, name=export_name(data))
 
 
 @require_POST

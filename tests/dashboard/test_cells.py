@@ -5,24 +5,32 @@ import pytest
 
 from assessment.models import Return, ReturnStatus
 from assessment.templatetags.assessment_tags import status_tag
-from reports.cells import heat_class, score_cell
+from reports.cells import heat_class, score_cells
 from reports.selectors import DashboardRow
 
 
 @pytest.mark.parametrize(
-    ("own", "agreed", "text", "heat"),
+    ("own", "agreed", "cells"),
     [
-        (2.25, 3.0, "2.3 / 3.0", "app-heat-3"),
-        (1.04, None, "1.0 / –", "app-heat-1"),
-        (None, None, "– / –", "app-heat-none"),
-        (3.5, 3.45, "3.5 / 3.5", "app-heat-3"),
+        (2.25, 3.0, [("2.3", "app-heat-2", ""), ("3.0", "app-heat-3", "")]),
+        (
+            1.04,
+            None,
+            [("1.0", "app-heat-1", ""), ("–", "app-heat-none", "not reviewed")],
+        ),
+        (
+            None,
+            None,
+            [
+                ("–", "app-heat-none", "no score"),
+                ("–", "app-heat-none", "not reviewed"),
+            ],
+        ),
+        (3.5, 3.45, [("3.5", "app-heat-4", ""), ("3.5", "app-heat-3", "")]),
     ],
 )
-def test_score_cell_rounds_halves_up_and_colours_by_agreed_else_self(
-    own, agreed, text, heat
-):
-    cell = score_cell(own, agreed)
-    assert (cell.text, cell.heat) == (text, heat)
+def test_score_cells_round_halves_up_and_colour_by_their_own_score(own, agreed, cells):
+    assert [(c.text, c.heat, c.missing) for c in score_cells(own, agreed)] == cells
 
 
 def test_heat_class_is_clamped_to_the_scale():

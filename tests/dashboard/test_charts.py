@@ -10,7 +10,7 @@ def test_the_same_figures_are_drawn_once_and_different_figures_redrawn():
     other = median_chart(title="T", axes=["D1"], regional=[3.0], national=[2.0])
     assert again is first
     assert other is not first
-    assert "Selected: D1 3.00" in other.description
+    assert "Median of the selected partnerships: D1 3.00" in other.description
 
 
 def test_a_title_with_markup_is_escaped_in_the_label():

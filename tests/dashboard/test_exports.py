@@ -1,4 +1,6 @@
-"""The CSV and Excel score exports: content cell by cell, scoping, filters.
+"""The CSV and Excel exports: what the regional view shows (its period,
+scope and filters), cell by cell; labels, widths, the byte-order mark; drafts
+left out for those who may not read them.
 
 Streamed content is collected with b"".join(response.streaming_content); the
 responses are never closed (closing ends the test database connection on
@@ -7,73 +9,109 @@ PostgreSQL)."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
 from openpyxl import load_workbook
 
+from assessment.models import Answer
 from indicators.models import Indicator
 from reports.exports import EXPORT_HEADERS
 
 CSV = "/dashboard/scores.csv"
 XLSX = "/dashboard/scores.xlsx"
+D1 = "Internal partnership arrangements"
+
+
+def _body(response) -> bytes:
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
 
 
 def _csv(response) -> list[list[str]]:
-    assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.reader(io.StringIO(body)))
+    body = _body(response)
+    # A byte-order mark, so that Excel reads the file as UTF-8.
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def _sheet(response):
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content)
-    return load_workbook(io.BytesIO(body))["Scores"]
+def _workbook(response):
+    return load_workbook(io.BytesIO(_body(response)))
+
+
+def _values(sheet) -> list[list]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 @pytest.fixture
 def statement(region_set):
     def find(code: str) -> str:
-        indicators = Indicator.objects.filter(code=code)
-        statements = {i.statement for i in indicators}
+        statements = {i.statement for i in Indicator.objects.filter(code=code)}
         assert len(statements) == 1
         return statements.pop()
 
     return find
 
 
-def test_csv_header_and_row_count(client_as, region_set):
+@pytest.fixture
+def aire_written(region_set):
+    """Aire's D1.1 for 2003-04 with evidence, planned action and a comment."""
+    Answer.objects.filter(
+        return_record=region_set.aire_2003, indicator__code="D1.1"
+    ).update(
+        evidence="Minutes of the board, café notes",
+        planned_action="A working group on funding",
+        officer_comment="Agreed lower: no minutes seen",
+    )
+
+
+def test_csv_holds_the_period_the_page_shows(client_as, region_set):
     rows = _csv(client_as("go_a").get(CSV))
     assert rows[0] == EXPORT_HEADERS
-    # go_a: Aire 2003-04 and 2002-03, Calder both; 28 each. Derwent's 2003-04
-    # return is a draft: its managers', so left out.
-    assert len(rows) == 1 + 4 * 28
-    keys = [(r[0], r[2], r[5]) for r in rows[1:]]
-    assert len(set(keys)) == len(keys)
+    # The page shows 2003-04, the latest period: Aire and Calder, 28 each.
+    # Derwent's return is a draft: its managers', so left out; Esk and Alpha
+    # have not started.
+    assert len(rows) == 1 + 2 * 28
+    assert {r[2] for r in rows[1:]} == {"2003-04"}
     assert {r[0] for r in rows[1:]} == {"Aire Partnership", "Calder Partnership"}
+    keys = [(r[0], r[5]) for r in rows[1:]]
+    assert len(set(keys)) == len(keys)
 
 
-def test_csv_known_answer_exactly(client_as, region_set, statement):
+def test_csv_known_answer_exactly(client_as, region_set, statement, aire_written):
     rows = _csv(client_as("go_a").get(CSV))
-    # Sorted by partnership, latest period first, dimension and indicator order.
+    # Sorted by partnership, dimension and indicator order.
     assert rows[1] == [
         "Aire Partnership",
         "Yorkshire and the Humber",
         "2003-04",
-        "accepted",
-        "D1",
+        "Accepted",
+        D1,
         "D1.1",
         statement("D1.1"),
         "1",
-        "1",
+        "Minutes of the board, café notes",
         "Funding",
+        "A working group on funding",
+        "1",
+        "Agreed lower: no minutes seen",
     ]
-    assert rows[2][5:] == ["D1.2", statement("D1.2"), "2", "1", "Staff time"]
-    assert rows[29][:3] == ["Aire Partnership", "Yorkshire and the Humber", "2002-03"]
-    calder = [r for r in rows if r[0] == "Calder Partnership" and r[2] == "2003-04"]
+    assert rows[2][5:] == [
+        "D1.2",
+        statement("D1.2"),
+        "2",
+        "",
+        "Staff time",
+        "",
+        "1",
+        "",
+    ]
+    calder = [r for r in rows if r[0] == "Calder Partnership"]
     assert [r[5] for r in calder][:8] == [f"D1.{n}" for n in range(1, 8)] + ["D2.1"]
-    assert calder[7][7:] == ["2", "", "Access"]
+    assert calder[7][3] == "Submitted"
+    assert calder[7][7:12] == ["2", "", "Access", "", ""]
 
 
 def test_csv_period_filter(client_as, region_set):
@@ -85,17 +123,31 @@ def test_csv_period_filter(client_as, region_set):
 def test_csv_status_filter(client_as, region_set):
     rows = _csv(client_as("go_a").get(CSV + "?status=submitted"))
     assert {(r[0], r[2], r[3]) for r in rows[1:]} == {
-        ("Calder Partnership", "2003-04", "submitted"),
-        ("Calder Partnership", "2002-03", "submitted"),
+        ("Calder Partnership", "2003-04", "Submitted"),
     }
-    assert len(rows) == 1 + 2 * 28
+    assert len(rows) == 1 + 28
+    assert _csv(client_as("go_a").get(CSV + "?status=not_started")) == [EXPORT_HEADERS]
+
+
+def test_csv_overdue_filter(client_as, region_set, period_2003):
+    period_2003.submission_deadline = datetime.date(2004, 5, 31)
+    period_2003.save()
+    # Overdue: Derwent's draft (left out: not the GO officer's to read) and
+    # the partnerships that have not started; none has answers to export.
+    assert _csv(client_as("go_a").get(CSV + "?status=overdue")) == [EXPORT_HEADERS]
+    rows = _csv(
+        client_as("admin").get(
+            CSV + "?status=overdue&region=" + str(region_set.derwent.region_id)
+        )
+    )
+    assert {(r[0], r[3]) for r in rows[1:]} == {("Derwent Partnership", "Draft")}
 
 
 def test_csv_drafts_only_for_administrators(client_as, region_set):
     assert _csv(client_as("go_a").get(CSV + "?status=draft")) == [EXPORT_HEADERS]
     region = region_set.derwent.region_id
     rows = _csv(client_as("admin").get(CSV + f"?status=draft&region={region}"))
-    assert {(r[0], r[3]) for r in rows[1:]} == {("Derwent Partnership", "draft")}
+    assert {(r[0], r[3]) for r in rows[1:]} == {("Derwent Partnership", "Draft")}
     assert len(rows) == 1 + 28
 
 
@@ -112,6 +164,13 @@ def test_csv_officer_scoped_to_llsc(client_as, region_set):
     assert {r[0] for r in rows[1:]} == {"Aire Partnership", "Calder Partnership"}
 
 
+def test_file_names_carry_the_period(client_as, region_set):
+    client = client_as("go_a")
+    assert "scores-2003-04.csv" in client.get(CSV)["Content-Disposition"]
+    response = client.get(XLSX + "?period=2002-03")
+    assert "scores-2002-03.xlsx" in response["Content-Disposition"]
+
+
 @pytest.mark.parametrize("url", [CSV, XLSX])
 @pytest.mark.parametrize("who", ["manager_a", "manager_b", "no_role"])
 def test_exports_forbidden_to_others(client_as, region_set, url, who):
@@ -125,30 +184,103 @@ def test_exports_need_sign_in(anonymous, region_set, url):
     assert "next=/dashboard/scores." in response["Location"]
 
 
-def test_xlsx_layout(client_as, region_set):
-    sheet = _sheet(client_as("go_a").get(XLSX))
-    header = [cell.value for cell in sheet[1]]
-    assert header == EXPORT_HEADERS
+def test_xlsx_sheets_and_layout(client_as, region_set):
+    workbook = _workbook(client_as("go_a").get(XLSX))
+    assert workbook.sheetnames == ["Partnerships", "Medians", "Scores"]
+    sheet = workbook["Scores"]
+    assert [cell.value for cell in sheet[1]] == EXPORT_HEADERS
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.max_row == 1 + 4 * 28
-    assert sheet.auto_filter.ref == f"A1:J{1 + 4 * 28}"
+    assert sheet.max_row == 1 + 2 * 28
+    assert sheet.auto_filter.ref == f"A1:M{1 + 2 * 28}"
+    # Widths that fit what the columns hold; long text wraps.
+    widths = {c: sheet.column_dimensions[c].width for c in "ABGIK"}
+    assert widths == {"A": 28, "B": 22, "G": 60, "I": 60, "K": 50}
+    assert sheet["G2"].alignment.wrap_text
+    for name in ("Partnerships", "Medians"):
+        assert workbook[name].freeze_panes == "A2"
+        assert all(cell.font.b for cell in workbook[name][1])
+        assert workbook[name].column_dimensions["A"].width >= 28
 
 
-def test_xlsx_values_match_csv(client_as, region_set, statement):
-    sheet = _sheet(client_as("go_a").get(XLSX))
-    assert [c.value for c in sheet[2]] == [
+def test_xlsx_partnerships_sheet_is_the_page(client_as, region_set):
+    rows = _values(_workbook(client_as("go_a").get(XLSX))["Partnerships"])
+    assert rows[0] == [
+        "Partnership",
+        "Region",
+        "Return status",
+        "Overdue",
+        f"{D1} (D1): self",
+        f"{D1} (D1): agreed",
+        "Developing demand for learning in regeneration areas (D2): self",
+        "Developing demand for learning in regeneration areas (D2): agreed",
+        "Facilitating and supporting the delivery of learning for regeneration "
+        "(D3): self",
+        "Facilitating and supporting the delivery of learning for regeneration "
+        "(D3): agreed",
+        "Influencing regeneration policy and agencies (D4): self",
+        "Influencing regeneration policy and agencies (D4): agreed",
+        "Overall",
+        "Stage",
+        "Change since 2002-03",
+        "GO rating",
+        "Local agreement",
+        "LSP recognition",
+    ]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert list(by_name) == [
+        "Aire Partnership",
+        "Alpha Learning",
+        "Calder Partnership",
+        "Derwent Partnership",
+        "Esk Partnership",
+    ]
+    assert by_name["Aire Partnership"] == [
         "Aire Partnership",
         "Yorkshire and the Humber",
-        "2003-04",
-        "accepted",
-        "D1",
-        "D1.1",
-        statement("D1.1"),
-        1,
-        1,
-        "Funding",
+        "Accepted",
+        "No",
+        *(2.29, 1, 3, 3, 3, 4, 4, 3),
+        2.75,
+        "Significant progress",
+        0.75,
+        4,
+        "Memorandum of understanding signed",
+        "Formal learning arm",
     ]
+    # The draft's scores are its managers': its status only, as on the page.
+    assert by_name["Derwent Partnership"][2:13] == ["Draft", "No", *[None] * 9]
+    assert by_name["Esk Partnership"][2] == "Not started"
+
+
+def test_xlsx_medians_sheet(client_as, region_set):
+    rows = _values(_workbook(client_as("go_a").get(XLSX))["Medians"])
+    assert rows[0] == [
+        "Dimension",
+        "Code",
+        "Median of the selected partnerships",
+        "Median in England",
+    ]
+    assert rows[1] == [D1, "D1", 2.0, 3.0]
+    assert [row[1] for row in rows[1:]] == ["D1", "D2", "D3", "D4"]
+
+
+def test_xlsx_follows_the_filters(client_as, region_set):
+    client = client_as("go_a")
+    workbook = _workbook(client.get(XLSX + f"?llsc={region_set.llsc_a.pk}"))
+    names = [row[0] for row in _values(workbook["Partnerships"])[1:]]
+    assert names == ["Aire Partnership", "Alpha Learning", "Calder Partnership"]
+    workbook = _workbook(client.get(XLSX + "?status=accepted&period=2002-03"))
+    assert [row[:3] for row in _values(workbook["Partnerships"])[1:]] == [
+        ["Aire Partnership", "Yorkshire and the Humber", "Accepted"]
+    ]
+    scores = _values(workbook["Scores"])[1:]
+    assert {(row[0], row[2]) for row in scores} == {("Aire Partnership", "2002-03")}
+    assert len(scores) == 28
+
+
+def test_xlsx_values_match_csv(client_as, region_set, aire_written):
+    sheet = _workbook(client_as("go_a").get(XLSX))["Scores"]
     rows = _csv(client_as("go_a").get(CSV))
     for number, row in enumerate(rows[1:], start=2):
         values = ["" if c.value is None else str(c.value) for c in sheet[number]]
@@ -156,15 +288,17 @@ def test_xlsx_values_match_csv(client_as, region_set, statement):
 
 
 def test_xlsx_scoped_and_filtered(client_as, region_set):
-    sheet = _sheet(client_as("go_elsewhere").get(XLSX + "?period=2003-04"))
+    sheet = _workbook(client_as("go_elsewhere").get(XLSX + "?period=2003-04"))["Scores"]
     names = {sheet.cell(row=n, column=1).value for n in range(2, sheet.max_row + 1)}
     assert names == {"Tees Partnership"}  # Wear's return is a draft
     assert sheet.max_row == 1 + 28
-    assert sheet.auto_filter.ref == "A1:J29"
+    assert sheet.auto_filter.ref == "A1:M29"
 
 
-def test_xlsx_empty_selection_has_header_only(client_as, region_set):
-    sheet = _sheet(client_as("go_a").get(XLSX + "?status=returned"))
+def test_xlsx_empty_selection_has_headers_only(client_as, region_set):
+    workbook = _workbook(client_as("go_a").get(XLSX + "?status=returned"))
+    sheet = workbook["Scores"]
     assert [c.value for c in sheet[1]] == EXPORT_HEADERS
     assert sheet.max_row == 1
-    assert sheet.auto_filter.ref == "A1:J1"
+    assert sheet.auto_filter.ref == "A1:M1"
+    assert workbook["Partnerships"].max_row == 1

@@ -3,6 +3,7 @@ chart and the heatmap."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -27,6 +28,23 @@ ALL = [
 ]
 
 
+NAME = re.compile(
+    r'class="govuk-table__header app-heatmap__name"><a class="govuk-link" '
+    r'href="[^"]*">([^<]*)</a>'
+)
+
+
+def heatmap_rows(response, caption: str = CAPTION) -> list[list[str]]:
+    """The heatmap's body rows (below its two header rows), each led by the
+    partnership's name alone (its cell also holds the row's links)."""
+    rows = table(response, caption)[2:]
+    names = [html.unescape(n) for n in NAME.findall(response.content.decode())]
+    if rows == [["No partnerships match the filters."]]:
+        rows = []
+    assert len(names) == len(rows)
+    return [[name, *row[1:]] for name, row in zip(names, rows, strict=True)]
+
+
 @pytest.fixture
 def seen(client_as, region_set):
     """The partnership names in the heatmap of the page as the named user sees it."""
@@ -34,7 +52,7 @@ def seen(client_as, region_set):
     def names(who: str, query: str = "") -> list[str]:
         response = client_as(who).get(URL + query)
         assert response.status_code == 200
-        return [row[0] for row in table(response, CAPTION)[1:]]
+        return [row[0] for row in heatmap_rows(response)]
 
     return names
 
@@ -99,7 +117,7 @@ def test_bad_filters_are_reported_not_500(client_as, region_set, query, message)
     assert response.status_code == 200
     assert message in text(response)
     # The bad filter is ignored: the latest period, all of go_a's partnerships.
-    assert len(table(response, CAPTION)[1:]) == 5
+    assert len(heatmap_rows(response)) == 5
 
 
 def test_bad_filter_does_not_drop_the_good_ones(seen):
@@ -122,9 +140,9 @@ def test_filters_narrow_the_page(seen, region_set):
 def test_period_filter_changes_the_period(client_as, region_set):
     response = client_as("go_a").get(URL + "?period=2002-03")
     assert response.status_code == 200
-    rows = table(response, "Scores of each partnership in 2002-03")
+    rows = heatmap_rows(response, "Scores of each partnership in 2002-03")
     aire = next(r for r in rows if r[0] == "Aire Partnership")
-    assert aire[2:6] == ["2.0 / –"] * 4
+    assert aire[2:10] == ["2.0", "–not reviewed"] * 4
 
 
 def test_chart_is_inline_svg_with_role_img(client_as, region_set):
@@ -137,52 +155,53 @@ def test_chart_is_inline_svg_with_role_img(client_as, region_set):
     assert "<script" not in body.split("<svg", 1)[1].split("</svg>", 1)[0]
     # The text alternative carries the numbers.
     # Aire and Calder: Derwent's draft is not the GO officer's to read.
-    assert "Selected: D1 2.00, D2 2.50, D3 2.50, D4 2.50" in text(response)
-    assert "England: D1 3.00, D2 2.00, D3 4.00, D4 3.00" in text(response)
+    assert (
+        "Median of the selected partnerships: D1 2.00, D2 2.50, D3 2.50, D4 2.50"
+        in text(response)
+    )
+    assert "Median in England: D1 3.00, D2 2.00, D3 4.00, D4 3.00" in text(response)
+    # Legends are whole: pygal cuts long ones with an ellipsis unless told.
+    assert "…" not in response.content.decode()
 
 
 def test_heatmap_cells_carry_the_numbers(client_as, region_set):
     response = client_as("go_a").get(URL)
-    rows = {row[0]: row for row in table(response, CAPTION)[1:]}
+    rows = {row[0]: row for row in heatmap_rows(response)}
     assert rows["Aire Partnership"] == [
         "Aire Partnership",
         "Accepted",
-        "2.3 / 1.0",
-        "3.0 / 3.0",
-        "3.0 / 4.0",
-        "4.0 / 3.0",
+        *("2.3", "1.0", "3.0", "3.0", "3.0", "4.0", "4.0", "3.0"),
         "2.75 Significant progress",
         "+0.75",
         "4",
-        "Memorandum of understanding signed",
-        "Formal learning arm",
     ]
+    # A missing score says what it means to a screen reader.
     assert rows["Calder Partnership"] == [
         "Calder Partnership",
         "Submitted",
-        "3.0 / –",
-        "2.0 / –",
-        "1.0 / –",
-        "2.0 / –",
+        *("3.0", "–not reviewed", "2.0", "–not reviewed"),
+        *("1.0", "–not reviewed", "2.0", "–not reviewed"),
         "2.00 Developing",
         "-1.00",
-        "–",
-        "Concordat signed",
-        "Recognised lead agency on learning",
+        "Not rated",
     ]
-    assert rows["Esk Partnership"][1:9] == ["Not started"] + ["– / –"] * 4 + [
-        "–",
-        "–",
-        "–",
+    assert rows["Esk Partnership"][1:13] == [
+        "Not started",
+        *["–no score", "–not reviewed"] * 4,
+        "–no score",
+        "–no change to show",
+        "Not rated",
     ]
-    assert rows["Esk Partnership"][10] == "No LSP"
-    # Colour classes follow the agreed score, else the self score.
+    # The local agreement and LSP recognition are counted below the table
+    # and given on each partnership's page.
+    assert len(rows["Esk Partnership"]) == 13
+    # Each cell is coloured by its own number.
     body = response.content.decode()
     aire_row = body.split("Aire Partnership</a>", 1)[1].split("</tr>", 1)[0]
     assert re.findall(r"app-heat-\w+", aire_row)[:4] == [
+        "app-heat-2",
         "app-heat-1",
         "app-heat-3",
-        "app-heat-4",
         "app-heat-3",
     ]
 
@@ -203,9 +222,9 @@ def test_a_partnership_of_the_regional_view_has_its_radar(region_set, client_as)
     )
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert 'role="img"' in html
-    assert "Regional median" in html
+    page = response.content.decode()
+    assert 'role="img"' in page
+    assert "Median of the selected partnerships" in page
     assert (
         client_as("go_elsewhere").get(f"/dashboard/partnerships/{aire.pk}/").status_code
         == 404

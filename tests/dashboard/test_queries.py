@@ -20,11 +20,12 @@ from .conftest import make_return
 # partnerships with their region, 6 their LLSC relationships (prefetch), 7
 # their LSP relationships with the LSP (prefetch), 8 the previous period, 9
 # the returns of both periods, 10 the dimension means of those returns, 11 the
-# GO ratings, 12 the score levels, 13 the national medians, 14 the common
-# barriers; regional_trends: 15 the score sums per period and indicator, 16
-# the indicators' dimensions, 17 the periods. The template's filter form: 18
-# periods, 19 regions, 20 local LSCs.
-QUERIES = 20
+# GO ratings, 12 the period's development plans, 13 the score levels, 14 the
+# national medians, 15 the common barriers; regional_trends: 16 the score sums
+# per period and indicator, 17 the indicators' dimensions, 18 the periods. The
+# template's filter form: 19 periods, 20 regions, 21 local LSCs. The links of
+# each row (return, plan, rating) ask the rules perms without a query.
+QUERIES = 21
 
 
 def _populate(count, llsc, period_2002, period_2003):

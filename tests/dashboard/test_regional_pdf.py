@@ -75,3 +75,20 @@ def test_regional_pdf_is_for_the_same_people_as_the_page(region_set, client_as):
     # Asking changes something: never by GET.
     assert client_as("go_a").get("/dashboard/summary/").status_code == 405
     assert not SummaryDocument.objects.exists()
+
+
+def test_regional_pdf_has_the_counts_and_dimension_names(region_set, client_as):
+    text = _text(summary_pdf(client_as("go_a"), {"period": "2003-04"}))
+    for caption in (
+        "Stage of development with LSPs",
+        "Host organisation",
+        "Coterminous with the local LSC",
+        "Local agreement with the local LSC",
+        "GO rating of engagement with regeneration",
+    ):
+        assert caption in text
+    # Aire's MOU: one of the five partnerships.
+    assert "Memorandum of understanding signed 1 20%" in text
+    assert "Internal partnership arrangements (D1)" in text
+    assert "Selected (median)" not in text
+    assert "…" not in text

@@ -567,7 +567,7 @@ def export_rows(rows: list[list[Any]]) -> dict[str, list[Any]]:
 def test_csv_export_neutralises_formulas(hostile, client_as):
     response = client_as("go_a").get("/dashboard/scores.csv", {"period": "2003-04"})
 
-    body = b"".join(response.streaming_content).decode("utf-8")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = export_rows(list(csv.reader(io.StringIO(body))))
     first = rows["D1.1"]
     # Shown as typed, after the apostrophe that keeps a spreadsheet from
@@ -595,10 +595,13 @@ def test_xlsx_export_keeps_formulas_as_text(hostile, client_as):
     response = client_as("go_a").get("/dashboard/scores.xlsx", {"period": "2003-04"})
 
     content = b"".join(response.streaming_content)
-    # No cell of the sheet is a formula.
+    # No cell of any sheet is a formula.
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
-    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert len(sheets) == 3
+        for name in sheets:
+            sheet_xml = archive.read(name).decode()
+            assert "<f>" not in sheet_xml and "<f " not in sheet_xml
     sheet = load_workbook(io.BytesIO(content))["Scores"]
     rows = export_rows([[cell.value for cell in row] for row in sheet.iter_rows()])
     cells = {str(row[5].value): row for row in sheet.iter_rows(min_row=2)}
@@ -612,6 +615,9 @@ def test_xlsx_export_keeps_formulas_as_text(hostile, client_as):
         cell = cells[code][9]
         assert (cell.data_type, cell.quotePrefix) == ("s", True)
     assert (cells["D1.1"][0].data_type, cells["D1.1"][0].quotePrefix) == ("s", True)
+    # The sheet of partnerships as on the page keeps the name as text too.
+    name = load_workbook(io.BytesIO(content))["Partnerships"]["A2"]
+    assert (name.value, name.data_type, name.quotePrefix) == (TEXT["name"], "s", True)
 
 
 # PDFs.
