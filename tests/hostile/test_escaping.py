@@ -31,7 +31,6 @@ from reports.exports import EXPORT_HEADERS
 from reports.models import Pack, SummaryDocument
 from tests.assessment.helpers import (
     answer,
-    answers_of,
     dimension_url,
     form_data,
     indicator_url,
