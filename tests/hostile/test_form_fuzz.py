@@ -844,6 +844,7 @@ NOT_FORMS = {
     "indicators:detail",
     "indicators:export",
     "assessment:tasks",
+    "assessment:dimension",
     "assessment:submitted",
     "assessment:history",
     "assessment:attachment",
