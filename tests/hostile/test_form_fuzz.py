@@ -952,6 +952,7 @@ NOT_FORMS = {
     "periods:list",
     "assessment:tasks",
     "assessment:review",
+    "assessment:dimension",
     "assessment:submitted",
     "assessment:history",
     "assessment:attachment",
