@@ -400,6 +400,11 @@ def test_plan_from_suggestions_and_the_regional_documents(
     expect(heatmap).to_contain_text("Alpha Learning")
     expect(heatmap).to_contain_text("Charlie Learning")
     expect(heatmap).not_to_contain_text("Bravo Learning")
+    # Dimension names over labelled self and agreed sub-columns.
+    expect(heatmap.locator("th[scope=colgroup]").first).to_contain_text("(D1)")
+    expect(heatmap.locator("thead tr").nth(1).locator("th").first).to_have_text(
+        re.compile(r"^Self")
+    )
     # Every column fits the page's width on a desktop screen: nothing is cut
     # off behind the table's sideways scroll.
     table_width, box_width = page.evaluate(
@@ -430,6 +435,8 @@ def test_plan_from_suggestions_and_the_regional_documents(
     )
     assert workbook.suffix == ".xlsx"
     sheet = load_workbook(workbook, read_only=True).active
+    # The first sheet is the regional view's table: a partnership per row.
+    assert sheet.title == "Partnerships"
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Partnership"
     assert {row[0] for row in rows[1:]} == {"Alpha Learning", "Charlie Learning"}
