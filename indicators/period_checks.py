@@ -17,6 +17,9 @@ from .models import PERIOD_CODE, Period
 # returns look back on a whole year, so they are often due a few weeks after
 # it, but not in the middle of the next one.
 DEADLINE_MONTHS_AFTER_END = 6
+# The years a period may start in: dates beyond them cannot be written (a
+# period of 9999-00 would end in the year 10000).
+FIRST_YEARS = (1900, 2098)
 
 
 def long_date(day: datetime.date) -> str:
@@ -57,6 +60,12 @@ def check_code(code: str) -> str:
             code="format",
         )
     year = int(match.group(1))
+    if not FIRST_YEARS[0] <= year <= FIRST_YEARS[1]:
+        raise ValidationError(
+            f"Enter a period from {FIRST_YEARS[0]}-{(FIRST_YEARS[0] + 1) % 100:02d} "
+            f"to {FIRST_YEARS[1]}-{(FIRST_YEARS[1] + 1) % 100:02d}",
+            code="range",
+        )
     if (year + 1) % 100 != int(match.group(2)):
         raise ValidationError(
             "The second year must be the year after the first, like "

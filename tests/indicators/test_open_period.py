@@ -138,6 +138,8 @@ def test_a_draft_copy_waits_for_publishing(admin_client, framework, partnership_
         ("2027/28", "Enter the period as the two years it spans, like 2027-28"),
         ("2027-29", "The second year must be the year after the first, like 2027-28"),
         ("2003-04", "2003-04 is already open"),
+        ("9999-00", "Enter a period from 1900-01 to 2098-99"),
+        ("0000-01", "Enter a period from 1900-01 to 2098-99"),
     ],
 )
 def test_the_code_is_checked(admin_client, code, message):

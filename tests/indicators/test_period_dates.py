@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from assessment.models import Return
 from indicators.models import Period
+from indicators.services import period_change_dates
 from tests.plans.helpers import date_fields
 
 
@@ -188,6 +190,20 @@ def test_only_national_administrators_change_dates(
         assert response.status_code == status
     period_2003.refresh_from_db()
     assert period_2003.submission_deadline is None
+
+
+def test_the_service_refuses_others(period_2003, manager_a):
+    with pytest.raises(PermissionDenied):
+        period_change_dates(
+            user=manager_a,
+            period=period_2003,
+            starts_on=APRIL_2003,
+            ends_on=MARCH_2004,
+            submission_deadline=datetime.date(2004, 6, 30),
+        )
+    period_2003.refresh_from_db()
+    assert period_2003.submission_deadline is None
+    assert period_2003.history.count() == 1
 
 
 def test_an_unknown_period_is_not_found(admin_client):
