@@ -11,6 +11,8 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessment.models import EmailDelivery, Notification, Reminder, Return
@@ -178,3 +180,23 @@ def test_sending_about_no_period_sends_nothing(client_as, overdue):
     assert "Choose the period to send reminders about." in text(response)
     assert client.post("/reminders/send/", {"period": "1999-00"}).status_code == 404
     assert not Reminder.objects.exists()
+
+
+def test_sending_many_only_writes_rows_in_the_request(client_as, overdue, region_a):
+    """The request writes the reminders, notifications and queued emails; the
+    emails themselves are sent by the worker after it (none in the request):
+    a few queries per partnership."""
+    for number in range(10):
+        person = ProfileFactory(user__username=f"m{number}", role=Role.MANAGER).user
+        LearningPartnershipFactory(
+            name=f"More Learning {number}", region=region_a, managers=[person]
+        )
+    client = client_as("go_a")
+    with CaptureQueriesContext(connection) as queries:
+        client.post("/reminders/send/", {"period": "2003-04"})
+    assert Reminder.objects.count() == 11
+    assert EmailDelivery.objects.filter(status="queued").count() == 12
+    assert mail.outbox == []
+    # Per partnership: a savepoint and its release, the reminder, the
+    # notifications, an email row per manager; plus the page's own reads.
+    assert len(queries) <= 15 + 11 * 6 + 12, len(queries)
