@@ -28,6 +28,13 @@ def _date(label: str, required: str, hint: str) -> GovukDateField:
     return field
 
 
+def _with_code(question: str, code: str) -> str:
+    """A question naming the period, whose code never breaks at its hyphen."""
+    return format_html(
+        question, format_html('<span class="app-nowrap">{}</span>', code)
+    )
+
+
 def _heading(name: str) -> Field:
     """A field whose label or legend is the page's heading (one question a page)."""
     return Field(
@@ -144,7 +151,7 @@ class PeriodDeadlineForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.starts_on, self.ends_on = starts_on, ends_on
         field = self.fields["submission_deadline"]
-        field.label = f"When must returns for {code} be submitted?"
+        field.label = _with_code("When must returns for {} be submitted?", code)
         field.help_text = _deadline_hint(starts_on, ends_on)
         self.helper = _layout(_heading("submission_deadline"))
 
@@ -170,7 +177,9 @@ class PeriodFrameworkForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["framework_use"]
-        field.label = f"Which framework will returns for {code} be scored against?"
+        field.label = _with_code(
+            "Which framework will returns for {} be scored against?", code
+        )
         # Hints are drawn as markup: the framework's name is escaped here.
         field.help_text = format_html(
             "{}, version {}, is the one in use now.", base.name, base.version

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import period_checks, period_flow, selectors, services
@@ -93,7 +94,7 @@ def period_open(request: HttpRequest, step: str) -> HttpResponse:
     context["title"] = (
         f"When does {opening.code} start and end?"
         if step == "dates"
-        else next(iter(form.fields.values())).label
+        else strip_tags(str(next(iter(form.fields.values())).label))
     )
     context["action"] = _step_url(step, change=change)
     return render(request, "indicators/period_open_step.html", context)
