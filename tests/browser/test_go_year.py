@@ -1,11 +1,13 @@
 """The GO officer's year in a real browser: the region's progress on the home
 page, three partnerships rated at once (one mistake corrected on the way,
-nothing lost), and reminders sent after a preview of who gets what."""
+nothing lost), reminders sent after a preview of who gets what, and the
+region's pack of development plans built and downloaded."""
 
 from __future__ import annotations
 
 import datetime
 import re
+import zipfile
 
 import pytest
 from django.core import mail
@@ -44,7 +46,7 @@ def _row(page, name: str):
     return page.locator("tbody tr").filter(has_text=name)
 
 
-def test_go_follows_rates_and_reminds_the_region(people, region):
+def test_go_follows_rates_and_reminds_the_region(people, region, downloads):
     go = people("go")
     page = go.sign_in("go_a")
 
@@ -119,3 +121,15 @@ def test_go_follows_rates_and_reminds_the_region(people, region):
     assert Reminder.objects.filter(sent_by__username="go_a").count() == 2
     assert len(mail.outbox) == 2
     go.shot("reminders sent")
+
+    # The region's pack of development plans, built in the background (at
+    # once here) and downloaded.
+    page = go.goto("/dashboard/")
+    go.follow(page.get_by_role("link", name="Packs of development plans"))
+    page.get_by_label("2003-04").check()
+    go.follow(page.get_by_role("button", name="Build the pack"))
+    link = page.get_by_role("link", name="Download the pack (ZIP)")
+    expect(link).to_be_visible()
+    go.shot("pack ready")
+    with zipfile.ZipFile(go.download(link, downloads)) as archive:
+        assert "README.txt" in archive.namelist()
