@@ -10,9 +10,10 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.http import urlencode
 
-from assessment.models import Answer, EngagementRating, Return, ReturnStatus
+from assessment.models import Answer, EngagementRating, Return
 from indicators.models import Period
 from partnerships.models import (
     LSP,
@@ -27,13 +28,12 @@ from partnerships.users import AnyUser, User
 from plans.models import DevelopmentPlan
 
 from .charts import Chart, median_chart, radar_chart
-from .forms import DashboardFilterForm
+from .forms import STATUS_CHOICES, DashboardFilterForm
 from .models import (
     SummaryDocument,
     SummaryScope,
 )
 from .selectors import (
-    NOT_STARTED,
     Dashboard,
     DashboardFilters,
     DashboardRow,
@@ -109,11 +109,7 @@ def filters_description(filters: DashboardFilters) -> list[str]:
             f"Structure model: {StructureModel(filters.structure_model).label}"
         )
     if filters.status:
-        status = (
-            "Not started"
-            if filters.status == NOT_STARTED
-            else ReturnStatus(filters.status).label
-        )
+        status = dict(STATUS_CHOICES).get(filters.status, filters.status)
         words.append(f"Return status: {status}")
     if filters.funded_lsp:
         words.append("Only partnerships linked to an NRF-funded LSP")
@@ -167,9 +163,13 @@ def summary_fingerprint(
     lsp_links = [f.attname for f in LSPRelationship._meta.concrete_fields] + [
         f"lsp__{f.attname}" for f in LSP._meta.concrete_fields
     ]
+    deadline = period.submission_deadline
     figures = [
         period.pk,
         filters_key(filters),
+        # Which returns are overdue: the deadline, and whether it has passed.
+        str(deadline),
+        bool(deadline and timezone.localdate() > deadline),
         answers,
         returns,
         ratings,

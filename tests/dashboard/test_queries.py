@@ -3,8 +3,12 @@ partnerships."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from assessment.models import EngagementRating
 from tests.factories import (
@@ -62,3 +66,32 @@ def test_dashboard_query_count_is_constant(
         response = client.get("/dashboard/")
     assert response.status_code == 200
     assert response.content.decode().count("Partnership ") >= count
+
+
+def _count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+@pytest.mark.parametrize("who", ["officer_a", "admin", "go_a"])
+def test_the_rows_links_and_overdue_add_no_query_per_row(
+    client: Client, request, llsc_a, period_2002, period_2003, who
+):
+    """Each row's links ask the rules perms (the review link for officers,
+    the rating link for GO and administrators) and its overdue state, without
+    a query of their own: ten times the partnerships, the same count."""
+    period_2003.submission_deadline = datetime.date(2004, 5, 31)
+    period_2003.save()
+    client.force_login(
+        request.getfixturevalue(who), backend="partnerships.backends.PasswordBackend"
+    )
+    _populate(3, llsc_a, period_2002, period_2003)
+    few = _count_queries(client, "/dashboard/?period=2003-04")
+    for n in range(27):
+        partnership = LearningPartnershipFactory(name=f"More {n:02d}")
+        LLSCRelationshipFactory(partnership=partnership, llsc=llsc_a)
+        make_return(partnership, period_2003, status="submitted", self_scores={"D1": 2})
+    assert _count_queries(client, "/dashboard/?period=2003-04") == few
+    assert few <= QUERIES

@@ -13,9 +13,11 @@ import pytest
 
 from partnerships.models import HostType, LLSCRelationship
 from plans.models import DevelopmentPlan
+from reports.models import SummaryDocument
 from tests.plans.helpers import table, text
 
 from .test_pages import heatmap_rows
+from .test_regional_pdf import _text, summary_pdf
 
 URL = "/dashboard/"
 
@@ -253,3 +255,15 @@ def test_downloads_name_the_period_shown(client_as, region_set):
     body = client_as("go_a").get(URL + "?status=submitted").content.decode()
     assert 'href="/dashboard/scores.xlsx?status=submitted&amp;period=2003-04"' in body
     assert 'href="/dashboard/scores.csv?status=submitted&amp;period=2003-04"' in body
+
+
+def test_a_summary_of_the_overdue(client_as, region_set, deadline_passed):
+    client = client_as("go_a")
+    content = summary_pdf(client, {"period": "2003-04", "status": "overdue"})
+    document = SummaryDocument.objects.latest("pk")
+    page = text(client.get(f"/summaries/{document.pk}/"))
+    assert "Return status: Overdue (not submitted by the deadline)" in page
+    pdf = _text(content)
+    assert "Esk Partnership" in pdf
+    assert "Aire Partnership" not in pdf
+    assert "Overdue (not submitted by 31 May 2004) 3" in pdf
