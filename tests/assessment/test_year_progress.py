@@ -116,7 +116,11 @@ def test_the_go_home_page_shows_the_region_by_status(
         'href="/dashboard/?period=2003-04&amp;status=not_started">2 partnerships'
         in response.text
     )
-    assert 'href="/reminders/?period=2003-04">4 partnerships' in response.text
+    # The overdue are those the regional view lists under its overdue filter.
+    assert (
+        'href="/dashboard/?period=2003-04&amp;status=overdue">4 partnerships'
+        in response.text
+    )
     assert 'href="/ratings/2003-04/">Rate partnerships' in response.text
     assert "Partnerships by region" not in page
 
