@@ -310,10 +310,10 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
         with lock:
             for pk, _, _ in answers:
                 tokens[pk] = []
-        number = 0
+        number = position = 0  # saves tried; the indicator on screen
         while not stop.is_set():
             number += 1
-            pk, _, indicator = answers[(number - 1) % len(answers)]
+            pk, _, indicator = answers[position % len(answers)]
             path = f"/returns/{record.pk}/dimensions/{code}/{indicator}/"
             token = f"{indicator}-save-{number}"
             data = {
@@ -329,12 +329,13 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
                 count("save", None)
                 continue
             count("save", response)
-            if response.status_code != 302:
-                continue
-            with lock:
-                tokens[pk].append(token)
-            versions[pk] += 1
-            location = urlsplit(response.headers.get("Location", "")).path
+            location = path  # not saved: the page again, as a reload would
+            if response.status_code == 302:
+                with lock:
+                    tokens[pk].append(token)
+                versions[pk] += 1
+                position += 1  # on to the next indicator, as the redirect says
+                location = urlsplit(response.headers.get("Location", "")).path
             try:
                 count("page", manager.get(location or path))
             except requests.ConnectionError:
