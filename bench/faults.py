@@ -18,10 +18,10 @@ gunicorn with the production settings, and `db_worker` processes, then:
    `prune_packs` and a new worker the pack is complete with every plan, or
    failed: never "ready" with plans missing.
 3. The evidence folder is a small file system, filled up, then made
-   read-only: a manager saving answers with an evidence file gets the answers
-   saved and a message saying the file could not be stored; no attachment
-   points at a missing file. (Needs `mount`, as root; said and skipped where
-   a file system cannot be mounted.)
+   read-only: a manager saving an indicator's page with an evidence file gets
+   the answer saved and a message saying the file could not be stored; no
+   attachment points at a missing file. (Needs `mount`, as root; said and
+   skipped where a file system cannot be mounted.)
 4. SMTP down: with a gunicorn whose EMAIL_HOST is a closed port, a manager
    submits a return: a 302 to the submitted page, never a 500, and the
    return is submitted; a `db_worker` then finds the mail server refusing
