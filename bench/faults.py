@@ -9,17 +9,19 @@ gunicorn with the production settings, and `db_worker` processes, then:
 1. PostgreSQL is restarted while a manager saves the four dimensions of a
    return from four sessions at once, an LLSC officer reads the review queue
    and a GO officer the regional dashboard. Every answer is a 302 (saved), a
-   200 or a 503 page; never a 500 or a stack trace. Every save is whole: the
-   seven answers of each dimension carry one save's token, the last one
-   acknowledged. After the restart the same gunicorn serves again.
+   200 or a 503 page; never a 500 or a stack trace. The manager saves one
+   indicator's page at a time, as the form posts it, and follows the
+   redirect. Every save is whole: each answer's evidence and barriers carry
+   one save's token, the last one acknowledged for it. After the restart the
+   same gunicorn serves again.
 2. A pack is built by a worker that is killed (SIGKILL) half-way; after
    `prune_packs` and a new worker the pack is complete with every plan, or
    failed: never "ready" with plans missing.
 3. The evidence folder is a small file system, filled up, then made
-   read-only: a manager saving answers with an evidence file gets the answers
-   saved and a message saying the file could not be stored; no attachment
-   points at a missing file. (Needs `mount`, as root; said and skipped where
-   a file system cannot be mounted.)
+   read-only: a manager saving an indicator's page with an evidence file gets
+   the answer saved and a message saying the file could not be stored; no
+   attachment points at a missing file. (Needs `mount`, as root; said and
+   skipped where a file system cannot be mounted.)
 4. SMTP down: with a gunicorn whose EMAIL_HOST is a closed port, a manager
    submits a return: a 302 to the submitted page, never a 500, and the
    return is submitted; a `db_worker` then finds the mail server refusing
@@ -46,6 +48,7 @@ import time
 import zipfile
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -274,7 +277,8 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
     codes = ["D1", "D2", "D3", "D4"]
     statuses: Counter[str] = Counter()
     breaches: list[str] = []
-    tokens: dict[str, list[str]] = {code: [] for code in codes}
+    # answer id -> the tokens of its acknowledged saves, in order
+    tokens: dict[int, list[str]] = {}
     stop = threading.Event()
     lock = threading.Lock()
 
@@ -291,37 +295,49 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
     readers = {username: Browser(base, username) for username in ("officer", "go")}
 
     def save_loop(code: str) -> None:
-        # One session a dimension, as a manager with four tabs open. Versions
-        # are followed from the answers (a save adds one to each), so that
-        # saving needs no database of its own while it is down.
+        # One session a dimension, as a manager with four tabs open, saving
+        # its indicators' pages one after the other ("Save and continue"),
+        # each save followed by the page it leads to. Versions are followed
+        # from the answers (a save adds one), so that saving needs no database
+        # of its own while it is down.
         manager = managers[code]
-        path = f"/returns/{record.pk}/dimensions/{code}/"
-        versions = dict(
-            Answer.objects.filter(
-                return_record=record, indicator__dimension__code=code
-            ).values_list("pk", "version")
+        answers = list(
+            Answer.objects.filter(return_record=record, indicator__dimension__code=code)
+            .order_by("indicator__order")
+            .values_list("pk", "version", "indicator__code")
         )
-        number = 0
+        versions = {pk: version for pk, version, _ in answers}
+        with lock:
+            for pk, _, _ in answers:
+                tokens[pk] = []
+        number = position = 0  # saves tried; the indicator on screen
         while not stop.is_set():
             number += 1
-            token = f"{code}-save-{number}"
-            data = {"action": "later"}
-            for pk, version in versions.items():
-                data[f"version-{pk}"] = str(version)
-                data[f"evidence-{pk}"] = token
-                data[f"score-{pk}"] = "2"
+            pk, _, indicator = answers[position % len(answers)]
+            path = f"/returns/{record.pk}/dimensions/{code}/{indicator}/"
+            token = f"{indicator}-save-{number}"
+            data = {
+                "action": "continue",
+                f"version-{pk}": str(versions[pk]),
+                f"evidence-{pk}": token,
+                f"barriers-{pk}": token,
+                f"score-{pk}": "2",
+            }
             try:
                 response = manager.post(path, data)
             except requests.ConnectionError:
                 count("save", None)
                 continue
             count("save", response)
+            location = path  # not saved: the page again, as a reload would
             if response.status_code == 302:
-                tokens[code].append(token)
-                for pk in versions:
-                    versions[pk] += 1
+                with lock:
+                    tokens[pk].append(token)
+                versions[pk] += 1
+                position += 1  # on to the next indicator, as the redirect says
+                location = urlsplit(response.headers.get("Location", "")).path
             try:
-                count("page", manager.get(path))
+                count("page", manager.get(location or path))
             except requests.ConnectionError:
                 count("page", None)
 
@@ -359,22 +375,37 @@ def restart_under_load(cluster: Cluster, base: str) -> list[str]:
         breaches.append(f"no recovery after the restart: {after.status_code}")
     if not any(key.endswith(" 503") for key in statuses):
         print("   (no request fell in the restart window this time)")
+    rows = Answer.objects.filter(pk__in=list(tokens)).values_list(
+        "pk", "evidence", "barriers"
+    )
+    stored = {pk: (evidence, barriers) for pk, evidence, barriers in rows}
     for code in codes:
-        stored = set(
-            Answer.objects.filter(
+        acknowledged = sum(
+            len(tokens[pk])
+            for pk in Answer.objects.filter(
                 return_record=record, indicator__dimension__code=code
-            ).values_list("evidence", flat=True)
+            ).values_list("pk", flat=True)
         )
-        print(
-            f"   {code}: {len(tokens[code])} acknowledged saves; "
-            f"evidence now: {sorted(stored)}"
-        )
-        if len(stored) != 1:
-            breaches.append(f"a half-saved dimension {code}: {sorted(stored)}")
-        elif tokens[code] and stored != {tokens[code][-1]}:
+        print(f"   {code}: {acknowledged} acknowledged saves")
+    held = 0
+    for pk, saved in sorted(tokens.items()):
+        if not saved:
+            continue
+        evidence, barriers = stored[pk]
+        if evidence != barriers:
+            breaches.append(f"a half-saved answer {pk}: {evidence!r} / {barriers!r}")
+        elif evidence != saved[-1]:
             breaches.append(
-                f"{code}: the last acknowledged save {tokens[code][-1]} is not stored"
+                f"answer {pk}: the last acknowledged save {saved[-1]} is not stored "
+                f"({evidence!r})"
             )
+        else:
+            held += 1
+    saved_answers = sum(1 for saved in tokens.values() if saved)
+    print(
+        f"   answers holding their last acknowledged save, whole: "
+        f"{held} of {saved_answers}"
+    )
     return breaches
 
 
@@ -589,49 +620,52 @@ def _upload_refused(base: str, code: str, state: str) -> list[str]:
     from partnerships.models import LearningPartnership
 
     partnership = LearningPartnership.objects.get(name="Hull")
-    answers = list(
+    item = (
         Answer.objects.filter(
             return_record__partnership=partnership,
             return_record__status__in=("draft", "returned"),
             indicator__dimension__code=code,
-        ).order_by("indicator__order")
+        )
+        .select_related("indicator")
+        .order_by("indicator__order")
+        .first()
     )
-    record_pk = answers[0].return_record_id
-    path = f"/returns/{record_pk}/dimensions/{code}/"
+    if item is None:
+        return [f"{state} disk: Hull has no draft to save"]
+    path = f"/returns/{item.return_record_id}/dimensions/{code}/{item.indicator.code}/"
     token = f"{code}-{state}-disk"
-    data = {"action": "later"}
-    for item in answers:
-        data[f"version-{item.pk}"] = str(item.version)
-        data[f"evidence-{item.pk}"] = token
-        data[f"score-{item.pk}"] = "3"
+    data = {
+        "action": "continue",
+        f"version-{item.pk}": str(item.version),
+        f"evidence-{item.pk}": token,
+        f"score-{item.pk}": "3",
+    }
     before = Attachment.objects.count()
     manager = Browser(base, "manager")
     response = manager.post(
         path,
         data,
-        files={f"attachment-{answers[0].pk}": ("minutes.pdf", PDF, "application/pdf")},
+        files={f"attachment-{item.pk}": ("minutes.pdf", PDF, "application/pdf")},
     )
     breaches: list[str] = []
     _check_page(response, breaches)
-    page = manager.get(path)
+    # The redirect leads back to the same indicator's page, to say so.
+    location = urlsplit(response.headers.get("Location", "")).path
+    page = manager.get(location or path)
     _check_page(page, breaches)
     told = "could not be stored" in page.text
-    stored = set(
-        Answer.objects.filter(pk__in=[a.pk for a in answers]).values_list(
-            "evidence", flat=True
-        )
-    )
+    stored = Answer.objects.get(pk=item.pk).evidence
     added = Attachment.objects.count() - before
     print(
         f"   {state}: save {response.status_code} "
         f"to {response.headers.get('Location')}; "
-        f"answers stored: {stored == {token}}; attachments added: {added}; "
+        f"answer stored: {stored == token}; attachments added: {added}; "
         f"the page says the file was not stored: {told}"
     )
     if response.status_code != 302:
         breaches.append(f"{state} disk: the save answered {response.status_code}")
-    if stored != {token}:
-        breaches.append(f"{state} disk: the answers were not saved: {sorted(stored)}")
+    if stored != token:
+        breaches.append(f"{state} disk: the answer was not saved: {stored!r}")
     if added:
         breaches.append(f"{state} disk: an attachment row without its file")
     if not told:

@@ -21,11 +21,13 @@ the database must be on loopback or a local socket, and gunicorn listens on
    production's settings served over plain HTTP on loopback;
 4. signs every user in once through the sign-in page (not timed), then for
    ``--duration`` seconds:
-   - each manager works through their return: opens a dimension page, spends
-     ``--manager-think`` seconds on it, rewrites one indicator's evidence and
-     saves the page with the versions it was read at ("Save and continue",
-     multipart as a browser posts it), then follows the redirect to the next
-     dimension's page (after D4: "Check your answers", then D1 again);
+   - each manager works through their return one indicator a page: opens a
+     dimension's page, then its first indicator's page, spends
+     ``--manager-think`` seconds on it, rewrites its evidence and saves it
+     with the version it was read at ("Save and continue", multipart as a
+     browser posts it), then follows the redirect to the next indicator's
+     page; after a dimension's last indicator, to the dimension's page and on
+     to the next dimension (after D4: "Check your answers", then D1 again);
    - each officer opens the review queue, then a return's review page, and
      now and then (``--decide``) marks a submitted return as in review and
      accepts it with the agreed scores; ``--officer-think`` seconds between pages;
@@ -77,10 +79,12 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "load-bench-2003-partnerships"
 MANAGER, OFFICER, GO = "load-manager-", "load-officer-", "load-go-"
 SAVE = "save draft (POST)"
-PAGE = "dimension page (GET)"
+PAGE = "indicator page (GET)"
+DIMENSION = "dimension page (GET)"
 KINDS = [
     SAVE,
     PAGE,
+    DIMENSION,
     "check answers (GET)",
     "review queue (GET)",
     "review page (GET)",
@@ -90,7 +94,8 @@ KINDS = [
     "dashboard (GET)",
 ]
 NO_FILE = ("", b"", "application/octet-stream")
-CONFLICT_TEXT = "Someone else saved answers on this page"
+CONFLICT_TEXT = "Someone else saved this indicator"
+INDICATOR_LINK = re.compile(r'class="govuk-link govuk-task-list__link" href="([^"]+)"')
 TIMEOUT = 30.0  # seconds; gunicorn's own worker timeout is 30 s too
 MARK = 20.0  # seconds between CPU figures, for the timeline
 
@@ -132,6 +137,7 @@ class Plan:
     """Who does what, as prepared in the database."""
 
     managers: list[tuple[str, int, str]]  # username, return id, dimension code
+    codes: list[str]  # the framework's dimensions, in order
     officers: list[str]
     go: list[str]
     period: str
@@ -296,6 +302,7 @@ def prepare(args: argparse.Namespace) -> Plan:
 
     return Plan(
         managers=managers,
+        codes=codes,
         officers=[f"{OFFICER}{i + 1:02d}" for i in range(args.officers)],
         go=[f"{GO}{i + 1}" for i in range(args.go)],
         period=drafts[0].period.code,
@@ -540,7 +547,7 @@ class Run:
         if timed:
             self.requests += 1
         # The body is encoded first and sent in one piece, as a browser or a
-        # buffering proxy sends it: httpx would write the dimension page's
+        # buffering proxy sends it: httpx would write a page's
         # multipart body in about 150 pieces, each waiting its turn on this
         # busy event loop, while a gunicorn sync worker sat idle waiting for
         # the rest of the request (seconds under load, measured as server time).
@@ -591,74 +598,90 @@ async def sign_in(client: Any, username: str) -> None:
 
 
 async def manager(
-    run: Run, client: Any, username: str, return_id: int, first: str
+    run: Run, client: Any, username: str, return_id: int, first: str, codes: list[str]
 ) -> None:
-    """Works through the return with "Save and continue": opens a dimension
-    page, spends a while on it, rewrites one indicator's evidence, saves, and
-    follows the redirect to the next dimension's page (after the last one,
-    to "Check your answers", and then back to the first dimension)."""
-    first_url = f"/returns/{return_id}/dimensions/{first}/"
+    """Works through the return one indicator a page with "Save and continue":
+    opens a dimension's page (its indicators as a task list), then its first
+    indicator's page; spends a while there, rewrites the evidence, saves, and
+    follows the redirect to the next indicator's page. After the dimension's
+    last indicator the redirect is to the dimension's page, and from there on
+    to the next dimension (after the last one, "Check your answers", then the
+    first again)."""
+    order = codes[codes.index(first) :] + codes[: codes.index(first)]
+    prefix = f"/returns/{return_id}/dimensions/"
     check_url = f"/returns/{return_id}/check/"
-    url = first_url
     number = 0
     await run.pause(0, run.manager_think[1])  # people do not all start at once
-    page = await run.request(client, PAGE, "GET", url)
-    while True:
-        if page is None or page.status_code != 200:
+    for position in itertools.count():
+        if position and position % len(order) == 0:
+            await run.request(client, "check answers (GET)", "GET", check_url)
+            await run.pause(1, 3)
+        dimension_url = f"{prefix}{order[position % len(order)]}/"
+        page = await run.request(client, DIMENSION, "GET", dimension_url)
+        links = (
+            INDICATOR_LINK.findall(page.text)
+            if page is not None and page.status_code == 200
+            else []
+        )
+        if not links:
             await run.pause(*run.manager_think)
-            page = await run.request(client, PAGE, "GET", url)
             continue
-        fields = form_fields(page.text, "main-form")
-        answers = sorted(
-            int(n.split("-")[1]) for n in fields if n.startswith("evidence-")
-        )
-        await run.pause(*run.manager_think)
-        answer = answers[number % len(answers)]
-        number += 1
-        version = int(fields[f"version-{answer}"])
-        value = (
-            f"Load run {run.run_id}, {username}'s save {number}, answer {answer}: the "
-            "partnership's members met the regeneration board in May and agreed "
-            "three joint projects; 140 adults started courses in the two wards."
-        )
-        fields[f"evidence-{answer}"] = value
-        fields["action"] = "continue"
-        response = await run.request(
-            client,
-            SAVE,
-            "POST",
-            url,
-            data=fields,
-            # multipart/form-data as a browser sends the form, with an empty
-            # part for each file input left empty
-            files=[(f"attachment-{pk}", NO_FILE) for pk in answers],
-            ok=(302, 200),
-        )
-        location = response.headers.get("location", "") if response else ""
-        if (
-            response is not None
-            and response.status_code == 302
-            and (
-                location == check_url
-                or location.startswith(f"/returns/{return_id}/dimensions/")
-            )
-        ):
-            run.acked[answer].append((version, value))
-            if location == check_url:
-                await run.request(client, "check answers (GET)", "GET", location)
-                await run.pause(1, 3)
-                location = first_url
-            url = location
-        elif response is None or response.status_code >= 500:
-            run.unsure[answer].append((version, value))  # committed or not?
-        elif response.status_code == 302:
-            run.unsure[answer].append((version, value))
-            run.error(SAVE, "redirect elsewhere", location)
-        elif response.status_code == 200 and CONFLICT_TEXT in response.text:
-            run.conflicts += 1  # the optimistic lock, as designed; start again
-        elif response.status_code == 200:
-            run.error(SAVE, "form refused", response.text[:200])
+        url = html.unescape(links[0])
         page = await run.request(client, PAGE, "GET", url)
+        while True:
+            if page is None or page.status_code != 200:
+                await run.pause(*run.manager_think)
+                page = await run.request(client, PAGE, "GET", url)
+                continue
+            fields = form_fields(page.text, "main-form")
+            answer = next(
+                int(n.split("-")[1]) for n in fields if n.startswith("evidence-")
+            )
+            await run.pause(*run.manager_think)
+            number += 1
+            version = int(fields[f"version-{answer}"])
+            value = (
+                f"Load run {run.run_id}, {username}'s save {number}, answer {answer}: "
+                "the partnership's members met the regeneration board in May and "
+                "agreed three joint projects; 140 adults started courses in the two "
+                "wards."
+            )
+            fields[f"evidence-{answer}"] = value
+            fields["action"] = "continue"
+            response = await run.request(
+                client,
+                SAVE,
+                "POST",
+                url,
+                data=fields,
+                # multipart/form-data as a browser sends the form, with an
+                # empty part for the file input left empty
+                files=[(f"attachment-{answer}", NO_FILE)],
+                ok=(302, 200),
+            )
+            location = response.headers.get("location", "") if response else ""
+            if (
+                response is not None
+                and response.status_code == 302
+                and location.startswith(prefix)
+            ):
+                run.acked[answer].append((version, value))
+                if location == dimension_url:
+                    # the dimension's last indicator: its page, then the next
+                    await run.request(client, DIMENSION, "GET", location)
+                    await run.pause(1, 3)
+                    break
+                url = location
+            elif response is None or response.status_code >= 500:
+                run.unsure[answer].append((version, value))  # committed or not?
+            elif response.status_code == 302:
+                run.unsure[answer].append((version, value))
+                run.error(SAVE, "redirect elsewhere", location)
+            elif response.status_code == 200 and CONFLICT_TEXT in response.text:
+                run.conflicts += 1  # the optimistic lock, as designed; start again
+            elif response.status_code == 200:
+                run.error(SAVE, "form refused", response.text[:200])
+            page = await run.request(client, PAGE, "GET", url)
 
 
 async def officer(run: Run, client: Any) -> None:
@@ -745,7 +768,9 @@ async def load(run: Run, plan: Plan, duration: float, sign_ins: int, cpu: Any) -
         people.append(
             (
                 username,
-                lambda r, c, u=username, i=return_id, d=code: manager(r, c, u, i, d),
+                lambda r, c, u=username, i=return_id, d=code: manager(
+                    r, c, u, i, d, plan.codes
+                ),
             )
         )
     people += [(u, officer) for u in plan.officers]
@@ -1004,7 +1029,7 @@ def main() -> None:
         type=span,
         default=(10, 30),
         metavar="LOW:HIGH",
-        help="seconds from opening the dimension page to saving it",
+        help="seconds from opening an indicator's page to saving it",
     )
     parser.add_argument(
         "--officer-think",

@@ -5,7 +5,8 @@
 Uses DATABASE_URL when set (for PostgreSQL), otherwise SQLite in
 bench/bench.sqlite3. Generates the scale data once (generate_scale_data) if the
 database has none, then requests each page as the manager of one synthetic
-partnership, in process, and prints p50, p95 and the query count.
+partnership, in process, and prints p50, p95 and the query count; then the
+moderation page of a dimension as the LLSC officer of a submitted return.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from assessment.models import Return, ReturnStatus
-    from partnerships.models import LearningPartnership, Profile, Role
+    from partnerships.models import LearningPartnership, LocalLSC, Profile, Role
 
     call_command("migrate", verbosity=0)
     synthetic = LearningPartnership.objects.filter(name__startswith="Synthetic")
@@ -66,13 +67,48 @@ def main() -> None:
     Profile.objects.get_or_create(user=user, defaults={"role": Role.MANAGER})
     return_record.partnership.managers.add(user)
 
+    first = (
+        return_record.answers.filter(indicator__dimension__code="D1")
+        .order_by("indicator__order")
+        .select_related("indicator")
+        .first()
+    )
+    if first is None:
+        sys.exit("The draft return has no D1 answers.")
+    submitted = (
+        Return.objects.filter(partnership__in=synthetic, status=ReturnStatus.SUBMITTED)
+        .order_by("-period__starts_on", "partnership__name")
+        .first()
+    )
+    if submitted is None:
+        sys.exit("No submitted return among the synthetic partnerships.")
+    llsc = LocalLSC.objects.filter(relationships__partnership=submitted.partnership)[0]
+    officer, _ = get_user_model().objects.get_or_create(username="bench-officer")
+    Profile.objects.update_or_create(
+        user=officer, defaults={"role": Role.LLSC_OFFICER, "llsc": llsc}
+    )
+
     client = Client()
     client.force_login(user)
+    officer_client = Client()
+    officer_client.force_login(officer)
+    dimension = f"/returns/{return_record.pk}/dimensions/D1/"
     pages = {
-        "task list": f"/returns/{return_record.pk}/",
-        "dimension page (D1)": f"/returns/{return_record.pk}/dimensions/D1/",
-        "check answers": f"/returns/{return_record.pk}/check/",
-        "partnership profile": f"/partnerships/{return_record.partnership.pk}/",
+        "task list": (client, f"/returns/{return_record.pk}/"),
+        "dimension page (D1)": (client, dimension),
+        f"indicator page ({first.indicator.code})": (
+            client,
+            f"{dimension}{first.indicator.code}/",
+        ),
+        "check answers": (client, f"/returns/{return_record.pk}/check/"),
+        "partnership profile": (
+            client,
+            f"/partnerships/{return_record.partnership.pk}/",
+        ),
+        "officer's D1 review": (
+            officer_client,
+            f"/returns/{submitted.pk}/review/D1/",
+        ),
     }
     answers = return_record.answers.model.objects.count()
     print(
@@ -80,8 +116,8 @@ def main() -> None:
         f"{Return.objects.count()} returns, {answers} answers; "
         f"{args.requests} requests a page\n"
     )
-    print(f"{'page':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
-    for name, url in pages.items():
+    print(f"{'page':<24} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for name, (client, url) in pages.items():
         client.get(url)  # warm up
         timings = []
         for _ in range(args.requests):
@@ -95,7 +131,7 @@ def main() -> None:
         timings.sort()
         p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
         print(
-            f"{name:<22} {statistics.median(timings):>8.1f} {p95:>8.1f} "
+            f"{name:<24} {statistics.median(timings):>8.1f} {p95:>8.1f} "
             f"{len(queries):>8}"
         )
 

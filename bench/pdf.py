@@ -12,7 +12,6 @@ is not WeasyPrint (target 1.15 or less).
 from __future__ import annotations
 
 import argparse
-import datetime
 import io
 import os
 import statistics
@@ -47,9 +46,18 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("load_demo", stdout=quiet)
-    plan = DevelopmentPlan.objects.select_related(
-        "partnership", "period", "source_return__framework", "approved_by"
-    ).get(partnership__name="Hull")
+    # Hull's latest plan with priorities: the demo dates its years around today.
+    plan = (
+        DevelopmentPlan.objects.select_related(
+            "partnership", "period", "source_return__framework", "approved_by"
+        )
+        .filter(partnership__name="Hull", priorities__isnull=False)
+        .distinct()
+        .order_by("-period__starts_on")
+        .first()
+    )
+    if plan is None:
+        sys.exit("The demo data has no development plan with priorities for Hull.")
     priorities = list(plan.priorities.all())
     existing = sum(p.actions.count() for p in priorities)
     for number in range(existing, args.actions):
@@ -59,8 +67,8 @@ def main() -> None:
             description=f"Benchmark action {number + 1}: extend outreach to a new ward",
             lead_person="Partnership manager",
             improvement_area=ImprovementArea.SERVICES,
-            starts_on=datetime.date(2003, 4, 1),
-            due_on=datetime.date(2004, 3, 31),
+            starts_on=plan.period.starts_on,
+            due_on=plan.period.ends_on,
             success_measure="Reported at each monitoring point",
             status=list(ActionStatus)[number % 5],
         )
