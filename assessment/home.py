@@ -16,7 +16,8 @@ from partnerships.users import AnyUser
 
 from .models import Return
 from .progress import Progress, current_period, progress_for_user
-from .selectors import ReturnedNotice, returned_notices, returns_for_user
+from .review_notices import ReturnedNotice, returned_notices
+from .selectors import returns_for_user
 
 
 @dataclass

@@ -18,7 +18,7 @@ from django.views.decorators.http import (
 from partnerships.selectors import partnerships_for_user
 from partnerships.users import AuthenticatedHttpRequest
 
-from .. import selectors, services, workflow
+from .. import review_notices, selectors, services, workflow
 from ..file_types import file_type_for, name_for
 from ..forms import StartReturnForm
 from ..models import Answer, Return
@@ -115,10 +115,10 @@ def return_tasks(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "completed": sum(1 for s in summaries if s.status == selectors.COMPLETED),
             "can_edit": can_edit,
             # Why it came back, for those who make the changes.
-            "returned": selectors.returned_notices(returns=[return_record])
+            "returned": review_notices.returned_notices(returns=[return_record])
             if can_edit
             else [],
-            "review_is_current": selectors.review_is_current(return_record),
+            "review_is_current": review_notices.review_is_current(return_record),
             "plan": return_record.partnership.plans.filter(
                 period_id=return_record.period_id
             ).first(),
@@ -176,10 +176,10 @@ def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "levels": levels,
             "missing": missing,
             "can_edit": can_edit,
-            "returned": selectors.returned_notices(returns=[return_record])
+            "returned": review_notices.returned_notices(returns=[return_record])
             if can_edit
             else [],
-            "review_is_current": selectors.review_is_current(return_record),
+            "review_is_current": review_notices.review_is_current(return_record),
         },
     )
 
