@@ -15,11 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SCRIPT = ROOT / "scripts" / "demo-serve.sh"
 
 # Records its pid and arguments, starts a child (as the server's autoreloader
-# does), records the child's pid, and waits; "runserver" exits at once when
-# STUB_SERVER_EXITS is set.
+# does), records the child's pid, and waits; "runserver" exits as soon as the
+# worker has started when STUB_SERVER_EXITS is set.
 STUB = """#!/bin/sh
 echo "$$ $*" >> "$STUB_LOG"
-case "$*" in *runserver*) [ -n "${STUB_SERVER_EXITS:-}" ] && exit 1 ;; esac
+case "$*" in *runserver*) if [ -n "${STUB_SERVER_EXITS:-}" ]; then
+  until grep -q db_worker "$STUB_LOG"; do sleep 0.05; done; exit 1; fi ;; esac
 sleep 30 &
 echo "$! child" >> "$STUB_LOG"
 wait
