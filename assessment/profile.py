@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.utils import timezone
 
 from partnerships.models import LearningPartnership
@@ -20,6 +21,8 @@ def returns_section(user: AnyUser, partnership: LearningPartnership) -> dict[str
     return {
         "returns": returns,
         "overdue_returns": [r for r in returns if selectors.is_overdue(r, today)],
+        # Managers act on a returned return: its status reads in their words.
+        "in_managers_words": rules.test_rule("partnerships.manages_partnerships", user),
     }
 
 

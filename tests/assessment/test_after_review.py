@@ -118,6 +118,18 @@ def test_the_task_list_says_why_and_that_changes_are_needed(client_as, returned)
     assert text.count("commented on") == 1
 
 
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("manager_a", "Changes needed"), ("officer_a", "Returned for revision")],
+)
+def test_the_profiles_returns_read_in_the_managers_words_to_them(
+    client_as, returned, partnership_a, name, words
+):
+    text = text_of(client_as(name).get(f"/partnerships/{partnership_a.pk}/"))
+
+    assert f"2003-04 {words}" in text
+
+
 def test_a_return_returned_without_a_recorded_step_still_says_so(client_as, return_a):
     """A return put in that state by a data load has no step: no name, no date."""
     Return.objects.filter(pk=return_a.pk).update(
