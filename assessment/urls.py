@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
+from .converters import IndicatorCodeConverter
 from .views import answering, emails, moderation, ratings, reminders, returns, review
+
+register_converter(IndicatorCodeConverter, "indicator_code")
 
 app_name = "assessment"
 
@@ -23,7 +26,7 @@ urlpatterns = [
         name="dimension",
     ),
     path(
-        "returns/<int:pk>/dimensions/<slug:code>/<str:indicator>/",
+        "returns/<int:pk>/dimensions/<slug:code>/<indicator_code:indicator>/",
         answering.return_indicator,
         name="indicator",
     ),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from assessment.models import Answer, Return
@@ -122,3 +124,18 @@ def test_answer_forms_opt_in_to_the_unsaved_changes_warning(client_as, return_a)
     assert 'data-warn-unsaved="from-start"' not in html
     # The script is a file of its own (no inline script under the CSP).
     assert re.search(r'<script type="module" src="[^"]*unsaved-changes[^"]*\.js"', html)
+
+
+def test_an_address_that_is_no_indicator_code_is_not_found(client_as, return_a):
+    """Refused by the address itself, before any query: PostgreSQL rejects a
+    NUL in a query outright, which would be a server error."""
+    client = client_as("manager_a")
+    base = f"/returns/{return_a.pk}/dimensions/D1/"
+    assert client.get(base + "D1.1/").status_code == 200
+    for segment in ("%00", "D1.1%00", "x" * 13, "D1 1", "%E2%80%AE"):
+        assert client.get(base + segment + "/").status_code == 404, segment
+        assert client.post(base + segment + "/").status_code == 404, segment
+    # The view is never reached: no address matches.
+    for segment in ("\x00", "D1.1\x00", "x" * 13, "D1 1", "\u202e"):
+        with pytest.raises(Resolver404):
+            resolve(base + segment + "/")
