@@ -7,8 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
@@ -65,7 +65,12 @@ def reminder_send(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not code:
         messages.error(request, "Choose the period to send reminders about.")
         return redirect("assessment:reminders")
-    period = get_object_or_404(Period, code=code)
+    # Through the form, which answers "no such period" for any text, where a
+    # lookup by hand would send a NUL to PostgreSQL, which refuses it.
+    form = ReminderPeriodForm({"period": code})
+    if not form.is_valid() or form.cleaned_data["period"] is None:
+        raise Http404("There is no such period.")
+    period = form.cleaned_data["period"]
     sent = reminders.reminders_send(user=request.user, period=period)
     people = sum(item.recipients for item in sent)
     if sent:

@@ -179,6 +179,8 @@ def test_sending_about_no_period_sends_nothing(client_as, overdue):
     response = client.post("/reminders/send/", {}, follow=True)
     assert "Choose the period to send reminders about." in text(response)
     assert client.post("/reminders/send/", {"period": "1999-00"}).status_code == 404
+    # Text PostgreSQL refuses in any query is no period either.
+    assert client.post("/reminders/send/", {"period": "\x00"}).status_code == 404
     assert not Reminder.objects.exists()
 
 
