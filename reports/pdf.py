@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from .pdf_tags import tags_finished
+
 
 class StaticOnlyFetcher(URLFetcher):
     """Static files come from disk and nothing from the network: a document
@@ -60,7 +62,9 @@ def render_pdf(
 def html_to_pdf(html: str) -> bytes:
     """WeasyPrint alone, on HTML already rendered."""
     document = HTML(string=html, base_url="file:///", url_fetcher=StaticOnlyFetcher())
-    return bytes(document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False))
+    return tags_finished(
+        bytes(document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False))
+    )
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

@@ -25,6 +25,7 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -46,16 +47,24 @@ def tags_finished(pdf: bytes) -> bytes:
 
 
 def _finished(pdf: bytes) -> bytes:
+    token = _CACHE.set(_Cache())
+    try:
+        return _mended(pdf)
+    finally:
+        _CACHE.reset(token)
+
+
+def _mended(pdf: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as document:
         root = document.Root.get("/StructTreeRoot")
         if root is None:
             return pdf
         tree = _Tree(document, root)
         tree.artifact_orphans()
-        for table in tree.tables():
+        for table in tree.tables:
             _flatten_nested(table)
         tree.join_continued_tables()
-        for table in tree.tables():
+        for table in tree.tables:
             _give_scopes(table)
         tree.write_artifacts()
         tree.write_id_tree()
@@ -64,17 +73,38 @@ def _finished(pdf: bytes) -> bytes:
         return out.getvalue()
 
 
+class _Cache:
+    """What a run has read of the tree: each element's kids and tag, read
+    from pikepdf once."""
+
+    def __init__(self) -> None:
+        self.kids: dict[tuple[int, int], list[pikepdf.Object]] = {}
+        self.elements: dict[tuple[int, int], list[Dictionary]] = {}
+        self.tags: dict[tuple[int, int], str] = {}
+
+
+_CACHE: ContextVar[_Cache] = ContextVar("pdf_tags_cache")
+
+
 def _kids(element: Dictionary) -> list[pikepdf.Object]:
-    k = element.get("/K")
-    if k is None:
-        return []
-    if isinstance(k, Array):
-        return list(k)
-    return [k]
+    cache = _CACHE.get()
+    key = element.objgen
+    found = cache.kids.get(key)
+    if found is None:
+        k = element.get("/K")
+        found = [] if k is None else list(k) if isinstance(k, Array) else [k]
+        cache.kids[key] = found
+    return found
 
 
 def _child_elements(element: Dictionary) -> list[Dictionary]:
-    return [k for k in _kids(element) if _is_element(k)]
+    cache = _CACHE.get()
+    key = element.objgen
+    found = cache.elements.get(key)
+    if found is None:
+        found = [k for k in _kids(element) if _is_element(k)]
+        cache.elements[key] = found
+    return found
 
 
 def _is_element(k: pikepdf.Object) -> bool:
@@ -83,16 +113,29 @@ def _is_element(k: pikepdf.Object) -> bool:
 
 def _set_kids(element: Dictionary, kids: list[pikepdf.Object]) -> None:
     element.K = Array(kids)
+    cache = _CACHE.get()
+    cache.kids[element.objgen] = list(kids)
+    cache.elements.pop(element.objgen, None)
 
 
 def _tag(element: Dictionary) -> str:
-    return str(element.S)
+    cache = _CACHE.get()
+    key = element.objgen
+    found = cache.tags.get(key)
+    if found is None:
+        found = cache.tags[key] = str(element.S)
+    return found
 
 
-def _descendants(element: Dictionary) -> Iterator[Dictionary]:
-    for child in _child_elements(element):
-        yield child
-        yield from _descendants(child)
+def _descendants(element: Dictionary) -> list[Dictionary]:
+    """The elements under one, in reading order."""
+    found: list[Dictionary] = []
+    stack = list(reversed(_child_elements(element)))
+    while stack:
+        el = stack.pop()
+        found.append(el)
+        stack.extend(reversed(_child_elements(el)))
+    return found
 
 
 def _remove_child(parent: Dictionary, child: Dictionary) -> None:
@@ -177,6 +220,9 @@ def _set_scope(cell: Dictionary, scope: str) -> None:
 
 
 class _Tree:
+    """The structure tree, walked once: every element in reading order, the
+    outermost table each belongs to and the pages each table is on."""
+
     def __init__(self, document: pikepdf.Pdf, root: Dictionary) -> None:
         self.document = document
         self.root = root
@@ -189,23 +235,37 @@ class _Tree:
             if "/StructParents" in page.obj:
                 self.key_of_page[page.obj.objgen] = int(page.obj.StructParents)
         self.artifacts: dict[int, set[int]] = {}  # parent tree key: MCIDs
-
-    def tops(self) -> list[Dictionary]:
-        k = self.root.K
-        return [e for e in (k if isinstance(k, Array) else [k]) if _is_element(e)]
-
-    def elements(self) -> Iterator[Dictionary]:
-        for top in self.tops():
-            yield top
-            yield from _descendants(top)
-
-    def tables(self) -> list[Dictionary]:
-        return [e for e in self.elements() if _tag(e) == "/Table"]
+        self.removed: set[tuple[int, int]] = set()
+        self.elements: list[Dictionary] = []
+        self.holders: list[Dictionary] = []  # elements with content of their own
+        self.table_of: dict[tuple[int, int], Dictionary] = {}
+        self.pages_of: dict[tuple[int, int], set[tuple[int, int]]] = {}
+        self.tables: list[Dictionary] = []  # the outermost ones
+        k = root.K
+        tops = [e for e in (k if isinstance(k, Array) else [k]) if _is_element(e)]
+        stack: list[tuple[Dictionary, Dictionary | None]] = [
+            (top, None) for top in reversed(tops)
+        ]
+        while stack:
+            element, table = stack.pop()
+            self.elements.append(element)
+            if table is None and _tag(element) == "/Table":
+                table = element
+                self.tables.append(table)
+                self.pages_of[table.objgen] = set()
+            if table is not None:
+                self.table_of[element.objgen] = table
+                page = element.get("/Pg")
+                if page is not None:
+                    self.pages_of[table.objgen].add(page.objgen)
+            if any(isinstance(kid, int) for kid in _kids(element)):
+                self.holders.append(element)
+            stack.extend((child, table) for child in reversed(_child_elements(element)))
 
     def artifact_orphans(self) -> None:
         """Marked content whose element is not in the tree (the page margins'
         running header and page number) becomes an artifact."""
-        reached = {e.objgen for e in self.elements()}
+        reached = {e.objgen for e in self.elements}
         for key, owners in self.parent_tree.items():
             for mcid, owner in enumerate(owners):
                 if _is_element(owner) and owner.objgen not in reached:
@@ -213,6 +273,7 @@ class _Tree:
 
     def _artifact_content_of(self, element: Dictionary) -> None:
         for el in [element, *_descendants(element)]:
+            self.removed.add(el.objgen)
             page = el.get("/Pg")
             for kid in _kids(el):
                 if isinstance(kid, int) and page is not None:
@@ -220,39 +281,33 @@ class _Tree:
                     if key is not None:
                         self.artifacts.setdefault(key, set()).add(int(kid))
 
-    def _reading_order(self) -> list[Dictionary]:
-        """Elements that hold content directly, in reading order."""
-        return [e for e in self.elements() if any(isinstance(k, int) for k in _kids(e))]
-
     def join_continued_tables(self) -> None:
         """A table whose first content follows the last content of the table
-        before it, on the next page, with as many columns, is that table
+        before it, on other pages, with as many columns, is that table
         continued."""
-        owners = self._reading_order()
-        table_of: dict[tuple[int, int], Dictionary] = {}
-        for table in self.tables():
-            for el in _descendants(table):
-                table_of.setdefault(el.objgen, table)
         previous: Dictionary | None = None
         joined_into: dict[tuple[int, int], Dictionary] = {}
-        for owner in owners:
-            table = table_of.get(owner.objgen)
+        for holder in self.holders:
+            table = self.table_of.get(holder.objgen)
             if table is None:
                 previous = None
                 continue
             if previous is not None and table.objgen != previous.objgen:
                 first = joined_into.get(previous.objgen, previous)
-                if _continues(first, table):
+                if self._continues(first, table):
                     self._join(first, table)
                     joined_into[table.objgen] = first
-                    previous = table
-                    continue
             previous = table
+        self.tables = [t for t in self.tables if t.objgen not in joined_into]
+
+    def _continues(self, first: Dictionary, more: Dictionary) -> bool:
+        if any(_tag(k) == "/Caption" for k in _child_elements(more)):
+            return False
+        pages, their_pages = self.pages_of[first.objgen], self.pages_of[more.objgen]
+        return not (pages & their_pages) and _columns(first) == _columns(more)
 
     def _join(self, first: Dictionary, more: Dictionary) -> None:
-        header_ids = _header_ids(first)
-        their_ids = _header_ids(more)
-        renamed = dict(zip(their_ids, header_ids, strict=False))
+        renamed = dict(zip(_header_ids(more), _header_ids(first), strict=False))
         body = next(
             (g for g in reversed(_child_elements(first)) if _tag(g) == "/TBody"),
             first,
@@ -267,17 +322,10 @@ class _Tree:
                 moved.append(kid)
         for row in moved:
             row.P = body
-            for cell in _descendants(row):
-                headers = cell.get("/A")
-                for attributes in (
-                    headers if isinstance(headers, Array) else [headers]
-                ):
-                    if isinstance(attributes, Dictionary) and "/Headers" in attributes:
-                        attributes.Headers = Array(
-                            String(renamed.get(str(h), str(h)))
-                            for h in attributes.Headers
-                        )
+            for cell in _child_elements(row):
+                _rename_headers(cell, renamed)
         _set_kids(body, [*_kids(body), *moved])
+        self.pages_of[first.objgen] |= self.pages_of[more.objgen]
         self._detach(more)
 
     def _detach(self, element: Dictionary) -> None:
@@ -290,8 +338,6 @@ class _Tree:
             element, parent = parent, parent.get("/P")
 
     def write_artifacts(self) -> None:
-        if not self.artifacts:
-            return
         for page in self.document.pages:
             key = self.key_of_page.get(page.obj.objgen)
             mcids = self.artifacts.get(key) if key is not None else None
@@ -304,15 +350,29 @@ class _Tree:
             _rewrite_marks(page, mcids)
 
     def write_id_tree(self) -> None:
-        ids = {
-            str(e.ID): e for e in self.elements() if isinstance(e.get("/ID"), String)
-        }
+        ids: dict[str, Dictionary] = {}
+        for table in self.tables:
+            for el in _descendants(table):
+                if _tag(el) == "/TH" and el.objgen not in self.removed:
+                    found = el.get("/ID")
+                    if isinstance(found, String):
+                        ids[str(found)] = el
         if not ids:
             return
         names: list[pikepdf.Object] = []
         for key in sorted(ids, key=lambda i: i.encode()):
             names.extend([String(key), ids[key]])
         self.root.IDTree = self.document.make_indirect(Dictionary(Names=Array(names)))
+
+
+def _rename_headers(cell: Dictionary, renamed: dict[str, str]) -> None:
+    """A continued table's cells name the first table's header cells."""
+    attributes = cell.get("/A")
+    for owned in attributes if isinstance(attributes, Array) else [attributes]:
+        if isinstance(owned, Dictionary) and "/Headers" in owned:
+            owned.Headers = Array(
+                String(renamed.get(str(h), str(h))) for h in owned.Headers
+            )
 
 
 def _header_ids(table: Dictionary) -> list[str]:
@@ -328,14 +388,6 @@ def _header_ids(table: Dictionary) -> list[str]:
 def _columns(table: Dictionary) -> int:
     widths = [len(_child_elements(row)) for _, row in _rows(table)]
     return max(widths, default=0)
-
-
-def _continues(first: Dictionary, more: Dictionary) -> bool:
-    if any(_tag(k) == "/Caption" for k in _child_elements(more)):
-        return False
-    pages = {el.Pg.objgen for el in _descendants(first) if "/Pg" in el}
-    their_pages = {el.Pg.objgen for el in _descendants(more) if "/Pg" in el}
-    return not (pages & their_pages) and _columns(first) == _columns(more)
 
 
 def _rewrite_marks(page: pikepdf.Page, mcids: set[int]) -> None:

@@ -92,7 +92,8 @@ def _marked_text(page: pikepdf.Page) -> dict[int, str]:
     }
     contents = page.obj.Contents
     data = b"".join(
-        s.read_bytes() for s in (contents if isinstance(contents, Array) else [contents])
+        s.read_bytes()
+        for s in (contents if isinstance(contents, Array) else [contents])
     ).decode("latin-1")
     found: dict[int, str] = {}
     for mcid, body in re.findall(r"<</MCID (\d+)>>\s*BDC(.*?)EMC", data, re.S):
@@ -175,5 +176,6 @@ def artifact_text(content: bytes) -> list[str]:
 def _data(page: pikepdf.Page) -> bytes:
     contents = page.obj.Contents
     return b"".join(
-        s.read_bytes() for s in (contents if isinstance(contents, Array) else [contents])
+        s.read_bytes()
+        for s in (contents if isinstance(contents, Array) else [contents])
     )
