@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary
@@ -164,13 +167,64 @@ def _scope(cell: Dictionary) -> str | None:
     return None
 
 
-def artifact_text(content: bytes) -> list[str]:
-    """The text drawn inside pagination artifacts, page by page."""
+def marked_texts(content: bytes) -> list[str]:
+    """The text of each page's marked content (what is tagged, not artifacts)."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
-        return [
-            str(len(re.findall(rb"/Artifact\s*<</Type /Pagination>>", _data(p))))
-            for p in pdf.pages
-        ]
+        return [" ".join(_marked_text(page).values()) for page in pdf.pages]
+
+
+def tree_problems(content: bytes) -> list[str]:
+    """Where the structure tree, the ParentTree, the IDTree and the pages'
+    marked content disagree."""
+    problems: list[str] = []
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        root = pdf.Root.StructTreeRoot
+        tops = root.K if isinstance(root.K, Array) else [root.K]
+        elements = [e for top in tops for e in [top, *_descendants(top)]]
+        reached = {e.objgen for e in elements}
+        claimed: dict[tuple[int, int], set[int]] = {}  # page: MCIDs in elements
+        for element in elements:
+            for kid in _kids(element):
+                if isinstance(kid, int):
+                    claimed.setdefault(element.Pg.objgen, set()).add(int(kid))
+        nums = root.ParentTree.Nums
+        parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        for number, page in enumerate(pdf.pages, 1):
+            marked = set(map(int, re.findall(rb"<</MCID (\d+)>>\s*BDC", _data(page))))
+            owners = parent_tree.get(int(page.obj.get("/StructParents", -1)), [])
+            if marked != claimed.get(page.obj.objgen, set()):
+                problems.append(f"page {number}: marked content not in the tree")
+            for mcid in marked:
+                owner = owners[mcid] if mcid < len(owners) else None
+                if not isinstance(owner, Dictionary) or owner.objgen not in reached:
+                    problems.append(f"page {number}: MCID {mcid} has no owner")
+                elif mcid not in _kids(owner):
+                    problems.append(f"page {number}: MCID {mcid} not in its owner")
+        id_tree = root.get("/IDTree")
+        names = list(id_tree.Names) if id_tree is not None else []
+        ids = {str(names[i]): names[i + 1].objgen for i in range(0, len(names), 2)}
+        for element in elements:
+            if "/ID" in element and ids.get(str(element.ID)) != element.objgen:
+                problems.append(f"{element.ID} not in the IDTree")
+            attributes = element.get("/A")
+            for owned in attributes if isinstance(attributes, Array) else [attributes]:
+                if isinstance(owned, Dictionary) and "/Headers" in owned:
+                    problems.extend(
+                        f"header {h} of a cell is no element"
+                        for h in owned.Headers
+                        if str(h) not in ids
+                    )
+    return problems
+
+
+def pdfua_check(content: bytes, folder: Path) -> subprocess.CompletedProcess[str]:
+    """The independent checker (the pdfua package: a subset of PDF/UA-1)."""
+    path = folder / "document.pdf"
+    path.write_bytes(content)
+    checker = Path(sys.executable).parent / "pdfua"
+    return subprocess.run(
+        [str(checker), "check", str(path)], capture_output=True, text=True, check=False
+    )
 
 
 def _data(page: pikepdf.Page) -> bytes:
