@@ -32,6 +32,10 @@ from pikepdf import Array, Dictionary, Name, String
 
 logger = logging.getLogger(__name__)
 
+# A structure element: a pikepdf dictionary with /S (pikepdf types them all
+# as Object).
+_Element = pikepdf.Object
+
 _MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 _ARTIFACT = b"/Artifact\n<</Type /Pagination>>\nBDC"
 _ROW_GROUPS = ("/THead", "/TBody", "/TFoot")
@@ -79,14 +83,14 @@ class _Cache:
 
     def __init__(self) -> None:
         self.kids: dict[tuple[int, int], list[pikepdf.Object]] = {}
-        self.elements: dict[tuple[int, int], list[Dictionary]] = {}
+        self.elements: dict[tuple[int, int], list[_Element]] = {}
         self.tags: dict[tuple[int, int], str] = {}
 
 
 _CACHE: ContextVar[_Cache] = ContextVar("pdf_tags_cache")
 
 
-def _kids(element: Dictionary) -> list[pikepdf.Object]:
+def _kids(element: _Element) -> list[pikepdf.Object]:
     cache = _CACHE.get()
     key = element.objgen
     found = cache.kids.get(key)
@@ -97,7 +101,7 @@ def _kids(element: Dictionary) -> list[pikepdf.Object]:
     return found
 
 
-def _child_elements(element: Dictionary) -> list[Dictionary]:
+def _child_elements(element: _Element) -> list[_Element]:
     cache = _CACHE.get()
     key = element.objgen
     found = cache.elements.get(key)
@@ -111,14 +115,14 @@ def _is_element(k: pikepdf.Object) -> bool:
     return isinstance(k, Dictionary) and "/S" in k
 
 
-def _set_kids(element: Dictionary, kids: list[pikepdf.Object]) -> None:
+def _set_kids(element: _Element, kids: list[pikepdf.Object]) -> None:
     element.K = Array(kids)
     cache = _CACHE.get()
     cache.kids[element.objgen] = list(kids)
     cache.elements.pop(element.objgen, None)
 
 
-def _tag(element: Dictionary) -> str:
+def _tag(element: _Element) -> str:
     cache = _CACHE.get()
     key = element.objgen
     found = cache.tags.get(key)
@@ -127,9 +131,9 @@ def _tag(element: Dictionary) -> str:
     return found
 
 
-def _descendants(element: Dictionary) -> list[Dictionary]:
+def _descendants(element: _Element) -> list[_Element]:
     """The elements under one, in reading order."""
-    found: list[Dictionary] = []
+    found: list[_Element] = []
     stack = list(reversed(_child_elements(element)))
     while stack:
         el = stack.pop()
@@ -138,7 +142,7 @@ def _descendants(element: Dictionary) -> list[Dictionary]:
     return found
 
 
-def _remove_child(parent: Dictionary, child: Dictionary) -> None:
+def _remove_child(parent: _Element, child: _Element) -> None:
     _set_kids(parent, [k for k in _kids(parent) if not _same(k, child)])
 
 
@@ -146,7 +150,7 @@ def _same(a: pikepdf.Object, b: pikepdf.Object) -> bool:
     return _is_element(a) and a.objgen == b.objgen
 
 
-def _flatten_nested(table: Dictionary) -> None:
+def _flatten_nested(table: _Element) -> None:
     """A table inside a table (WeasyPrint's wrapper of an out-of-flow
     caption) gives up its contents to the outer table; the caption goes
     first."""
@@ -176,7 +180,7 @@ def _flatten_nested(table: Dictionary) -> None:
             _set_kids(captions[0], [*_kids(captions[0]), *_kids(extra)])
 
 
-def _rows(table: Dictionary) -> Iterator[tuple[str, Dictionary]]:
+def _rows(table: _Element) -> Iterator[tuple[str, _Element]]:
     """(row group, TR) of a table, in order; rows outside a group count as
     the body."""
     for kid in _child_elements(table):
@@ -188,7 +192,7 @@ def _rows(table: Dictionary) -> Iterator[tuple[str, Dictionary]]:
             yield "/TBody", kid
 
 
-def _give_scopes(table: Dictionary) -> None:
+def _give_scopes(table: _Element) -> None:
     first = True
     for group, row in _rows(table):
         cells = [c for c in _child_elements(row) if _tag(c) in ("/TH", "/TD")]
@@ -201,9 +205,11 @@ def _give_scopes(table: Dictionary) -> None:
                 _set_scope(cell, "/Column" if header_row else "/Row")
 
 
-def _set_scope(cell: Dictionary, scope: str) -> None:
+def _set_scope(cell: _Element, scope: str) -> None:
     attributes = cell.get("/A")
-    owned = [attributes] if isinstance(attributes, Dictionary) else []
+    owned: list[pikepdf.Object] = (
+        [attributes] if isinstance(attributes, Dictionary) else []
+    )
     if isinstance(attributes, Array):
         owned = [a for a in attributes if isinstance(a, Dictionary)]
     for found in owned:
@@ -223,11 +229,11 @@ class _Tree:
     """The structure tree, walked once: every element in reading order, the
     outermost table each belongs to and the pages each table is on."""
 
-    def __init__(self, document: pikepdf.Pdf, root: Dictionary) -> None:
+    def __init__(self, document: pikepdf.Pdf, root: _Element) -> None:
         self.document = document
         self.root = root
         nums = root.ParentTree.Nums
-        self.parent_tree: dict[int, Array] = {
+        self.parent_tree: dict[int, pikepdf.Object] = {
             int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)
         }
         self.key_of_page: dict[tuple[int, int], int] = {}
@@ -236,14 +242,14 @@ class _Tree:
                 self.key_of_page[page.obj.objgen] = int(page.obj.StructParents)
         self.artifacts: dict[int, set[int]] = {}  # parent tree key: MCIDs
         self.removed: set[tuple[int, int]] = set()
-        self.elements: list[Dictionary] = []
-        self.holders: list[Dictionary] = []  # elements with content of their own
-        self.table_of: dict[tuple[int, int], Dictionary] = {}
+        self.elements: list[_Element] = []
+        self.holders: list[_Element] = []  # elements with content of their own
+        self.table_of: dict[tuple[int, int], _Element] = {}
         self.pages_of: dict[tuple[int, int], set[tuple[int, int]]] = {}
-        self.tables: list[Dictionary] = []  # the outermost ones
+        self.tables: list[_Element] = []  # the outermost ones
         k = root.K
         tops = [e for e in (k if isinstance(k, Array) else [k]) if _is_element(e)]
-        stack: list[tuple[Dictionary, Dictionary | None]] = [
+        stack: list[tuple[_Element, _Element | None]] = [
             (top, None) for top in reversed(tops)
         ]
         while stack:
@@ -255,9 +261,9 @@ class _Tree:
                 self.pages_of[table.objgen] = set()
             if table is not None:
                 self.table_of[element.objgen] = table
-                page = element.get("/Pg")
-                if page is not None:
-                    self.pages_of[table.objgen].add(page.objgen)
+                on_page = element.get("/Pg")
+                if on_page is not None:
+                    self.pages_of[table.objgen].add(on_page.objgen)
             if any(isinstance(kid, int) for kid in _kids(element)):
                 self.holders.append(element)
             stack.extend((child, table) for child in reversed(_child_elements(element)))
@@ -271,7 +277,7 @@ class _Tree:
                 if _is_element(owner) and owner.objgen not in reached:
                     self.artifacts.setdefault(key, set()).add(mcid)
 
-    def _artifact_content_of(self, element: Dictionary) -> None:
+    def _artifact_content_of(self, element: _Element) -> None:
         for el in [element, *_descendants(element)]:
             self.removed.add(el.objgen)
             page = el.get("/Pg")
@@ -285,8 +291,8 @@ class _Tree:
         """A table whose first content follows the last content of the table
         before it, on other pages, with as many columns, is that table
         continued."""
-        previous: Dictionary | None = None
-        joined_into: dict[tuple[int, int], Dictionary] = {}
+        previous: _Element | None = None
+        joined_into: dict[tuple[int, int], _Element] = {}
         for holder in self.holders:
             table = self.table_of.get(holder.objgen)
             if table is None:
@@ -300,19 +306,19 @@ class _Tree:
             previous = table
         self.tables = [t for t in self.tables if t.objgen not in joined_into]
 
-    def _continues(self, first: Dictionary, more: Dictionary) -> bool:
+    def _continues(self, first: _Element, more: _Element) -> bool:
         if any(_tag(k) == "/Caption" for k in _child_elements(more)):
             return False
         pages, their_pages = self.pages_of[first.objgen], self.pages_of[more.objgen]
         return not (pages & their_pages) and _columns(first) == _columns(more)
 
-    def _join(self, first: Dictionary, more: Dictionary) -> None:
+    def _join(self, first: _Element, more: _Element) -> None:
         renamed = dict(zip(_header_ids(more), _header_ids(first), strict=False))
         body = next(
             (g for g in reversed(_child_elements(first)) if _tag(g) == "/TBody"),
             first,
         )
-        moved: list[Dictionary] = []
+        moved: list[_Element] = []
         for kid in _child_elements(more):
             if _tag(kid) == "/THead":
                 self._artifact_content_of(kid)
@@ -328,7 +334,7 @@ class _Tree:
         self.pages_of[first.objgen] |= self.pages_of[more.objgen]
         self._detach(more)
 
-    def _detach(self, element: Dictionary) -> None:
+    def _detach(self, element: _Element) -> None:
         """Take an element out of the tree, and any wrapper left empty."""
         parent = element.get("/P")
         while parent is not None and _is_element(parent):
@@ -340,9 +346,9 @@ class _Tree:
     def write_artifacts(self) -> None:
         for page in self.document.pages:
             key = self.key_of_page.get(page.obj.objgen)
-            mcids = self.artifacts.get(key) if key is not None else None
-            if not mcids:
+            if key is None or not self.artifacts.get(key):
                 continue
+            mcids = self.artifacts[key]
             owners = self.parent_tree[key]
             for mcid in mcids:
                 if mcid < len(owners):
@@ -350,7 +356,7 @@ class _Tree:
             _rewrite_marks(page, mcids)
 
     def write_id_tree(self) -> None:
-        ids: dict[str, Dictionary] = {}
+        ids: dict[str, _Element] = {}
         for table in self.tables:
             for el in _descendants(table):
                 if _tag(el) == "/TH" and el.objgen not in self.removed:
@@ -365,7 +371,7 @@ class _Tree:
         self.root.IDTree = self.document.make_indirect(Dictionary(Names=Array(names)))
 
 
-def _rename_headers(cell: Dictionary, renamed: dict[str, str]) -> None:
+def _rename_headers(cell: _Element, renamed: dict[str, str]) -> None:
     """A continued table's cells name the first table's header cells."""
     attributes = cell.get("/A")
     for owned in attributes if isinstance(attributes, Array) else [attributes]:
@@ -375,7 +381,7 @@ def _rename_headers(cell: Dictionary, renamed: dict[str, str]) -> None:
             )
 
 
-def _header_ids(table: Dictionary) -> list[str]:
+def _header_ids(table: _Element) -> list[str]:
     return [
         str(cell.ID)
         for group, row in _rows(table)
@@ -385,7 +391,7 @@ def _header_ids(table: Dictionary) -> list[str]:
     ]
 
 
-def _columns(table: Dictionary) -> int:
+def _columns(table: _Element) -> int:
     widths = [len(_child_elements(row)) for _, row in _rows(table)]
     return max(widths, default=0)
 
