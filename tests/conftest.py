@@ -45,6 +45,7 @@ from partnerships.models import (
     Role,
 )
 
+from .database_template import setup_test_database, teardown_test_database
 from .factories import (
     LearningPartnershipFactory,
     LLSCRelationshipFactory,
@@ -53,6 +54,12 @@ from .factories import (
     MemberOrganisationFactory,
     ProfileFactory,
     UserFactory,
+)
+from .slow_tests import (  # noqa: F401  # pytest hooks, registered by import
+    pytest_runtest_logreport,
+    pytest_runtest_makereport,
+    pytest_terminal_summary,
+    shared_setup_seconds,
 )
 
 CAST = [
@@ -82,6 +89,24 @@ post_migrate.connect(
     sender=django_apps.get_app_config("partnerships"),
     dispatch_uid="tests-regions-after-flush",
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+):
+    """The test database: a copy of the migrated template (see
+    database_template.py), not every migration run again in each process."""
+    with django_db_blocker.unblock():
+        seconds = setup_test_database(rebuild=django_db_createdb)
+    shared_setup_seconds(request.config, seconds)
+    yield
+    with django_db_blocker.unblock():
+        teardown_test_database()
 
 
 @pytest.fixture
