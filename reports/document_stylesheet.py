@@ -44,7 +44,10 @@ _NEVER_IN_PRINT = frozenset(
 )
 _INCLUDED = re.compile(r"{%\s*(?:include|extends)\s+\"([^\"]+)\"")
 _CLASS_ATTRIBUTE = re.compile(r"\bclass=\"([^\"]*)\"")
-_TEMPLATE_CODE = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", flags=re.S)
+_TEMPLATE_TAG = re.compile(r"{%.*?%}|{#.*?#}", flags=re.S)
+_TEMPLATE_VARIABLE = re.compile(r"{{.*?}}", flags=re.S)
+_PYTHON_PLACEHOLDER = re.compile(r"{[^{}]*}|%s")
+_FILLED_IN = "\x00"
 
 
 def document_templates(names: Iterable[str] = DOCUMENT_TEMPLATES) -> list[Path]:
@@ -62,14 +65,29 @@ def document_templates(names: Iterable[str] = DOCUMENT_TEMPLATES) -> list[Path]:
     return sorted(found.values())
 
 
-def document_classes(templates: Iterable[Path]) -> set[str]:
-    """Every class name the templates write, in any branch of an ``{% if %}``
-    (template code inside a class attribute is left out)."""
-    classes: set[str] = set()
+def document_classes(templates: Iterable[Path]) -> tuple[set[str], set[str]]:
+    """Every class name the templates write, in any branch of an ``{% if %}``,
+    and the class names the template tags and filters write in Python (a
+    status tag). A name partly filled in (``govuk-tag--{}``) gives a prefix:
+    every class starting with it. Names made whole by template code are the
+    project's own (the heatmap's), not GOV.UK's."""
+    values: list[str] = []
     for path in templates:
         for value in _CLASS_ATTRIBUTE.findall(path.read_text(encoding="utf-8")):
-            classes.update(_TEMPLATE_CODE.sub(" ", value).split())
-    return classes
+            value = _TEMPLATE_TAG.sub(" ", value)
+            values.append(_TEMPLATE_VARIABLE.sub(_FILLED_IN, value))
+    for path in sorted(Path(settings.BASE_DIR).glob("*/templatetags/*.py")):
+        for value in _CLASS_ATTRIBUTE.findall(path.read_text(encoding="utf-8")):
+            values.append(_PYTHON_PLACEHOLDER.sub(_FILLED_IN, value))
+    classes: set[str] = set()
+    prefixes: set[str] = set()
+    for value in values:
+        for name in value.split():
+            if _FILLED_IN not in name:
+                classes.add(name)
+            elif not name.startswith(_FILLED_IN):
+                prefixes.add(name.split(_FILLED_IN)[0])
+    return classes, prefixes
 
 
 def _selectors(prelude: list[tinycss2.ast.Node]) -> list[list[tinycss2.ast.Node]]:
@@ -82,7 +100,9 @@ def _selectors(prelude: list[tinycss2.ast.Node]) -> list[list[tinycss2.ast.Node]
     return [selector for selector in selectors if selector]
 
 
-def _can_match(selector: list[tinycss2.ast.Node], classes: set[str]) -> bool:
+def _can_match(
+    selector: list[tinycss2.ast.Node], classes: set[str], prefixes: set[str]
+) -> bool:
     """False when the selector needs a class no document writes or a state no
     printed page has. Classes inside ``:not()`` and other functions are not
     needed for a match, so they never rule a selector out."""
@@ -90,7 +110,11 @@ def _can_match(selector: list[tinycss2.ast.Node], classes: set[str]) -> bool:
     for before, token in zip([None, *tokens], tokens, strict=False):
         if token.type != "ident" or before is None or before.type != "literal":
             continue
-        if before.value == "." and token.value not in classes:
+        if (
+            before.value == "."
+            and token.value not in classes
+            and not token.value.startswith(tuple(prefixes))
+        ):
             return False
         if before.value == ":" and token.lower_value in _NEVER_IN_PRINT:
             return False
@@ -98,14 +122,14 @@ def _can_match(selector: list[tinycss2.ast.Node], classes: set[str]) -> bool:
 
 
 def _kept_rules(
-    rules: Iterable[tinycss2.ast.Node], classes: set[str]
+    rules: Iterable[tinycss2.ast.Node], classes: set[str], prefixes: set[str]
 ) -> Iterator[str]:
     for rule in rules:
         if rule.type == "qualified-rule":
             selectors = [
                 tinycss2.serialize(selector).strip()
                 for selector in _selectors(rule.prelude)
-                if _can_match(selector, classes)
+                if _can_match(selector, classes, prefixes)
             ]
             if selectors:
                 body = tinycss2.serialize(rule.content).strip()
@@ -115,9 +139,9 @@ def _kept_rules(
             # rule it never applies, and print rules always apply to a PDF.
             media = parse_media_query(rule.prelude)
             if media and evaluate_media_query(media, "print"):
-                yield from _kept_rules(_parsed(rule.content), classes)
+                yield from _kept_rules(_parsed(rule.content), classes, prefixes)
         elif rule.type == "at-rule" and rule.lower_at_keyword == "supports":
-            inner = list(_kept_rules(_parsed(rule.content), classes))
+            inner = list(_kept_rules(_parsed(rule.content), classes, prefixes))
             if inner:
                 condition = tinycss2.serialize(rule.prelude).strip()
                 yield f"@supports {condition}{{{''.join(inner)}}}"
@@ -137,12 +161,12 @@ def document_stylesheet() -> str:
     base = Path(settings.BASE_DIR)
     source = (base / GOVUK_STYLESHEET).read_text(encoding="utf-8-sig")
     version = re.search(r'--govuk-frontend-version:\s*"([^"]+)"', source)
-    classes = document_classes(document_templates())
+    classes, prefixes = document_classes(document_templates())
     rules = tinycss2.parse_stylesheet(source, skip_comments=True, skip_whitespace=True)
     header = HEADER.format(
         version=version.group(1) if version else "", source=GOVUK_STYLESHEET
     )
-    return header + "".join(f"{rule}\n" for rule in _kept_rules(rules, classes))
+    return header + "".join(f"{rule}\n" for rule in _kept_rules(rules, classes, prefixes))
 
 
 def print_stylesheet_path() -> Path:
