@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = print_stylesheet_path()
-        shown = path.relative_to(settings.BASE_DIR)
+        shown = os.path.relpath(path, settings.BASE_DIR)
         wanted = document_stylesheet()
         if options["check"]:
             current = path.read_text(encoding="utf-8") if path.is_file() else ""
