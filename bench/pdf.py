@@ -155,7 +155,9 @@ def main() -> None:
 
     def former(html: str) -> bytes:
         document = weasyprint.HTML(
-            string=former_html(html), base_url="file:///", url_fetcher=StaticOnlyFetcher()
+            string=former_html(html),
+            base_url="file:///",
+            url_fetcher=StaticOnlyFetcher(),
         )
         return bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
 

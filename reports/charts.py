@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # noqa: N817
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -225,18 +225,14 @@ def _styled_by_attributes(svg: str) -> str:
     from the style element (rules in specificity order, then its style
     attribute, then important rules), and the style element goes."""
     root = ET.fromstring(svg)  # noqa: S314  # nosec B314: pygal's own output
-    holder = next(
-        (
-            parent
-            for parent in root.iter()
-            if parent.find(f"{{{_SVG}}}style") is not None
-        ),
-        None,
-    )
-    if holder is None:
+    found = [
+        (parent, style)
+        for parent in root.iter()
+        for style in parent.findall(f"{{{_SVG}}}style")
+    ]
+    if not found:
         return svg
-    style = holder.find(f"{{{_SVG}}}style")
-    assert style is not None
+    holder, style = found[0]
     # The rules are scoped to the chart's own id: read as the SVG's root, the
     # stylesheet is the same for every chart and parsed once.
     css = (style.text or "").replace(f"#{root.get('id')}", ":root")

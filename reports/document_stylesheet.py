@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import tinycss2
 from django.conf import settings
@@ -50,6 +51,12 @@ _PYTHON_PLACEHOLDER = re.compile(r"{[^{}]*}|%s")
 _FILLED_IN = "\x00"
 
 
+def template_file(name: str) -> Path:
+    """The file on disk the template loaders find for a template name."""
+    template: Any = get_template(name)
+    return Path(template.origin.name)
+
+
 def document_templates(names: Iterable[str] = DOCUMENT_TEMPLATES) -> list[Path]:
     """The template files of the documents: each template, what it extends and
     everything it includes, followed to the end."""
@@ -59,7 +66,7 @@ def document_templates(names: Iterable[str] = DOCUMENT_TEMPLATES) -> list[Path]:
         name = waiting.pop()
         if name in found:
             continue
-        path = Path(get_template(name).origin.name)
+        path = template_file(name)
         found[name] = path
         waiting.extend(_INCLUDED.findall(path.read_text(encoding="utf-8")))
     return sorted(found.values())
@@ -166,7 +173,9 @@ def document_stylesheet() -> str:
     header = HEADER.format(
         version=version.group(1) if version else "", source=GOVUK_STYLESHEET
     )
-    return header + "".join(f"{rule}\n" for rule in _kept_rules(rules, classes, prefixes))
+    return header + "".join(
+        f"{rule}\n" for rule in _kept_rules(rules, classes, prefixes)
+    )
 
 
 def print_stylesheet_path() -> Path:

@@ -12,15 +12,17 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.template.loader import get_template
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from .document_stylesheet import template_file
 from .pdf_tags import tags_finished
 
 # The documents' style, in cascade order (later rules win at equal
 # specificity): GOV.UK's rules the documents use, then the print layout.
+# WeasyPrint gives stylesheets passed to it the user origin; the documents
+# carry no style of their own, so these rules cascade as if linked.
 DOCUMENT_STYLESHEETS = (
     "reports/includes/govuk-print.css",
     "reports/includes/print.css",
@@ -89,7 +91,7 @@ def document_style() -> DocumentStyle:
         style = DocumentStyle(
             stylesheets=[
                 CSS(
-                    filename=get_template(name).origin.name,
+                    filename=str(template_file(name)),
                     font_config=font_config,
                     url_fetcher=StaticOnlyFetcher(),
                 )
