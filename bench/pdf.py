@@ -10,7 +10,8 @@ regional summary's HTML for England once each, then times on that same HTML:
   process and the fonts loaded once;
 - former: the full GOV.UK Frontend stylesheet linked from the page, the print
   layout inline and pygal's stylesheet in every chart, all parsed (and the
-  fonts found) again for every document, as the PDFs were made before;
+  fonts found) again for every document, as the PDFs were made before (table
+  tags finished as now);
 - plain: ``weasyprint.HTML(string=html).write_pdf()`` on the same HTML, with no
   stylesheet but WeasyPrint's own and no PDF/UA tagging.
 
@@ -181,6 +182,7 @@ def main() -> None:
     from pypdf import PdfReader
 
     from reports.pdf import StaticOnlyFetcher, html_to_pdf
+    from reports.pdf_tags import tags_finished
 
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
@@ -192,7 +194,7 @@ def main() -> None:
             base_url="file:///",
             url_fetcher=StaticOnlyFetcher(),
         )
-        return bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
+        return tags_finished(bytes(document.write_pdf(pdf_variant="pdf/ua-1")))
 
     def plain(html: str) -> bytes:
         return bytes(weasyprint.HTML(string=html, base_url="file:///").write_pdf())
