@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape, unescape
 from typing import Any, TypeVar
 
+import cssselect2
 import pygal
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
+from weasyprint.svg.css import parse_declarations, parse_stylesheets
 
 # GOV.UK colours: blue, orange, grey.
 STYLE = Style(
@@ -36,7 +39,8 @@ STYLE = Style(
 class Chart:
     """``svg`` for pages: no inline style (the Content-Security-Policy allows
     none), its look comes from static/css/charts.css. ``print_svg`` for
-    PDFs: pygal's own style inside the SVG, which WeasyPrint reads."""
+    PDFs: pygal's style written onto each shape as SVG presentation
+    attributes, so a document does not parse a stylesheet for every chart."""
 
     svg: SafeString
     description: str
@@ -195,8 +199,62 @@ def _finish(
         # pygal output: it escapes every label and title it writes.
         svg=mark_safe(_STYLE_ELEMENT.sub("", svg)),  # noqa: S308  # nosec B308 B703
         description=f"{title}. " + "; ".join(parts) + ".",
-        print_svg=mark_safe(svg),  # noqa: S308  # nosec B308 B703
+        print_svg=mark_safe(_styled_by_attributes(svg)),  # noqa: S308  # nosec B308 B703
     )
+
+
+_SVG = "http://www.w3.org/2000/svg"
+ET.register_namespace("", _SVG)
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+
+
+@lru_cache(maxsize=16)
+def _chart_rules(css: str) -> tuple[cssselect2.Matcher, cssselect2.Matcher]:
+    """pygal's stylesheet as WeasyPrint reads it in an SVG: the same for every
+    chart drawn in the same style, so parsed once."""
+    holder = ET.Element(f"{{{_SVG}}}svg")
+    ET.SubElement(holder, f"{{{_SVG}}}style").text = css
+    return parse_stylesheets(
+        cssselect2.ElementWrapper.from_xml_root(holder), "", None, None
+    )
+
+
+def _styled_by_attributes(svg: str) -> str:
+    """The chart with its style element resolved onto its elements: each
+    element gets, as attributes, the declarations WeasyPrint would apply to it
+    from the style element (rules in specificity order, then its style
+    attribute, then important rules), and the style element goes."""
+    root = ET.fromstring(svg)  # noqa: S314  # nosec B314: pygal's own output
+    found = [
+        (parent, style)
+        for parent in root.iter()
+        for style in parent.findall(f"{{{_SVG}}}style")
+    ]
+    if not found:
+        return svg
+    holder, style = found[0]
+    # The rules are scoped to the chart's own id: read as the SVG's root, the
+    # stylesheet is the same for every chart and parsed once.
+    css = (style.text or "").replace(f"#{root.get('id')}", ":root")
+    normal, important = _chart_rules(css)
+    resolved = []
+    for wrapper in cssselect2.ElementWrapper.from_xml_root(root).iter_subtree():
+        element = wrapper.etree_element
+        own_normal, own_important = parse_declarations(element.get("style", ""))
+        values: dict[str, str] = {}
+        for declarations in (
+            *(rule[-1] for rule in normal.match(wrapper)),
+            own_normal,
+            *(rule[-1] for rule in important.match(wrapper)),
+            own_important,
+        ):
+            values.update((name, value.strip()) for name, value in declarations)
+        resolved.append((element, values))
+    for element, values in resolved:
+        element.attrib.pop("style", None)
+        element.attrib.update(values)
+    holder.remove(style)
+    return ET.tostring(root, encoding="unicode")
 
 
 _SERIES_ID = re.compile(r' id="activate-serie-\d+"')

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +12,21 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from .document_stylesheet import template_file
 from .pdf_tags import tags_finished
+
+# The documents' style, in cascade order (later rules win at equal
+# specificity): GOV.UK's rules the documents use, then the print layout.
+# WeasyPrint gives stylesheets passed to it the user origin; the documents
+# carry no style of their own, so these rules cascade as if linked.
+DOCUMENT_STYLESHEETS = (
+    "reports/includes/govuk-print.css",
+    "reports/includes/print.css",
+)
 
 
 class StaticOnlyFetcher(URLFetcher):
@@ -59,11 +72,51 @@ def render_pdf(
     return html_to_pdf(html)
 
 
+@dataclass(frozen=True)
+class DocumentStyle:
+    stylesheets: list[CSS]
+    font_config: FontConfiguration
+
+
+_parsed = threading.local()
+
+
+def document_style() -> DocumentStyle:
+    """The documents' stylesheets, parsed once per thread (WeasyPrint's parsed
+    CSS and its font configuration are not shared between threads), with
+    the fonts they load: every PDF after the first reuses them."""
+    style: DocumentStyle | None = getattr(_parsed, "style", None)
+    if style is None:
+        font_config = FontConfiguration()
+        style = DocumentStyle(
+            stylesheets=[
+                CSS(
+                    filename=str(template_file(name)),
+                    font_config=font_config,
+                    url_fetcher=StaticOnlyFetcher(),
+                )
+                for name in DOCUMENT_STYLESHEETS
+            ],
+            font_config=font_config,
+        )
+        _parsed.style = style
+    return style
+
+
 def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint alone, on HTML already rendered."""
+    """WeasyPrint alone, on HTML already rendered, styled by the documents'
+    stylesheets."""
+    style = document_style()
     document = HTML(string=html, base_url="file:///", url_fetcher=StaticOnlyFetcher())
     return tags_finished(
-        bytes(document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False))
+        bytes(
+            document.write_pdf(
+                stylesheets=style.stylesheets,
+                font_config=style.font_config,
+                pdf_variant="pdf/ua-1",
+                uncompressed_pdf=False,
+            )
+        )
     )
 
 
