@@ -20,12 +20,14 @@ from .document_stylesheet import template_file
 from .pdf_tags import tags_finished
 
 # The documents' style, in cascade order (later rules win at equal
-# specificity): GOV.UK's rules the documents use, then the print layout.
+# specificity): GOV.UK's rules the documents use, the print layout, then the
+# tables' column widths.
 # WeasyPrint gives stylesheets passed to it the user origin; the documents
 # carry no style of their own, so these rules cascade as if linked.
 DOCUMENT_STYLESHEETS = (
     "reports/includes/govuk-print.css",
     "reports/includes/print.css",
+    "reports/includes/print-tables.css",
 )
 
 
