@@ -254,7 +254,25 @@ def _styled_by_attributes(svg: str) -> str:
         element.attrib.pop("style", None)
         element.attrib.update(values)
     holder.remove(style)
+    _drop_tooltips(root)
     return ET.tostring(root, encoding="unicode")
+
+
+def _drop_tooltips(root: ET.Element) -> None:
+    """The printed chart without what only a browser's pointer shows: pygal's
+    hidden tooltip layer, the values and positions its tooltips read from
+    `desc` elements, and the hover `title` of each guide and point. The
+    chart's own title and what the page draws stay."""
+    hover_only = [
+        (parent, child)
+        for parent in root.iter()
+        for child in parent
+        if child.tag == f"{{{_SVG}}}desc"
+        or (child.tag == f"{{{_SVG}}}title" and parent is not root)
+        or "tooltip-overlay" in (child.get("class") or "").split()
+    ]
+    for parent, child in hover_only:
+        parent.remove(child)
 
 
 _SERIES_ID = re.compile(r' id="activate-serie-\d+"')
