@@ -1,6 +1,6 @@
 """The documents' style: a print stylesheet of the GOV.UK rules they use,
-parsed once per process, and charts styled by attributes rather than a
-stylesheet in every chart."""
+parsed once per process, charts styled by attributes rather than a
+stylesheet in every chart, and tables at fixed column widths."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.template.loader import render_to_string
 from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 
+from plans.selectors import plan_context
 from reports import pdf
 from reports.charts import radar_chart
 from reports.document_stylesheet import document_stylesheet
@@ -104,3 +108,40 @@ def test_a_chart_in_a_pdf_has_no_style_element_but_the_same_colours():
     assert "<style" not in chart.print_svg
     assert 'fill="#1d70b8"' in chart.print_svg  # the first series, GOV.UK blue
     assert 'font-family="Liberation Sans' in chart.print_svg
+
+
+def test_a_printed_chart_leaves_out_what_only_a_pointer_shows():
+    chart = radar_chart(
+        title="Scores", axes=["D1", "D2", "D3"], series={"Self": [1, 2, 3]}, maximum=4
+    )
+
+    assert "<desc" in chart.svg and "tooltip-overlay" in chart.svg  # on screen
+    assert "<desc" not in chart.print_svg
+    assert "tooltip-overlay" not in chart.print_svg
+    assert chart.print_svg.count("<title") == 1
+    assert "<title>Scores</title>" in chart.print_svg  # the chart's own title
+
+
+def test_every_table_in_a_plan_pdf_is_laid_out_at_fixed_column_widths(plan_a, furnish):
+    furnish(plan_a, actions=3, targets=2)
+    html = render_to_string(
+        "reports/plan_pdf.html", {**plan_context(plan=plan_a), "for_pdf": True}
+    )
+    style = pdf.document_style()
+    document = HTML(
+        string=html, base_url="file:///", url_fetcher=pdf.StaticOnlyFetcher()
+    ).render(stylesheets=style.stylesheets, font_config=style.font_config)
+    tables = {
+        box.element.get("class"): box
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if isinstance(box, boxes.TableBox) and box.element_tag == "table"
+    }
+
+    assert {"app-doc-table--actions", "app-doc-table--targets"} <= {
+        name for classes in tables for name in classes.split()
+    }
+    assert all(box.style["table_layout"] == "fixed" for box in tables.values())
+    actions = next(box for name, box in tables.items() if "actions" in name)
+    # The action's own column is the widest, as sizing to content made it.
+    assert max(actions.column_widths) == actions.column_widths[0]
