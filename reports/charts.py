@@ -254,15 +254,16 @@ def _styled_by_attributes(svg: str) -> str:
         element.attrib.pop("style", None)
         element.attrib.update(values)
     holder.remove(style)
-    _drop_tooltips(root)
+    _drop_browser_only(root)
     return ET.tostring(root, encoding="unicode")
 
 
-def _drop_tooltips(root: ET.Element) -> None:
-    """The printed chart without what only a browser's pointer shows: pygal's
-    hidden tooltip layer, the values and positions its tooltips read from
-    `desc` elements, and the hover `title` of each guide and point. The
-    chart's own title and what the page draws stay."""
+def _drop_browser_only(root: ET.Element) -> None:
+    """The printed chart without what only a browser uses: pygal's hidden
+    tooltip layer, the values and positions its tooltips read from `desc`
+    elements, the hover `title` of each guide and point, the classes its
+    stylesheet (resolved above) and script read, its transitions, and the
+    groups that do nothing. The chart's own title and what the page draws stay."""
     hover_only = [
         (parent, child)
         for parent in root.iter()
@@ -273,6 +274,25 @@ def _drop_tooltips(root: ET.Element) -> None:
     ]
     for parent, child in hover_only:
         parent.remove(child)
+    for element in root.iter():
+        element.attrib.pop("transition", None)
+        if element is not root:
+            element.attrib.pop("class", None)
+    # A group that draws nothing or sets nothing for what it holds goes; what
+    # it holds takes its place.
+    groups = [
+        (parent, child)
+        for parent in root.iter()
+        for child in parent
+        if child.tag == f"{{{_SVG}}}g"
+    ]
+    for parent, group in reversed(groups):  # the innermost first
+        if len(group) and group.attrib:
+            continue
+        place = list(parent).index(group)
+        parent.remove(group)
+        for offset, held in enumerate(list(group)):
+            parent.insert(place + offset, held)
 
 
 _SERIES_ID = re.compile(r' id="activate-serie-\d+"')

@@ -120,6 +120,8 @@ def test_a_printed_chart_leaves_out_what_only_a_pointer_shows():
     assert "tooltip-overlay" not in chart.print_svg
     assert chart.print_svg.count("<title") == 1
     assert "<title>Scores</title>" in chart.print_svg  # the chart's own title
+    assert " class=" not in chart.print_svg.split(">", 1)[1]
+    assert "<g>" not in chart.print_svg and "transition=" not in chart.print_svg
 
 
 def test_every_table_in_a_plan_pdf_is_laid_out_at_fixed_column_widths(plan_a, furnish):
