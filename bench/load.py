@@ -809,8 +809,15 @@ async def load(run: Run, plan: Plan, duration: float, sign_ins: int, cpu: Any) -
         gate = asyncio.Semaphore(sign_ins)
 
         async def signed(client: Any, username: str) -> None:
+            # Tried again after a time-out: workers' first requests can be slow
+            # on a busy machine, and signing in is not what is measured.
             async with gate:
-                await sign_in(client, username)
+                for attempt in range(3):
+                    try:
+                        return await sign_in(client, username)
+                    except httpx.TimeoutException:
+                        if attempt == 2:
+                            raise
 
         await asyncio.gather(
             *(signed(c, u) for c, (u, _) in zip(clients, people, strict=True))
