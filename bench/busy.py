@@ -23,11 +23,18 @@ def load_average() -> str:
 
 def take_a_core(seconds: float) -> subprocess.Popen[bytes]:
     """Start a process that keeps one core busy for ``seconds`` (at the default
-    priority, as other work would run), or until ``release`` stops it."""
+    priority, as other work would run), or until ``release`` stops it.
+
+    It runs in a session of its own, as other work on a host does (a cron
+    job, another service): Linux shares the CPU between sessions first
+    (autogroups), so a loop in the load test's own session would take its
+    CPU from the load test's session alone.
+    """
     return subprocess.Popen(
         [sys.executable, "-c", SPIN.format(seconds=round(seconds))],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
