@@ -25,9 +25,9 @@ bind = "127.0.0.1:8000"
 # process can use the core. Threads keep a slow request (a regional dashboard
 # of seconds) from holding up the quick ones behind it: with one request per
 # worker, when the machine was busy with other work every worker was often
-# taken and saves waited in the listen queue (bench/load.py --busy: save p95
-# 12.9 s with 5 sync workers, 3.4 s with 9, 0.8 s with 5 x 4 threads, on the
-# same loaded machine). Each thread keeps a database connection of its own.
+# taken and saves waited in the listen queue (bench/load.py --busy on a loaded
+# machine, save p95: 13-21 s with 5 sync workers, 3.4 s with 9, 0.8-10.3 s
+# with 5 x 4 threads). Each thread keeps a database connection of its own.
 # WEB_CONCURRENCY sets the number of workers instead (fewer where memory is
 # short, about 100 MB each), GUNICORN_THREADS the threads of each.
 # Slow clients are the proxy's to buffer, not a thread's.
@@ -36,8 +36,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "0")) or 4
 worker_class = "gthread" if threads > 1 else "sync"
 # A connection closes after its response, as with sync workers: with threads,
 # gunicorn would otherwise close an idle kept-alive connection while its
-# client may be sending the next request on it (a client saw "disconnected
-# without a response" once in a two-minute load test).
+# client may be sending the next request on it (118 page loads answered
+# "disconnected without a response" in one two-minute load test).
 keepalive = 0
 
 # No request should take more than 10 s (long work, such as summary PDFs and
