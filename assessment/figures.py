@@ -70,7 +70,9 @@ def figures_refresh(
         dimension = row["indicator__dimension_id"]
         active = row["return_record__partnership__is_active"]
         scopes = [None, row["return_record__partnership__region_id"]]
-        mean = row["agreed_mean"] if row["agreed_mean"] is not None else row["self_mean"]
+        mean = (
+            row["agreed_mean"] if row["agreed_mean"] is not None else row["self_mean"]
+        )
         for region in scopes:
             if region is not None and not active:
                 continue

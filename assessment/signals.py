@@ -48,7 +48,9 @@ def _refresh_after_move(
             figures_refresh(period=period_id, framework=framework_id)
 
 
-def _refresh_after_delete(sender: type[Return], instance: Return, **kwargs: Any) -> None:
+def _refresh_after_delete(
+    sender: type[Return], instance: Return, **kwargs: Any
+) -> None:
     if instance.status != ReturnStatus.DRAFT:
         figures_refresh(period=instance.period_id, framework=instance.framework_id)
 
@@ -61,4 +63,6 @@ def register() -> None:
     post_save.connect(
         _refresh_after_move, sender=LearningPartnership, dispatch_uid="figures_move"
     )
-    post_delete.connect(_refresh_after_delete, sender=Return, dispatch_uid="figures_del")
+    post_delete.connect(
+        _refresh_after_delete, sender=Return, dispatch_uid="figures_del"
+    )
