@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from assessment.models import Answer, ReturnStatus, ScoreFigure
-from indicators.models import Indicator, Period
+from indicators.models import Indicator
 from partnerships.models import LearningPartnership, Role
 from partnerships.selectors import profile_of, role_of
 from partnerships.users import AnyUser
@@ -43,14 +44,14 @@ def regional_trends(
         dimensions = sorted(places, key=lambda code: (places[code], code))
     periods: list[str] = []
     series: dict[str, list[float | None]] = {d: [] for d in dimensions}
-    for period in Period.objects.filter(pk__in=totals).order_by("starts_on"):
+    for starts_on, code_of_period in sorted(totals):
         by_dimension = {d: [0, 0] for d in dimensions}
-        for indicator_id, (total, count) in totals[period.pk].items():
+        for indicator_id, (total, count) in totals[(starts_on, code_of_period)].items():
             code = dimension_of.get(indicator_id)
             if code in by_dimension:
                 by_dimension[code][0] += total
                 by_dimension[code][1] += count
-        periods.append(period.code)
+        periods.append(code_of_period)
         for d in dimensions:
             total, count = by_dimension[d]
             series[d].append(round(total / count, 2) if count else None)
@@ -59,23 +60,31 @@ def regional_trends(
 
 def _trend_totals(
     partnerships: QuerySet[LearningPartnership],
-) -> dict[int, dict[int, list[int]]]:
-    """Per period and indicator, the sum and the number of the submitted
-    answers' agreed, else self, scores."""
-    # Summed per period and indicator (joining answers to returns only), then
-    # folded into dimensions by the caller: far cheaper than joining every
-    # answer to its indicator, dimension and period.
+) -> dict[tuple[Any, str], dict[int, list[int]]]:
+    """Per period (its start and code) and indicator, the sum and the number
+    of the submitted answers' agreed, else self, scores."""
+    # Summed per period and indicator (joining answers to returns and their
+    # few periods only), then folded into dimensions by the caller: far
+    # cheaper than joining every answer to its indicator and dimension.
     score = Coalesce("agreed_score", "score")
     sums = (
         Answer.objects.filter(return_record__partnership__in=partnerships)
         .exclude(return_record__status=ReturnStatus.DRAFT)
-        .values("return_record__period_id", "indicator_id")
+        .values(
+            "return_record__period__starts_on",
+            "return_record__period__code",
+            "indicator_id",
+        )
         .annotate(total=Sum(score), count=Count(score))
         .order_by()
     )
-    totals: dict[int, dict[int, list[int]]] = {}
+    totals: dict[tuple[Any, str], dict[int, list[int]]] = {}
     for row in sums:
-        totals.setdefault(row["return_record__period_id"], {})[row["indicator_id"]] = [
+        period = (
+            row["return_record__period__starts_on"],
+            row["return_record__period__code"],
+        )
+        totals.setdefault(period, {})[row["indicator_id"]] = [
             row["total"] or 0,
             row["count"],
         ]
@@ -100,9 +109,9 @@ def _whole_scope(*, user: AnyUser, filters: DashboardFilters) -> _WholeScope | N
     if role == Role.NATIONAL_ADMIN:
         return _WholeScope(chosen)
     profile = profile_of(user)
-    if role == Role.GO_OFFICER and profile is not None and profile.region_id:
-        if chosen is None or chosen == profile.region_id:
-            return _WholeScope(profile.region_id)
+    own = profile.region_id if profile is not None else None
+    if role == Role.GO_OFFICER and own and chosen in (None, own):
+        return _WholeScope(own)
     return None
 
 

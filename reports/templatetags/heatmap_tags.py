@@ -21,6 +21,8 @@ register = template.Library()
 
 HIDDEN = '<span class="govuk-visually-hidden">{}</span>'
 DASH = '<span aria-hidden="true">–</span>' + HIDDEN
+STAGE = '<br><span class="govuk-body-s app-heatmap__stage">{}</span>'
+TAG = '<strong class="govuk-tag govuk-tag--red{}">Overdue</strong>'
 
 
 class _Links:
@@ -84,16 +86,13 @@ def _score(cell: ScoreCell, extra: str) -> str:
 def _page_row(row: DashboardRow, links: _Links) -> str:
     name = conditional_escape(row.partnership.name)
     page = _with(links.page, row.partnership.pk) + links.query
-    overdue = (
-        ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>'
-        if row.overdue
-        else ""
-    )
+    items = links.of(row, str(row.partnership.name))
+    overdue = format_html(" " + TAG, "") if row.overdue else ""
     parts = [
         format_html(
             '<tr><th scope="row"><a class="govuk-link" href="{}">{}</a>', page, name
         ),
-        f"<ul>{links.of(row, str(row.partnership.name))}</ul></th>",
+        f"<ul>{items}</ul></th>" if items else "</th>",
         f"<td>{status_tag(row.return_record)}{overdue}</td>",
         *(_score(cell, "") for cell in row.cells),
         _overall(row, ""),
@@ -110,7 +109,7 @@ def _overall(row: DashboardRow, extra: str) -> str:
             '<td class="{}{}">' + DASH + "</td>", extra, row.overall_heat, "no score"
         )
     return format_html(
-        '<td class="{}{}">{}<br><span class="govuk-body-s app-heatmap__stage">{}</span></td>',
+        '<td class="{}{}">{}' + STAGE + "</td>",
         extra,
         row.overall_heat,
         row.overall_text,
@@ -134,11 +133,7 @@ CELL = "govuk-table__cell govuk-table__cell--numeric "
 
 
 def _pdf_row(row: DashboardRow) -> str:
-    overdue = (
-        ' <strong class="govuk-tag govuk-tag--red govuk-!-margin-top-1">Overdue</strong>'
-        if row.overdue
-        else ""
-    )
+    overdue = format_html(" " + TAG, " govuk-!-margin-top-1") if row.overdue else ""
     numeric = f'<td class="{CELL.strip()}">'
     parts = [
         '<tr class="govuk-table__row">',

@@ -29,7 +29,7 @@ ALL = [
 
 
 NAME = re.compile(
-    r'class="govuk-table__header app-heatmap__name"><a class="govuk-link" '
+    r'<tr><th scope="row"><a class="govuk-link" '
     r'href="[^"]*">([^<]*)</a>'
 )
 
