@@ -40,33 +40,33 @@ class _Links:
         self.plan = reverse("plans:detail", args=[0])
         self.rating = reverse("assessment:rating", args=[0, "2000-01"])
 
-    def of(self, row: DashboardRow, name: str) -> str:
+    def of(self, row: DashboardRow) -> str:
+        """The row's links, each named by its word and the partnership's name
+        (the row header's link, ``n<id>``) for a list of links out of the table."""
+        pk = row.partnership.pk
+        record = row.return_record
         items = []
-        if row.may_read and row.return_record is not None:
-            items.append(
-                (_with(self.document, row.return_record.pk), "Return", f" of {name}")
-            )
-        if row.awaits_review and self.reviews and row.return_record is not None:
-            items.append(
-                (
-                    _with(self.review, row.return_record.pk),
-                    "Review",
-                    f" the return of {name}",
-                )
-            )
+        if row.may_read and record is not None:
+            items.append(("r", _with(self.document, record.pk), "Return"))
+        if row.awaits_review and self.reviews and record is not None:
+            items.append(("v", _with(self.review, record.pk), "Review"))
         if row.plan is not None:
-            items.append((_with(self.plan, row.plan.pk), "Plan", f" of {name}"))
+            items.append(("p", _with(self.plan, row.plan.pk), "Plan"))
         if self.rates:
-            rating = _with(self.rating, row.partnership.pk).replace(
-                "2000-01", quote(self.period)
-            )
-            label = "Change rating" if row.rating else "Rate"
-            items.append((rating, label, f" {name}'s engagement in {self.period}"))
+            rating = _with(self.rating, pk).replace("2000-01", quote(self.period))
+            items.append(("g", rating, "Change rating" if row.rating else "Rate"))
         return "".join(
             format_html(
-                '<li><a class="govuk-link" href="{}">{}' + HIDDEN + "</a></li>", *item
+                '<li><a href="{}" id="{}{}" aria-labelledby="{}{} n{}">{}</a></li>',
+                address,
+                kind,
+                pk,
+                kind,
+                pk,
+                pk,
+                word,
             )
-            for item in items
+            for kind, address, word in items
         )
 
 
@@ -75,80 +75,111 @@ def _with(address: str, pk: int) -> str:
     return address.replace("/0/", f"/{pk}/", 1)
 
 
-def _score(cell: ScoreCell, extra: str) -> str:
+def _missing(pdf: bool) -> str:
+    """A missing figure's cell content: a dash hidden from screen readers and
+    why in words; on a page the dash is drawn by the stylesheet."""
+    return DASH if pdf else HIDDEN
+
+
+def _score(cell: ScoreCell, classes: str, pdf: bool) -> str:
     if cell.is_missing:
         return format_html(
-            '<td class="{}{}">' + DASH + "</td>", extra, cell.heat, cell.missing
+            '<td class="{}{}">' + _missing(pdf) + "</td>",
+            classes,
+            cell.heat,
+            cell.missing,
         )
-    return format_html('<td class="{}{}">{}</td>', extra, cell.heat, cell.text)
+    return format_html('<td class="{}{}">{}</td>', classes, cell.heat, cell.text)
 
 
-def _page_row(row: DashboardRow, links: _Links) -> str:
-    name = conditional_escape(row.partnership.name)
-    page = _with(links.page, row.partnership.pk) + links.query
-    items = links.of(row, str(row.partnership.name))
-    overdue = format_html(" " + TAG, "") if row.overdue else ""
-    parts = [
-        format_html(
-            '<tr><th scope="row"><a class="govuk-link" href="{}">{}</a>', page, name
-        ),
-        f"<ul>{items}</ul></th>" if items else "</th>",
-        f"<td>{status_tag(row.return_record)}{overdue}</td>",
-        *(_score(cell, "") for cell in row.cells),
-        _overall(row, ""),
-        _change(row, "<td>"),
-        _rating(row, "<td>"),
-        "</tr>",
-    ]
-    return "".join(parts)
-
-
-def _overall(row: DashboardRow, extra: str) -> str:
+def _overall(row: DashboardRow, classes: str, pdf: bool) -> str:
     if row.overall is None:
         return format_html(
-            '<td class="{}{}">' + DASH + "</td>", extra, row.overall_heat, "no score"
+            '<td class="{}{}">' + _missing(pdf) + "</td>",
+            classes,
+            row.overall_heat,
+            "no score",
         )
     return format_html(
         '<td class="{}{}">{}' + STAGE + "</td>",
-        extra,
+        classes,
         row.overall_heat,
         row.overall_text,
         row.stage,
     )
 
 
-def _change(row: DashboardRow, opening: str) -> str:
+def _change(row: DashboardRow, classes: str, pdf: bool) -> str:
     if row.change is None:
-        return opening + format_html(DASH, "no change to show") + "</td>"
-    return opening + format_html("{}", row.change_text) + "</td>"
+        # On a page, app-nil draws the dash.
+        missing = classes if pdf else "app-nil"
+        return format_html(
+            '<td class="{}">' + _missing(pdf) + "</td>", missing, "no change to show"
+        )
+    return format_html("<td{}>{}</td>", _class(classes), row.change_text)
 
 
-def _rating(row: DashboardRow, opening: str) -> str:
+def _rating(row: DashboardRow, classes: str) -> str:
     if row.rating:
-        return opening + format_html("{}", row.rating.rating) + "</td>"
-    return opening + '<span class="govuk-body-s">Not rated</span></td>'
+        return format_html("<td{}>{}</td>", _class(classes), row.rating.rating)
+    return format_html(
+        '<td{}><span class="govuk-body-s">Not rated</span></td>', _class(classes)
+    )
 
 
-CELL = "govuk-table__cell govuk-table__cell--numeric "
+def _class(classes: str) -> SafeString:
+    return format_html(' class="{}"', classes) if classes else mark_safe("")
+
+
+def _page_row(row: DashboardRow, links: _Links) -> str:
+    name = conditional_escape(row.partnership.name)
+    page = _with(links.page, row.partnership.pk) + links.query
+    items = links.of(row)
+    overdue = format_html(" " + TAG, "") if row.overdue else ""
+    return "".join(
+        [
+            format_html(
+                '<tr><th scope="row"><a href="{}" id="n{}">{}</a>',
+                page,
+                row.partnership.pk,
+                name,
+            ),
+            f"<ul>{items}</ul></th>" if items else "</th>",
+            f"<td>{status_tag(row.return_record)}{overdue}</td>",
+            *(_score(cell, "", pdf=False) for cell in row.cells),
+            _overall(row, "", pdf=False),
+            _change(row, "", pdf=False),
+            _rating(row, ""),
+            "</tr>",
+        ]
+    )
+
+
+# The PDF's cells keep GOV.UK's classes, which its print stylesheet styles.
+CELL = "govuk-table__cell govuk-table__cell--numeric"
 
 
 def _pdf_row(row: DashboardRow) -> str:
     overdue = format_html(" " + TAG, " govuk-!-margin-top-1") if row.overdue else ""
-    numeric = f'<td class="{CELL.strip()}">'
-    parts = [
-        '<tr class="govuk-table__row">',
-        format_html(
-            '<th scope="row" class="govuk-table__header app-heatmap__name">{}</th>',
-            row.partnership.name,
-        ),
-        f'<td class="govuk-table__cell">{status_tag(row.return_record)}{overdue}</td>',
-        *(_score(cell, CELL + "app-heatmap__score ") for cell in row.cells),
-        _overall(row, CELL),
-        _change(row, numeric),
-        _rating(row, numeric),
-        "</tr>",
-    ]
-    return "".join(parts)
+    return "".join(
+        [
+            '<tr class="govuk-table__row">',
+            format_html(
+                '<th scope="row" class="govuk-table__header app-heatmap__name">{}</th>',
+                row.partnership.name,
+            ),
+            '<td class="govuk-table__cell">',
+            f"{status_tag(row.return_record)}{overdue}</td>",
+            *(
+                _score(cell, f"{CELL} app-heatmap__score ", pdf=True)
+                for cell in row.cells
+            ),
+            _overall(row, f"{CELL} ", pdf=True),
+            _change(row, CELL, pdf=True),
+            _rating(row, CELL),
+            "</tr>",
+        ]
+    )
 
 
 @register.simple_tag(takes_context=True)
