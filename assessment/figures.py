@@ -35,14 +35,16 @@ def _pk(value: Period | Framework | int) -> int:
     return value if isinstance(value, int) else value.pk
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def figures_refresh(
     *, period: Period | int, framework: Framework | int
 ) -> list[ScoreFigure]:
     """Recompute the period's figures under the framework from its submitted
     returns (every status but draft), in the caller's transaction. The period's
     row is locked first, so two refreshes of a period follow one another and
-    the later one reads what the earlier one wrote. Six queries."""
+    the later one reads what the earlier one wrote. Three queries, and one
+    more for each kind of write needed (changed, added, removed figures);
+    returns the figures written."""
     period_id, framework_id = _pk(period), _pk(framework)
     list(Period.objects.select_for_update().filter(pk=period_id).values("pk"))
     tallies: dict[_Key, _Tally] = defaultdict(_Tally)
@@ -83,20 +85,57 @@ def figures_refresh(
             if active:
                 tally.total += row["total"] or 0
                 tally.count += row["count"]
-    ScoreFigure.objects.filter(period_id=period_id, framework_id=framework_id).delete()
-    return ScoreFigure.objects.bulk_create(
-        ScoreFigure(
-            period_id=period_id,
-            framework_id=framework_id,
-            region_id=region,
-            dimension_id=dimension,
-            median=round(median(tally.means), 2) if tally.means else None,
-            returns=len(tally.means),
-            score_total=tally.total,
-            score_count=tally.count,
+    wanted = {
+        key: (
+            round(median(tally.means), 2) if tally.means else None,
+            len(tally.means),
+            tally.total,
+            tally.count,
         )
-        for (region, dimension), tally in tallies.items()
-    )
+        for key, tally in tallies.items()
+    }
+    return _store(period_id, framework_id, wanted)
+
+
+_FIELDS = ("median", "returns", "score_total", "score_count")
+
+
+def _store(
+    period_id: int,
+    framework_id: int,
+    wanted: dict[_Key, tuple[float | None, int, int, int]],
+) -> list[ScoreFigure]:
+    """Write the figures that changed, add the new ones and delete those no
+    longer there; a region whose figures did not change is not written."""
+    kept = {
+        (figure.region_id, figure.dimension_id): figure
+        for figure in ScoreFigure.objects.filter(
+            period_id=period_id, framework_id=framework_id
+        )
+    }
+    changed, added = [], []
+    for key, values in wanted.items():
+        figure = kept.pop(key, None)
+        if figure is None:
+            region, dimension = key
+            added.append(
+                ScoreFigure(
+                    period_id=period_id,
+                    framework_id=framework_id,
+                    region_id=region,
+                    dimension_id=dimension,
+                    **dict(zip(_FIELDS, values, strict=True)),
+                )
+            )
+        elif tuple(getattr(figure, name) for name in _FIELDS) != values:
+            for name, value in zip(_FIELDS, values, strict=True):
+                setattr(figure, name, value)
+            changed.append(figure)
+    if kept:
+        ScoreFigure.objects.filter(pk__in=[f.pk for f in kept.values()]).delete()
+    if changed:
+        ScoreFigure.objects.bulk_update(changed, list(_FIELDS))
+    return [*changed, *ScoreFigure.objects.bulk_create(added)]
 
 
 def figures_rebuild() -> int:
