@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,14 +39,13 @@ def _load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def latest_framework(period: object) -> int:
+def latest_framework(period: Any) -> int:
+    """The framework of the period's returns."""
     from assessment.models import Return
 
-    return (
-        Return.objects.filter(period=period)
-        .values_list("framework_id", flat=True)
-        .first()
-    )
+    return Return.objects.filter(period=period).values_list("framework_id", flat=True)[
+        0
+    ]
 
 
 def main() -> None:

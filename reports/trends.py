@@ -122,20 +122,23 @@ def _kept_trends(
     one query of a few rows per period, whatever the number of answers."""
     by_period: dict[str, dict[str, list[int]]] = {}
     places: dict[str, int] = {}
-    for code, dimension_code, place, total, count in (
-        ScoreFigure.objects.filter(region_id=scope.region_id)
-        .order_by("period__starts_on", "framework_id")
-        .values_list(
-            "period__code",
-            "dimension__code",
-            "dimension__order",
-            "score_total",
-            "score_count",
-        )
+    figures = (
+        ScoreFigure.objects.filter(region__isnull=True)
+        if scope.region_id is None
+        else ScoreFigure.objects.filter(region_id=scope.region_id)
+    )
+    for code, dimension_code, place, total, count in figures.order_by(
+        "period__starts_on", "framework_id"
+    ).values_list(
+        "period__code",
+        "dimension__code",
+        "dimension__order",
+        "score_total",
+        "score_count",
     ):
-        sums = by_period.setdefault(code, {}).setdefault(dimension_code, [0, 0])
-        sums[0] += total
-        sums[1] += count
+        added = by_period.setdefault(code, {}).setdefault(dimension_code, [0, 0])
+        added[0] += total
+        added[1] += count
         places.setdefault(dimension_code, place)
     if dimensions is None:
         dimensions = sorted(places, key=lambda code: (places[code], code))
