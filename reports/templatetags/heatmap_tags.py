@@ -22,7 +22,10 @@ register = template.Library()
 HIDDEN = '<span class="govuk-visually-hidden">{}</span>'
 DASH = '<span aria-hidden="true">–</span>' + HIDDEN
 STAGE = '<br><span class="govuk-body-s app-heatmap__stage">{}</span>'
-TAG = '<strong class="govuk-tag govuk-tag--red{}">Overdue</strong>'
+OVERDUE = ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+PDF_OVERDUE = (
+    ' <strong class="govuk-tag govuk-tag--red govuk-!-margin-top-1">Overdue</strong>'
+)
 
 
 class _Links:
@@ -135,7 +138,7 @@ def _page_row(row: DashboardRow, links: _Links) -> str:
     name = conditional_escape(row.partnership.name)
     page = _with(links.page, row.partnership.pk) + links.query
     items = links.of(row)
-    overdue = format_html(" " + TAG, "") if row.overdue else ""
+    overdue = OVERDUE if row.overdue else ""
     return "".join(
         [
             format_html(
@@ -160,7 +163,7 @@ CELL = "govuk-table__cell govuk-table__cell--numeric"
 
 
 def _pdf_row(row: DashboardRow) -> str:
-    overdue = format_html(" " + TAG, " govuk-!-margin-top-1") if row.overdue else ""
+    overdue = PDF_OVERDUE if row.overdue else ""
     return "".join(
         [
             '<tr class="govuk-table__row">',
