@@ -89,6 +89,10 @@ def _free_port() -> int:
 
 
 def test_gunicorn_serves_with_it_and_logs_each_request(tmp_path: Path) -> None:
+    """gunicorn starts with gunicorn.conf.py, serves and logs each request.
+
+    Slow: a real gunicorn starts its workers and is asked over loopback.
+    """
     port = _free_port()
     env = {
         **os.environ,
