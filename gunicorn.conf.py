@@ -19,14 +19,26 @@ def usable_cores() -> int:
 
 bind = "127.0.0.1:8000"
 
-# Sync workers, one request at a time each, 2 x cores + 1 of them: a request
-# spends most of its time in Python (templates, scoring), which threads would
-# not run in parallel, and some waiting on the database, when another worker
-# can use the core. Slow clients are the proxy's to buffer, not a worker's.
-# WEB_CONCURRENCY sets the number instead (fewer, say, where memory is short).
+# 2 x cores + 1 worker processes of 4 threads each: a request spends most of
+# its time in Python (templates, scoring), which a process's threads do not
+# run in parallel, and some waiting on the database, when another thread or
+# process can use the core. Threads keep a slow request (a regional dashboard
+# of seconds) from holding up the quick ones behind it: with one request per
+# worker, when the machine was busy with other work every worker was often
+# taken and saves waited in the listen queue (bench/load.py --busy on a loaded
+# machine, save p95: 13-21 s with 5 sync workers, 3.4 s with 9, 0.8-10.3 s
+# with 5 x 4 threads). Each thread keeps a database connection of its own.
+# WEB_CONCURRENCY sets the number of workers instead (fewer where memory is
+# short, about 100 MB each), GUNICORN_THREADS the threads of each.
+# Slow clients are the proxy's to buffer, not a thread's.
 workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or 2 * usable_cores() + 1
-worker_class = "sync"
-threads = 1
+threads = int(os.environ.get("GUNICORN_THREADS", "0")) or 4
+worker_class = "gthread" if threads > 1 else "sync"
+# A connection closes after its response, as with sync workers: with threads,
+# gunicorn would otherwise close an idle kept-alive connection while its
+# client may be sending the next request on it (118 page loads answered
+# "disconnected without a response" in one two-minute load test).
+keepalive = 0
 
 # No request should take more than 10 s (long work, such as summary PDFs and
 # packs, runs in the background worker); the timeout only stops a worker that

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from .figures import figures_refresh
 from .models import Answer, Attachment, EmailDelivery, Return
 
 
@@ -21,6 +24,14 @@ class ReturnAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "period", "partnership__region"]
     search_fields = ["partnership__name"]
     inlines = [AnswerInline]
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        """Scores and statuses changed here keep England's figures true."""
+        super().save_related(request, form, formsets, change)
+        record = form.instance
+        figures_refresh(period=record.period_id, framework=record.framework_id)
 
 
 @admin.register(Attachment)

@@ -10,9 +10,10 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from partnerships.locks import register_oversight_lock
 
-        from . import profile, selectors
+        from . import profile, selectors, signals
 
         profile.register()
+        signals.register()
         # A return submitted or in review is its officers' work: the
         # partnership's region and local LSC links stay as they are until it
         # is decided.

@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from indicators.models import Framework, Indicator, Period
-from partnerships.models import LearningPartnership
+from indicators.models import Dimension, Framework, Indicator, Period
+from partnerships.models import LearningPartnership, Region
 
 EVIDENCE_MAX = 5000
 BARRIERS_MAX = 2000
@@ -377,3 +377,48 @@ class EngagementRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership} {self.period}: {self.rating}"
+
+
+class ScoreFigure(models.Model):
+    """A dimension's figures over the submitted returns of a period under one
+    framework, for England (no region) or one region: the median of the
+    returns' mean scores and the sum and number of the answers' scores (agreed,
+    else self) that the trend over the years adds up. Kept up to date by
+    ``assessment.figures.figures_refresh``, so that the regional view reads
+    them instead of every answer in England."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for England.",
+    )
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="+")
+    # England's median counts every partnership; a region's only its active
+    # ones, as the regional view shows them.
+    median = models.FloatField(null=True, blank=True)
+    returns = models.PositiveIntegerField(help_text="Returns with a score counted.")
+    # Active partnerships only, England's too: the trend follows the view.
+    score_total = models.PositiveIntegerField()
+    score_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "framework", "dimension"],
+                condition=Q(region__isnull=True),
+                name="score_figure_one_for_england",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "framework", "region", "dimension"],
+                condition=Q(region__isnull=False),
+                name="score_figure_one_per_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.region_id or 'England'} {self.dimension_id}"

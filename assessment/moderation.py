@@ -16,6 +16,7 @@ from partnerships.rules import check_perm
 from partnerships.users import User
 
 from . import services
+from .figures import figures_refresh
 from .models import Answer, Return, ReturnStatus
 from .selectors import DimensionSummary
 from .services import AgreedScore, AnswerConflict, Conflict
@@ -174,6 +175,7 @@ def review_scores_save(
             return_record=return_record, to_status=ReturnStatus.IN_REVIEW, user=user
         )
     now = timezone.now()
+    rescored = any(a.agreed_score != agreed[a.pk].score for a in answers)
     for answer in answers:
         answer.agreed_score = agreed[answer.pk].score
         answer.officer_comment = agreed[answer.pk].comment
@@ -193,6 +195,8 @@ def review_scores_save(
                 "updated_at",
             ]
         )
+    if rescored:
+        figures_refresh(period=locked.period_id, framework=locked.framework_id)
     return answers
 
 

@@ -22,6 +22,7 @@ from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
 from partnerships.users import User
 
+from .figures import figures_refresh
 from .file_types import ArchiveLimits, FileRefused, FileType, inspect_file, name_for
 from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
 from .selectors import previous_return
@@ -173,6 +174,9 @@ def answer_save(
         validate_constraints=False,
     )
     stored.save()
+    # A draft is not counted in the figures; a return returned for revision is.
+    if "score" in changed and locked.status != ReturnStatus.DRAFT:
+        figures_refresh(period=locked.period_id, framework=locked.framework_id)
     return stored
 
 
@@ -323,13 +327,19 @@ def return_review(
         return_record=return_record, to_status=decision, user=user, reason=reasons
     )
     answers = Answer.objects.filter(return_record=return_record, pk__in=agreed)
+    rescored = False
     for answer in answers:
+        rescored = rescored or answer.agreed_score != agreed[answer.pk].score
         answer.agreed_score = agreed[answer.pk].score
         answer.officer_comment = agreed[answer.pk].comment
         answer.full_clean(exclude=["return_record", "indicator"])
         answer.save(update_fields=["agreed_score", "officer_comment"])
     return_record.review_comment = overall_comment
     return_record.save(update_fields=["review_comment"])
+    if rescored:
+        figures_refresh(
+            period=return_record.period_id, framework=return_record.framework_id
+        )
     return return_record
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count
+from django.db.models import Count
 
-from assessment.models import Answer, EngagementRating, Return, ReturnStatus
+from assessment.models import Answer, EngagementRating, Return, ScoreFigure
 from indicators.models import Period
 from partnerships.models import (
     AgreementStatus,
@@ -181,29 +181,21 @@ def median_of(values: Iterable[float | None]) -> float | None:
 
 
 def national_medians(
-    *, period: Period, dimensions: Sequence[str]
+    *, period: Period, dimensions: Sequence[str], frameworks: Iterable[int] = ()
 ) -> dict[str, float | None]:
     """The median across every partnership in England of each dimension's mean
-    (agreed, else self) score in the period."""
-    per_return: dict[int, Means] = {}
-    for row in (
-        Answer.objects.filter(return_record__period=period)
-        .exclude(return_record__status=ReturnStatus.DRAFT)
-        .values("return_record_id", "indicator__dimension__code")
-        .annotate(self_mean=Avg("score"), agreed_mean=Avg("agreed_score"))
-    ):
-        per_return.setdefault(row["return_record_id"], {})[
-            row["indicator__dimension__code"]
-        ] = (row["self_mean"], row["agreed_mean"])
-    return {
-        d: median_of(
-            float(s[d][1] if s[d][1] is not None else s[d][0])
-            if d in s and (s[d][1] is not None or s[d][0] is not None)
-            else None
-            for s in per_return.values()
-        )
-        for d in dimensions
-    }
+    (agreed, else self) score in the period, as kept by the figures: one small
+    query whatever England's size. Where the period's returns were made under
+    several frameworks, the figures of those given come first."""
+    preferred = set(frameworks)
+    found: dict[str, tuple[bool, float | None]] = {}
+    for framework_id, code, value in ScoreFigure.objects.filter(
+        period=period, region__isnull=True, dimension__code__in=list(dimensions)
+    ).values_list("framework_id", "dimension__code", "median"):
+        rank = framework_id in preferred
+        if code not in found or (rank and not found[code][0]):
+            found[code] = (rank, value)
+    return {d: found[d][1] if d in found else None for d in dimensions}
 
 
 def common_barriers(*, returns: list[Return], limit: int = 5) -> list[tuple[str, int]]:

@@ -11,6 +11,8 @@ from django import forms
 from assessment.models import ReturnStatus
 from indicators.models import Period
 from partnerships.models import LocalLSC, Region, StructureModel
+from partnerships.selectors import partnerships_for_user
+from partnerships.users import AnyUser
 
 from .selectors import NOT_STARTED, OVERDUE, DashboardFilters
 
@@ -64,8 +66,15 @@ class DashboardFilterForm(forms.Form):
         label="Only partnerships linked to an NRF-funded LSP", required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None:
+            # The local LSCs of the regions the user sees, not England's
+            # (a GO officer's region has a few dozen of England's hundreds).
+            seen = partnerships_for_user(user).values("region_id")
+            self.fields["llsc"].queryset = LocalLSC.objects.filter(  # type: ignore[attr-defined]
+                region_id__in=seen
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         for name, field in self.fields.items():

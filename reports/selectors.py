@@ -89,6 +89,9 @@ class DashboardRow:
     lsp_links: list[LSPRelationship] = field(default_factory=list)
     overdue: bool = False
     plan: DevelopmentPlan | None = None
+    # The user may read the return's answers and document (not a draft of
+    # others), known from the rows read: no perm asked per row.
+    may_read: bool = False
 
     @property
     def status(self) -> str:
@@ -444,6 +447,7 @@ def _dashboard_row(
             today=sources.today,
         ),
         plan=sources.plans.get(partnership.pk),
+        may_read=return_record is not None and return_record.pk in sources.readable,
     )
 
 
@@ -466,7 +470,11 @@ def _dashboard_aggregates(
         york_stages=york,
         structure_models=dict(structures.most_common()),
         regional_median=_regional_medians(rows, dimensions),
-        national_median=national_medians(period=period, dimensions=dimensions),
+        national_median=national_medians(
+            period=period,
+            dimensions=dimensions,
+            frameworks={r.framework_id for r in sources.current.values()},
+        ),
         barriers=common_barriers(
             returns=[
                 r

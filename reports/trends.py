@@ -1,16 +1,21 @@
 """The regional view's trend over the years: per period, the mean score of
-each dimension over the selected partnerships' submitted returns."""
+each dimension over the selected partnerships' submitted returns. For a whole
+region, or England, read from the figures kept per period (ScoreFigure); for
+an area or a filtered selection, added up from its answers."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from assessment.models import Answer, ReturnStatus
-from indicators.models import Indicator, Period
-from partnerships.models import LearningPartnership
+from assessment.models import Answer, ReturnStatus, ScoreFigure
+from indicators.models import Indicator
+from partnerships.models import LearningPartnership, Role
+from partnerships.selectors import profile_of, role_of
 from partnerships.users import AnyUser
 
 from .selectors import DashboardFilters, dashboard_partnerships
@@ -23,6 +28,9 @@ def regional_trends(
     agreed score, else its self score, over the selected partnerships'
     submitted returns. Per the dimension codes given, else per dimension the
     answers fall in (in their framework's order)."""
+    scope = _whole_scope(user=user, filters=filters)
+    if scope is not None:
+        return _kept_trends(scope, dimensions)
     totals = _trend_totals(dashboard_partnerships(user=user, filters=filters))
     indicator_ids = {pk for by_indicator in totals.values() for pk in by_indicator}
     dimension_of: dict[int, str] = {}
@@ -36,14 +44,14 @@ def regional_trends(
         dimensions = sorted(places, key=lambda code: (places[code], code))
     periods: list[str] = []
     series: dict[str, list[float | None]] = {d: [] for d in dimensions}
-    for period in Period.objects.filter(pk__in=totals).order_by("starts_on"):
+    for starts_on, code_of_period in sorted(totals):
         by_dimension = {d: [0, 0] for d in dimensions}
-        for indicator_id, (total, count) in totals[period.pk].items():
+        for indicator_id, (total, count) in totals[(starts_on, code_of_period)].items():
             code = dimension_of.get(indicator_id)
             if code in by_dimension:
                 by_dimension[code][0] += total
                 by_dimension[code][1] += count
-        periods.append(period.code)
+        periods.append(code_of_period)
         for d in dimensions:
             total, count = by_dimension[d]
             series[d].append(round(total / count, 2) if count else None)
@@ -52,24 +60,97 @@ def regional_trends(
 
 def _trend_totals(
     partnerships: QuerySet[LearningPartnership],
-) -> dict[int, dict[int, list[int]]]:
-    """Per period and indicator, the sum and the number of the submitted
-    answers' agreed, else self, scores."""
-    # Summed per period and indicator (joining answers to returns only), then
-    # folded into dimensions by the caller: far cheaper than joining every
-    # answer to its indicator, dimension and period.
+) -> dict[tuple[Any, str], dict[int, list[int]]]:
+    """Per period (its start and code) and indicator, the sum and the number
+    of the submitted answers' agreed, else self, scores."""
+    # Summed per period and indicator (joining answers to returns and their
+    # few periods only), then folded into dimensions by the caller: far
+    # cheaper than joining every answer to its indicator and dimension.
     score = Coalesce("agreed_score", "score")
     sums = (
         Answer.objects.filter(return_record__partnership__in=partnerships)
         .exclude(return_record__status=ReturnStatus.DRAFT)
-        .values("return_record__period_id", "indicator_id")
+        .values(
+            "return_record__period__starts_on",
+            "return_record__period__code",
+            "indicator_id",
+        )
         .annotate(total=Sum(score), count=Count(score))
         .order_by()
     )
-    totals: dict[int, dict[int, list[int]]] = {}
+    totals: dict[tuple[Any, str], dict[int, list[int]]] = {}
     for row in sums:
-        totals.setdefault(row["return_record__period_id"], {})[row["indicator_id"]] = [
+        period = (
+            row["return_record__period__starts_on"],
+            row["return_record__period__code"],
+        )
+        totals.setdefault(period, {})[row["indicator_id"]] = [
             row["total"] or 0,
             row["count"],
         ]
     return totals
+
+
+@dataclass(frozen=True)
+class _WholeScope:
+    """A selection that is a whole region (or England, no region)."""
+
+    region_id: int | None
+
+
+def _whole_scope(*, user: AnyUser, filters: DashboardFilters) -> _WholeScope | None:
+    """The region (or England) the selection is, when it is one whole: a GO
+    officer's region, or an administrator's region or England, with no other
+    filter than the region; None for an area or a narrower selection."""
+    if filters.llsc is not None or filters.structure_model or filters.funded_lsp:
+        return None
+    chosen = filters.region.pk if filters.region is not None else None
+    role = role_of(user)
+    if role == Role.NATIONAL_ADMIN:
+        return _WholeScope(chosen)
+    profile = profile_of(user)
+    own = profile.region_id if profile is not None else None
+    if role == Role.GO_OFFICER and own and chosen in (None, own):
+        return _WholeScope(own)
+    return None
+
+
+def _kept_trends(
+    scope: _WholeScope, dimensions: Sequence[str] | None
+) -> tuple[list[str], dict[str, list[float | None]]]:
+    """As regional_trends, from the figures kept for the region or England:
+    one query of a few rows per period, whatever the number of answers."""
+    by_period: dict[str, dict[str, list[int]]] = {}
+    places: dict[str, int] = {}
+    figures = (
+        ScoreFigure.objects.filter(region__isnull=True)
+        if scope.region_id is None
+        else ScoreFigure.objects.filter(region_id=scope.region_id)
+    )
+    for code, dimension_code, place, total, count in figures.order_by(
+        "period__starts_on", "framework_id"
+    ).values_list(
+        "period__code",
+        "dimension__code",
+        "dimension__order",
+        "score_total",
+        "score_count",
+    ):
+        added = by_period.setdefault(code, {}).setdefault(dimension_code, [0, 0])
+        added[0] += total
+        added[1] += count
+        places.setdefault(dimension_code, place)
+    if dimensions is None:
+        dimensions = sorted(places, key=lambda code: (places[code], code))
+    periods: list[str] = []
+    series: dict[str, list[float | None]] = {d: [] for d in dimensions}
+    for code, sums in by_period.items():
+        # England's figures also hold inactive partnerships' medians; a period
+        # with no active partnership's score is not in the trend.
+        if not any(count for _, count in sums.values()):
+            continue
+        periods.append(code)
+        for d in dimensions:
+            total, count = sums.get(d, (0, 0))
+            series[d].append(round(total / count, 2) if count else None)
+    return periods, series

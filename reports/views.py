@@ -117,7 +117,9 @@ def _dashboard_inputs(
         raise PermissionDenied(
             "The regional view is for GO staff, LLSC officers and administrators."
         )
-    form = DashboardFilterForm((request.GET if data is None else data) or None)
+    form = DashboardFilterForm(
+        (request.GET if data is None else data) or None, user=request.user
+    )
     period, filters = form.filters()
     return form, period, filters
 

@@ -23,6 +23,7 @@ REQUEST_CEILING_SECONDS = 10
 
 def _load(monkeypatch: pytest.MonkeyPatch, cores: int, **env: str) -> dict:
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
     monkeypatch.delenv("LOG_LEVEL", raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -31,18 +32,31 @@ def _load(monkeypatch: pytest.MonkeyPatch, cores: int, **env: str) -> dict:
 
 
 @pytest.mark.parametrize(("cores", "workers"), [(1, 3), (2, 5), (8, 17)])
-def test_workers_are_twice_the_usable_cores_plus_one(
+def test_workers_are_twice_the_usable_cores_plus_one_of_four_threads(
     monkeypatch, cores: int, workers: int
 ) -> None:
     conf = _load(monkeypatch, cores)
 
     assert conf["workers"] == workers
-    assert conf["worker_class"] == "sync"
-    assert conf["threads"] == 1
+    # Threads, so that a slow request does not hold up the quick ones queued
+    # behind it (bench/load.py --busy measured sync workers collapsing).
+    assert conf["threads"] == 4
+    assert conf["worker_class"] == "gthread"
+    assert conf["keepalive"] == 0  # no idle connection closed under a request
 
 
 def test_web_concurrency_sets_the_workers(monkeypatch) -> None:
     assert _load(monkeypatch, 8, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_gunicorn_threads_sets_the_threads_and_one_means_sync_workers(
+    monkeypatch,
+) -> None:
+    eight = _load(monkeypatch, 2, GUNICORN_THREADS="8")
+    assert (eight["threads"], eight["worker_class"]) == (8, "gthread")
+
+    one = _load(monkeypatch, 2, GUNICORN_THREADS="1")
+    assert (one["threads"], one["worker_class"]) == (1, "sync")
 
 
 def test_timeouts_stop_only_stuck_workers(monkeypatch) -> None:
@@ -75,6 +89,10 @@ def _free_port() -> int:
 
 
 def test_gunicorn_serves_with_it_and_logs_each_request(tmp_path: Path) -> None:
+    """gunicorn starts with gunicorn.conf.py, serves and logs each request.
+
+    Slow: a real gunicorn starts its workers and is asked over loopback.
+    """
     port = _free_port()
     env = {
         **os.environ,

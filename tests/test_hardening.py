@@ -156,6 +156,11 @@ def test_passwords_follow_django_s_validators(
 
 
 def test_production_settings_pass_django_s_deployment_checks() -> None:
+    """Django's deployment checks find nothing with production settings.
+
+    Slow: `manage.py check --deploy` runs in a process of its own, loading
+    every app with production settings.
+    """
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",

@@ -108,7 +108,11 @@ def test_sqlite_transactions_take_the_write_lock_when_they_begin(
 
 
 def test_static_files_collect_under_the_production_storage(tmp_path: Path) -> None:
-    """The manifest storage refuses a stylesheet that names a missing file."""
+    """The manifest storage refuses a stylesheet that names a missing file.
+
+    Slow: collectstatic runs for real, in a process with production settings,
+    hashing every static file.
+    """
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",

@@ -89,8 +89,11 @@ def test_a_go_officer_links_to_the_return_plan_and_rating(client_as, region_set)
     # Derwent's draft is its managers': no link to its contents.
     derwent = _row_html(response, "Derwent Partnership")
     assert f"/returns/{region_set.derwent_2003.pk}/" not in derwent
-    # Each link says whose it is, for a screen reader's list of links.
-    assert 'Return<span class="govuk-visually-hidden"> of Aire Partnership' in aire
+    # Each link says whose it is, for a screen reader's list of links: named
+    # by its own word and the row header's link ("Return Aire Partnership").
+    pk = region_set.aire.pk
+    assert f'id="r{pk}" aria-labelledby="r{pk} n{pk}">Return</a>' in aire
+    assert f'id="n{pk}">Aire Partnership</a>' in response.content.decode()
     # The links go where they say, for this user.
     client = client_as("go_a")
     assert (

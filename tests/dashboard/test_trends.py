@@ -38,3 +38,27 @@ def test_trends_leave_out_other_regions(region_set, go_elsewhere):
 
     assert periods == ["2003-04"]  # Tees only; Wear's return is a draft
     assert series == {"D1": [4.0], "D2": [1.0], "D3": [4.0], "D4": [4.0]}
+
+
+def test_englands_and_a_regions_kept_trends_equal_those_added_up(
+    region_set, admin, go_a, monkeypatch
+):
+    """The trends read from the figures kept (a whole region, or England for
+    an administrator) are those added up from the answers."""
+    kept = [
+        regional_trends(user=admin, filters=DashboardFilters()),
+        regional_trends(user=go_a, filters=DashboardFilters()),
+        regional_trends(
+            user=admin, filters=DashboardFilters(region=region_set.tees.region)
+        ),
+    ]
+    monkeypatch.setattr("reports.trends._whole_scope", lambda **kwargs: None)
+    added_up = [
+        regional_trends(user=admin, filters=DashboardFilters()),
+        regional_trends(user=go_a, filters=DashboardFilters()),
+        regional_trends(
+            user=admin, filters=DashboardFilters(region=region_set.tees.region)
+        ),
+    ]
+    assert kept == added_up
+    assert kept[0][0] == ["2002-03", "2003-04"]

@@ -5,14 +5,10 @@ its period, and answers whose history credits the people who wrote them."""
 from __future__ import annotations
 
 import datetime
-import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -32,30 +28,6 @@ from plans.models import DevelopmentPlan, PlanTransition, ProgressUpdate
 from plans.selectors import plans_to_approve
 
 BACKEND = "partnerships.backends.PasswordBackend"
-
-
-@pytest.fixture(scope="module")
-def demo_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The demo, loaded once for the module in a transaction rolled back at
-    its end."""
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
-        try:
-            call_command("load_demo", stdout=io.StringIO())
-        except BaseException:
-            transaction.set_rollback(True)
-            module_transaction.__exit__(None, None, None)
-            raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module_transaction.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(demo_world: None, db: None) -> None:
-    """The module's demo for one test."""
 
 
 def user(username: str) -> Any:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import call_command
@@ -65,9 +64,8 @@ def _load_demo() -> str:
     return out.getvalue()
 
 
-@pytest.mark.django_db
-def test_load_demo_creates_the_annex_1_partnerships_in_their_regions() -> None:
-    output = _load_demo()
+def test_load_demo_creates_the_annex_1_partnerships_in_their_regions(demo: str) -> None:
+    output = demo
 
     partnerships = {p.name: p.region.code for p in LearningPartnership.objects.all()}
     assert sorted(partnerships) == sorted(ANNEX_1 + YORKSHIRE)
@@ -77,10 +75,7 @@ def test_load_demo_creates_the_annex_1_partnerships_in_their_regions() -> None:
         assert username in output
 
 
-@pytest.mark.django_db
-def test_load_demo_has_the_cases_the_product_must_show() -> None:
-    _load_demo()
-
+def test_load_demo_has_the_cases_the_product_must_show(demo: str) -> None:
     models = set(LearningPartnership.objects.values_list("structure_model", flat=True))
     assert {"unitary", "shire", "multi_borough"} <= models
     assert LSP.objects.filter(nrf_funded=True).exists()
@@ -91,9 +86,7 @@ def test_load_demo_has_the_cases_the_product_must_show() -> None:
     assert MemberOrganisation.objects.filter(partnership__name="Hull").count() >= 10
 
 
-@pytest.mark.django_db
-def test_load_demo_users_have_the_documented_roles_and_scopes() -> None:
-    _load_demo()
+def test_load_demo_users_have_the_documented_roles_and_scopes(demo: str) -> None:
     User = get_user_model()
 
     manager = User.objects.get(username="manager")
@@ -123,9 +116,7 @@ def test_load_demo_users_have_the_documented_roles_and_scopes() -> None:
     assert named.managed_partnerships.get().name == "East Riding"
 
 
-@pytest.mark.django_db
-def test_load_demo_twice_changes_nothing() -> None:
-    _load_demo()
+def test_load_demo_twice_changes_nothing(demo: str) -> None:
     first = _snapshot()
 
     _load_demo()

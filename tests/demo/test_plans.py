@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import io
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -49,9 +48,8 @@ def snapshot() -> dict[str, list[tuple]]:
     }
 
 
-@pytest.mark.django_db
-def test_load_demo_makes_full_plans_and_is_repeatable() -> None:
-    output = load_demo()
+def test_load_demo_makes_full_plans_and_is_repeatable(demo: str) -> None:
+    output = demo
 
     plans = list(
         DevelopmentPlan.objects.select_related("partnership", "period", "source_return")
@@ -115,10 +113,8 @@ def test_load_demo_makes_full_plans_and_is_repeatable() -> None:
     assert snapshot() == before
 
 
-@pytest.mark.django_db
-def test_the_demo_plans_render(client) -> None:
+def test_the_demo_plans_render(client, demo: str) -> None:
     """Every demo plan's page opens for the demo administrator."""
-    load_demo()
     from django.contrib.auth import get_user_model
 
     admin = get_user_model().objects.get(username="admin")

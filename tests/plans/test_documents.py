@@ -315,6 +315,11 @@ def test_the_plan_pdf_is_tagged_english_a4_with_embedded_fonts(plan_pdf):
 
 
 def test_a_plan_of_sixty_actions_renders(plan_a, furnish, plan_pdf, client_as):
+    """A plan as long as the longest the service expects lays out page after page.
+
+    Slow: it is the whole PDF of a plan of 60 actions (about ten pages), made
+    as a manager asks for it; a shorter plan would not show the long one works.
+    """
     big = furnish(plan_a, actions=60, targets=9)
 
     response = client_as("manager_a").get(f"/plans/{big.pk}/pdf/")

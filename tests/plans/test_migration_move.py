@@ -402,6 +402,11 @@ def _check_models(after: dict[str, Table], made: dict[str, Any]) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_move_keeps_every_row_and_content_type() -> None:
+    """Going back before the move and forward again keeps every row.
+
+    Slow: it unapplies and applies again every migration made since the move,
+    on a database of its own.
+    """
     executor = MigrationExecutor(connection)
     graph = executor.loader.graph
     latest = graph.leaf_nodes()

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from assessment.figures import figures_rebuild
 from demo.scale import generate_scale_data
 from demo.scale_returns import generate_scale_returns
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                 region_code=options["region"],
             )
             returns = generate_scale_returns(years=options["years"])
+            # The returns are written in bulk, outside the services.
+            figures_rebuild()
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

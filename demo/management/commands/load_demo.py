@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from assessment.figures import figures_rebuild
 from demo.organisations import load_demo_data
 from demo.people import DEMO_PASSWORD
 from demo.plans import load_demo_plans
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         periods = load_demo_periods(framework=framework, today=clock.today)
         returns = load_demo_returns(framework=framework, periods=periods, clock=clock)
         plans = load_demo_plans(periods=periods, clock=clock)
+        # Some of the demo's returns are written outside the services.
+        figures_rebuild()
         count = LearningPartnership.objects.count()
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,68 @@
+"""What keeps the figures (ScoreFigure) true when a change does not go through
+a return's services: a partnership moved to another region or made active or
+inactive, and a return deleted (alone, or with its partnership)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from partnerships.models import LearningPartnership
+
+from .figures import figures_refresh
+from .models import Return, ReturnStatus
+
+# Where pre_save leaves a partnership's region and active flag as stored.
+_BEFORE = "_figures_before"
+
+
+def _remember_oversight(
+    sender: type[LearningPartnership], instance: LearningPartnership, **kwargs: Any
+) -> None:
+    if instance.pk is None or kwargs.get("raw"):
+        return
+    setattr(
+        instance,
+        _BEFORE,
+        LearningPartnership.objects.filter(pk=instance.pk)
+        .values_list("region_id", "is_active")
+        .first(),
+    )
+
+
+def _refresh_after_move(
+    sender: type[LearningPartnership], instance: LearningPartnership, **kwargs: Any
+) -> None:
+    before = getattr(instance, _BEFORE, None)
+    if before is None or before == (instance.region_id, instance.is_active):
+        return
+    pairs = set(
+        Return.objects.filter(partnership=instance)
+        .exclude(status=ReturnStatus.DRAFT)
+        .values_list("period_id", "framework_id")
+    )
+    with transaction.atomic():
+        for period_id, framework_id in sorted(pairs):
+            figures_refresh(period=period_id, framework=framework_id)
+
+
+def _refresh_after_delete(
+    sender: type[Return], instance: Return, **kwargs: Any
+) -> None:
+    if instance.status != ReturnStatus.DRAFT:
+        figures_refresh(period=instance.period_id, framework=instance.framework_id)
+
+
+def register() -> None:
+    """Connect the receivers (from the app's ready())."""
+    pre_save.connect(
+        _remember_oversight, sender=LearningPartnership, dispatch_uid="figures_before"
+    )
+    post_save.connect(
+        _refresh_after_move, sender=LearningPartnership, dispatch_uid="figures_move"
+    )
+    post_delete.connect(
+        _refresh_after_delete, sender=Return, dispatch_uid="figures_del"
+    )
