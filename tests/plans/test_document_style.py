@@ -147,3 +147,19 @@ def test_every_table_in_a_plan_pdf_is_laid_out_at_fixed_column_widths(plan_a, fu
     actions = next(box for name, box in tables.items() if "actions" in name)
     # The action's own column is the widest, as sizing to content made it.
     assert max(actions.column_widths) == actions.column_widths[0]
+
+
+@pytest.mark.parametrize(("count", "fixed"), [(4, True), (6, False)])
+def test_the_heatmap_is_fixed_only_for_the_dimensions_its_widths_are_for(count, fixed):
+    """Its printed widths add up for four dimensions; with more, the table is
+    sized to its content rather than running off the page."""
+    data = mock.MagicMock()
+    data.dimension_names = {f"D{n}": f"Dimension {n}" for n in range(1, count + 1)}
+    data.rows = []
+    dimensions = list(data.dimension_names)
+    html = render_to_string(
+        "reports/includes/heatmap.html",
+        {"data": data, "dimensions": dimensions, "for_pdf": True},
+    )
+    assert ("app-heatmap--fixed" in html) is fixed
+    assert html.count("app-heatmap__self-column") == count
