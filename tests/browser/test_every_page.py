@@ -204,6 +204,11 @@ def _vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
 def test_every_page_fits_a_phone_and_is_valid_html(
     browser: Browser, live_server, tmp_path: Path
 ) -> None:
+    """Every page reachable from home, as each demo user: fits a phone, valid HTML.
+
+    Slow: it loads the demo and crawls about 150 pages in a real Chromium, each
+    checked by axe-core and then by the Nu Html Checker.
+    """
     call_command("load_demo", stdout=io.StringIO())
     base = live_server.url
     pages: dict[str, str] = {}

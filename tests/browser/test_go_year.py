@@ -47,6 +47,10 @@ def _row(page, name: str):
 
 
 def test_go_follows_rates_and_reminds_the_region(people, region, downloads):
+    """The GO officer follows the region, rates partnerships and sends reminders.
+
+    Slow: a whole journey in a real Chromium, every page audited.
+    """
     go = people("go")
     page = go.sign_in("go_a")
 

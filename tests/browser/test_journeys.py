@@ -76,6 +76,10 @@ def answer_dimension(person, ids: dict[str, int], dimension: str, last: str) -> 
 def test_manager_fills_in_and_submits_the_self_assessment(
     people, cast, partnership_a, period_2003
 ):
+    """A manager fills in every indicator a page at a time and submits.
+
+    Slow: a whole return, page by page, in a real Chromium, every page audited.
+    """
     manager = people("manager")
     page = manager.sign_in("manager_a")
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -201,6 +205,10 @@ def submitted(return_a, manager_a) -> Return:
 def test_officer_returns_the_self_assessment_and_accepts_it_revised(
     people, cast, submitted
 ):
+    """The officer moderates over two sittings, returns, then accepts the revision.
+
+    Slow: a whole moderation, page by page, in a real Chromium, every page audited.
+    """
     ids = answer_ids(submitted)
     officer = people("officer")
     page = officer.sign_in("officer_a")
@@ -349,6 +357,10 @@ def accepted_returns(
 def test_plan_from_suggestions_and_the_regional_documents(
     people, accepted_returns, downloads
 ):
+    """A plan built from suggestions, its PDF, then the region's documents.
+
+    Slow: it makes PDFs and a pack through the pages, in a real Chromium.
+    """
     manager = people("manager")
     page = manager.sign_in("manager_a")
     manager.follow(page.get_by_role("link", name="Alpha Learning", exact=True))

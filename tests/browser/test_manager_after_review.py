@@ -69,6 +69,10 @@ def looked_at(person: Person, label: str) -> None:
 
 
 def test_manager_reads_the_reasons_fixes_and_resubmits(people, returned):
+    """The manager reads why the return came back, fixes an answer and resubmits.
+
+    Slow: a whole journey in a real Chromium, every page audited.
+    """
     ids = answer_ids(returned)
     manager = people("manager")
     page = manager.sign_in("manager_a")

@@ -36,6 +36,10 @@ def _date(page: Page, legend: str, day: str, month: str, year: str) -> None:
 
 
 def test_the_administrator_opens_the_next_year(people, cast, framework, partnership_a):
+    """The administrator opens the next year and a manager starts its return.
+
+    Slow: a whole journey in a real Chromium, every page audited.
+    """
     admin = people("admin")
     page = admin.sign_in("admin")
     _fits_a_phone(admin, page, "home")
