@@ -40,22 +40,34 @@ def regional_trends(
     ).values_list("pk", "dimension__code", "dimension__order"):
         dimension_of[pk] = dimension_code
         places.setdefault(dimension_code, place)
-    if dimensions is None:
-        dimensions = sorted(places, key=lambda code: (places[code], code))
-    periods: list[str] = []
-    series: dict[str, list[float | None]] = {d: [] for d in dimensions}
+    by_period: dict[str, dict[str, list[int]]] = {}
     for starts_on, code_of_period in sorted(totals):
-        by_dimension = {d: [0, 0] for d in dimensions}
+        sums = by_period.setdefault(code_of_period, {})
         for indicator_id, (total, count) in totals[(starts_on, code_of_period)].items():
             code = dimension_of.get(indicator_id)
-            if code in by_dimension:
-                by_dimension[code][0] += total
-                by_dimension[code][1] += count
-        periods.append(code_of_period)
+            if code is not None:
+                added = sums.setdefault(code, [0, 0])
+                added[0] += total
+                added[1] += count
+    return _series(by_period, places, dimensions)
+
+
+def _series(
+    by_period: dict[str, dict[str, list[int]]],
+    places: dict[str, int],
+    dimensions: Sequence[str] | None,
+) -> tuple[list[str], dict[str, list[float | None]]]:
+    """The periods in the order given and, per dimension (those given, else
+    every one found in its framework's order), the mean of each period's
+    summed scores (None where it has none)."""
+    if dimensions is None:
+        dimensions = sorted(places, key=lambda code: (places[code], code))
+    series: dict[str, list[float | None]] = {d: [] for d in dimensions}
+    for sums in by_period.values():
         for d in dimensions:
-            total, count = by_dimension[d]
+            total, count = sums.get(d, (0, 0))
             series[d].append(round(total / count, 2) if count else None)
-    return periods, series
+    return list(by_period), series
 
 
 def _trend_totals(
@@ -140,17 +152,11 @@ def _kept_trends(
         added[0] += total
         added[1] += count
         places.setdefault(dimension_code, place)
-    if dimensions is None:
-        dimensions = sorted(places, key=lambda code: (places[code], code))
-    periods: list[str] = []
-    series: dict[str, list[float | None]] = {d: [] for d in dimensions}
-    for code, sums in by_period.items():
-        # England's figures also hold inactive partnerships' medians; a period
-        # with no active partnership's score is not in the trend.
-        if not any(count for _, count in sums.values()):
-            continue
-        periods.append(code)
-        for d in dimensions:
-            total, count = sums.get(d, (0, 0))
-            series[d].append(round(total / count, 2) if count else None)
-    return periods, series
+    # England's figures also hold inactive partnerships' medians; a period
+    # with no active partnership's score is not in the trend.
+    scored = {
+        code: sums
+        for code, sums in by_period.items()
+        if any(count for _, count in sums.values())
+    }
+    return _series(scored, places, dimensions)
