@@ -532,9 +532,9 @@ def wipe(media: Path) -> None:
 
 def maintenance_connection(db: dict[str, Any]) -> Any:
     """A connection to the server's `postgres` database, to drop and create."""
-    import psycopg2
+    import psycopg
 
-    conn = psycopg2.connect(
+    conn = psycopg.connect(
         dbname="postgres",
         user=db["USER"] or None,
         password=db["PASSWORD"] or None,
@@ -556,7 +556,7 @@ def postgres_exists(db: dict[str, Any]) -> bool:
 
 def postgres_database(db: dict[str, Any], *, drop: bool) -> None:
     """Drop the database, or create it (empty) if it is not there."""
-    from psycopg2 import sql
+    from psycopg import sql
 
     conn = maintenance_connection(db)
     with conn.cursor() as cursor:
