@@ -63,6 +63,10 @@ urlpatterns = [
     path("", include("assessment.urls")),
     path("", include("plans.urls")),
     path("", include("reports.urls")),
+    path("api/", include("api.urls")),
+    path("imports/", include("imports.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("", include("pages.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -52,6 +52,14 @@ INSTALLED_APPS = [
     "assessment",
     "plans",
     "reports",
+    "api",
+    "imports",
+    "accounts",
+    "pages",
+    "mozilla_django_oidc",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "demo",
 ]
 
