@@ -151,5 +151,8 @@ def start(stand_in: StandIn) -> ThreadingHTTPServer:
     server.daemon_threads = True
     host, port = server.server_address[:2]
     stand_in.base_url = f"http://{host}:{port}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # A short poll, so that shutting it down after each test is quick.
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    ).start()
     return server
