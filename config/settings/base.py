@@ -273,3 +273,21 @@ LOGGING = {
     # WeasyPrint warns about every screen-only CSS rule it skips; only errors matter.
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
 }
+
+# GOV.UK Notify: with NOTIFY_API_KEY set, emails go through Notify's API
+# (govuk/notify.py) instead of the mail server, each kind of email with its
+# own Notify template: NOTIFY_TEMPLATE_<KIND>=<template id> (SUBMITTED,
+# PASSWORD_RESET, ...) and NOTIFY_TEMPLATE_DEFAULT for kinds without one.
+# `manage.py check` warns of a kind left without a template.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "").strip()
+NOTIFY_BASE_URL = os.environ.get(
+    "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+NOTIFY_TEMPLATES = {
+    name.removeprefix("NOTIFY_TEMPLATE_").lower(): value.strip()
+    for name, value in os.environ.items()
+    if name.startswith("NOTIFY_TEMPLATE_") and value.strip()
+}
+NOTIFY_EMAIL_BACKEND = "govuk.notify.NotifyEmailBackend"
+if NOTIFY_API_KEY:
+    EMAIL_BACKEND = NOTIFY_EMAIL_BACKEND

@@ -35,7 +35,12 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# GOV.UK Notify when its key is set (base.py), the mail server otherwise.
+EMAIL_BACKEND = (
+    NOTIFY_EMAIL_BACKEND  # noqa: F405
+    if NOTIFY_API_KEY  # noqa: F405
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
