@@ -291,3 +291,18 @@ NOTIFY_TEMPLATES = {
 NOTIFY_EMAIL_BACKEND = "govuk.notify.NotifyEmailBackend"
 if NOTIFY_API_KEY:
     EMAIL_BACKEND = NOTIFY_EMAIL_BACKEND
+
+# Service pages (the pages app: help and contact, privacy, accessibility).
+# Where people write for help, to report an accessibility problem or to ask
+# about their data; set it in production, the default is no one's mailbox.
+SERVICE_CONTACT_EMAIL = os.environ.get(
+    "SERVICE_CONTACT_EMAIL", "learning-partnerships-support@example.org"
+)
+# Working days within which the team answers, as the pages promise.
+SERVICE_REPLY_DAYS = int(os.environ.get("SERVICE_REPLY_DAYS", "5"))
+# The organisation responsible for the personal data the service holds, and
+# the address for questions about it (the contact address unless set).
+DATA_CONTROLLER_NAME = os.environ.get(
+    "DATA_CONTROLLER_NAME", "the Learning and Skills Council"
+)
+DATA_PROTECTION_EMAIL = os.environ.get("DATA_PROTECTION_EMAIL") or SERVICE_CONTACT_EMAIL

@@ -970,6 +970,14 @@ NOT_FORMS = {
     "reports:return_document",
     "reports:return_pdf",
 }
+# The service's own pages: no forms.
+NOT_FORMS |= {
+    "pages:accessibility",
+    "pages:privacy",
+    "pages:cookies",
+    "pages:help",
+    "pages:status",
+}
 
 
 def url_names() -> set[str]:

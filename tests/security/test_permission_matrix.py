@@ -516,6 +516,15 @@ TABLE["partnerships:llsc_delete"] = Entry(
 )
 
 
+# The service's own pages (pages/urls.py): open to everyone, signed in or
+# not, like the health check; GET only.
+TABLE["pages:accessibility"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+TABLE["pages:privacy"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+TABLE["pages:cookies"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+TABLE["pages:help"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+TABLE["pages:status"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+
+
 # Every URL pattern, from the resolver.
 
 
