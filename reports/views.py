@@ -31,7 +31,12 @@ from plans.models import DevelopmentPlan
 from plans.selectors import for_plan_document, plan_context, plans_for_user
 
 from .charts import trend_chart
-from .exports import export_name, scores_csv_response, scores_xlsx_response
+from .exports import (
+    export_name,
+    scores_csv_response,
+    scores_ods_response,
+    scores_xlsx_response,
+)
 from .forms import DashboardFilterForm, PackForm
 from .models import Pack, SummaryDocument
 from .packs import pack_progress, pack_request, packs_for_user, packs_recover
@@ -180,6 +185,12 @@ def scores_csv(request: HttpRequest) -> StreamingHttpResponse:
 def scores_xlsx(request: HttpRequest) -> FileResponse:
     data = _export_data(request)
     return scores_xlsx_response(user=request.user, data=data, name=export_name(data))
+
+
+@require_safe
+def scores_ods(request: HttpRequest) -> FileResponse:
+    data = _export_data(request)
+    return scores_ods_response(user=request.user, data=data, name=export_name(data))
 
 
 @require_POST

@@ -923,6 +923,20 @@ ENDPOINTS = [
     ),
 ]
 
+# Spreadsheet downloads: the regional view's ODS file (its filters, sent with
+# GET), and the audit trail's form, also sent with GET (period, region and
+# file format): a bad value is shown on the form, never a server error.
+ENDPOINTS += [
+    Endpoint(
+        "reports:scores_ods",
+        "admin",
+        lambda w: "/dashboard/scores.ods",
+        lambda w: {"period": "2003-04", "structure_model": "shire"},
+        method="get",
+        examples=10,
+    ),
+]
+
 
 def _failed_email(world: World) -> int:
     delivery, _ = EmailDelivery.objects.get_or_create(

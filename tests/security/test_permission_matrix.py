@@ -516,6 +516,14 @@ TABLE["partnerships:llsc_delete"] = Entry(
 )
 
 
+# Spreadsheet downloads: the regional view's ODS file, for those who get its
+# CSV and workbook; the audit trail of returns, answers and plans, for
+# national administrators only.
+TABLE["reports:scores_ods"] = Entry(
+    _none, get=for_roles(REGIONAL_VIEW, OK), post=NOT_THIS_METHOD
+)
+
+
 # Every URL pattern, from the resolver.
 
 
