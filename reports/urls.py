@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/scores.csv", views.scores_csv, name="scores_csv"),
     path("dashboard/scores.xlsx", views.scores_xlsx, name="scores_xlsx"),
     path("dashboard/scores.ods", views.scores_ods, name="scores_ods"),
+    path("audit-trail/", views.audit, name="audit"),
     path("dashboard/summary/", views.summary_request_view, name="summary_request"),
     path(
         "dashboard/partnerships/<int:pk>/",

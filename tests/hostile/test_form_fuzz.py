@@ -935,6 +935,23 @@ ENDPOINTS += [
         method="get",
         examples=10,
     ),
+    Endpoint(
+        "reports:audit",
+        "admin",
+        lambda w: "/audit-trail/",
+        lambda w: {
+            "period": "2003-04",
+            "region": w.partnership_a.region_id,
+            "format": "csv",
+        },
+        method="get",
+        always=lambda: [
+            {"period": "2003-04", "region": "12x", "format": "ods"},
+            {"period": "999999", "region": "1", "format": "xlsx"},
+            {"period": "", "format": "pdf"},
+            {"period": "2003-04", "region": "-1", "format": "csv"},
+        ],
+    ),
 ]
 
 

@@ -522,6 +522,9 @@ TABLE["partnerships:llsc_delete"] = Entry(
 TABLE["reports:scores_ods"] = Entry(
     _none, get=for_roles(REGIONAL_VIEW, OK), post=NOT_THIS_METHOD
 )
+TABLE["reports:audit"] = Entry(
+    _none, get=for_roles({"admin"}, OK), post=NOT_THIS_METHOD
+)
 
 
 # Every URL pattern, from the resolver.
