@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
@@ -21,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 from simple_history.models import HistoricalRecords
 
 from assessment.models import Answer, ReturnStatus
@@ -320,3 +322,31 @@ def test_queries_do_not_grow_with_the_rows(client_as, cast, period_2003, region_
     many, many_rows = _count_queries(client, query)
     assert many_rows - 1 == 10 * (few_rows - 1)
     assert many == few
+
+
+def test_formulas_stay_text(client_as, cast, return_a):
+    """Reasons and comments are typed by users: kept from being run as
+    formulas, as in the regional view's downloads."""
+    formula = '=HYPERLINK("http://example.org","Click")'
+    plan = DevelopmentPlan.objects.create(
+        partnership=return_a.partnership, period=return_a.period
+    )
+    PlanTransition.objects.create(
+        plan=plan,
+        from_status=PlanStatus.SUBMITTED,
+        to_status=PlanStatus.RETURNED,
+        by=cast["officer_a"],
+        at=timezone.now(),
+        reason=formula,
+    )
+    client = client_as("admin")
+    rows = _csv(client.get(URL, _query(return_a)))
+    assert rows[-1][-1] == "'" + formula
+    content = _body(client.get(URL, _query(return_a, "xlsx")))
+    sheet = load_workbook(io.BytesIO(content))["Audit trail"]
+    cell = sheet.cell(row=sheet.max_row, column=len(AUDIT_HEADERS))
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (formula, "s", True)
+    content = _body(client.get(URL, _query(return_a, "ods")))
+    assert ods_sheets(content)["Audit trail"][-1][-1] == formula
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert "table:formula" not in archive.read("content.xml").decode()
