@@ -8,9 +8,13 @@ import io
 import zipfile
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessment.models import Answer
 from reports.exports import EXPORT_HEADERS
+from tests.dashboard.conftest import make_return
+from tests.factories import LearningPartnershipFactory
 from tests.spreadsheets import ODS_TYPE, ods_sheets, same_cells, xlsx_sheets
 
 ODS = "/dashboard/scores.ods"
@@ -126,3 +130,27 @@ def test_dashboard_links_to_the_ods(client_as, region_set):
         'href="/dashboard/scores.ods?status=accepted&amp;period=2003-04">'
         "Download scores (ODS, OpenDocument spreadsheet)</a>"
     ) in page
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        _content(client.get(url))
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [ODS, XLSX])
+def test_spreadsheets_cost_the_same_queries_with_ten_times_the_rows(
+    client_as, region_set, period_2003, url
+):
+    client = client_as("admin")
+    region = f"?region={region_set.aire.region_id}&period=2003-04"
+    few = _queries(client, url + region)
+    for n in range(20):
+        partnership = LearningPartnershipFactory(
+            name=f"Added {n:02}", region=region_set.aire.region
+        )
+        make_return(partnership, period_2003, self_scores={"D1": 2, "D2": 3})
+    many = _queries(client, url + region)
+    sheets = ods_sheets(_content(client.get(ODS + region)))
+    assert len(sheets["Scores"]) - 1 == 28 * (3 + 20)  # Aire, Calder, Derwent
+    assert many == few
