@@ -27,6 +27,13 @@ from typing import IO, Any
 from django.http import FileResponse
 from django.utils import timezone
 from odf import number, teletype
+from odf.config import (
+    ConfigItem,
+    ConfigItemMapEntry,
+    ConfigItemMapIndexed,
+    ConfigItemMapNamed,
+    ConfigItemSet,
+)
 from odf.element import Element
 from odf.manifest import FileEntry, Manifest
 from odf.namespaces import OFFICENS, TABLENS
@@ -87,7 +94,8 @@ def ods_response(*, sheets: Iterable[Sheet], name: str) -> FileResponse:
 def write_ods(output: IO[bytes], sheets: Iterable[Sheet]) -> None:
     """Write the sheets as an OpenDocument spreadsheet: each with a bold
     header row, filter buttons over its columns, and column widths as in the
-    workbook."""
+    workbook; the header rows frozen."""
+    sheets = list(sheets)
     styles = _Styles()
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         # The media type first and uncompressed, so that a program can tell
@@ -97,13 +105,16 @@ def write_ods(output: IO[bytes], sheets: Iterable[Sheet]) -> None:
         )
         with archive.open("content.xml", "w") as raw:
             content = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            _write_content(content, list(sheets), styles)
+            _write_content(content, sheets, styles)
             content.flush()
             content.detach()
-        # The document's common styles and metadata, as odfpy makes them.
+        # The document's common styles and metadata, as odfpy makes them,
+        # and the view: each sheet's header row frozen, as in the workbook.
         document = OpenDocumentSpreadsheet()
+        document.settings.addElement(_frozen_headers(sheets))
         archive.writestr("styles.xml", document.stylesxml())
         archive.writestr("meta.xml", document.metaxml())
+        archive.writestr("settings.xml", document.settingsxml())
         archive.writestr("META-INF/manifest.xml", _manifest())
 
 
@@ -289,10 +300,36 @@ def _column_letters(number_of_column: int) -> str:
     return letters
 
 
+def _frozen_headers(sheets: Iterable[Sheet]) -> Element:
+    """The view settings that freeze each sheet's first row, in the names
+    LibreOffice reads (a split below row 1, the lower pane active)."""
+    tables = ConfigItemMapNamed(name="Tables")
+    for sheet in sheets:
+        entry = ConfigItemMapEntry(name=sheet.name)
+        for name, kind, value in (
+            ("HorizontalSplitMode", "short", "0"),
+            ("VerticalSplitMode", "short", "2"),
+            ("VerticalSplitPosition", "int", "1"),
+            ("ActiveSplitRange", "short", "2"),
+            ("PositionTop", "int", "0"),
+            ("PositionBottom", "int", "1"),
+        ):
+            entry.addElement(ConfigItem(name=name, type=kind, text=value))
+        tables.addElement(entry)
+    view = ConfigItemMapEntry()
+    view.addElement(ConfigItem(name="ViewId", type="string", text="view1"))
+    view.addElement(tables)
+    views = ConfigItemMapIndexed(name="Views")
+    views.addElement(view)
+    settings = ConfigItemSet(name="ooo:view-settings")
+    settings.addElement(views)
+    return settings
+
+
 def _manifest() -> bytes:
     manifest = Manifest()
     manifest.addElement(FileEntry(fullpath="/", mediatype=ODS_TYPE, version="1.2"))
-    for path in ("content.xml", "styles.xml", "meta.xml"):
+    for path in ("content.xml", "styles.xml", "meta.xml", "settings.xml"):
         manifest.addElement(FileEntry(fullpath=path, mediatype="text/xml"))
     out = io.StringIO()
     out.write(_PROLOGUE)

@@ -81,6 +81,19 @@ def test_ods_layout(client_as, region_set):
     content = _content(client_as("go_a").get(ODS))
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         xml = archive.read("content.xml").decode()
+        settings = archive.read("settings.xml").decode()
+    # Each sheet's header row frozen, as in the workbook.
+    for name in ("Partnerships", "Medians", "Scores"):
+        frozen = (
+            f'<config:config-item-map-entry config:name="{name}">'
+            '<config:config-item config:name="HorizontalSplitMode" '
+            'config:type="short">0</config:config-item>'
+            '<config:config-item config:name="VerticalSplitMode" '
+            'config:type="short">2</config:config-item>'
+            '<config:config-item config:name="VerticalSplitPosition" '
+            'config:type="int">1</config:config-item>'
+        )
+        assert frozen in settings
     # Bold headings, filter buttons over every sheet's rows, column widths.
     assert 'style:name="heading"' in xml and 'fo:font-weight="bold"' in xml
     assert "table:target-range-address=\"'Scores'.A1:'Scores'.M57\"" in xml
