@@ -111,9 +111,14 @@ def audit_rows(
 ) -> Iterator[list[Any]]:
     """One row per event of the period's returns, answers and development
     plans in the region (all of England when None), in the order they
-    happened. For national administrators only."""
+    happened. For national administrators only: asked at once, before any
+    row is read."""
     if not user.has_perm("reports.export_audit"):
         raise PermissionDenied("The audit trail is for national administrators.")
+    return _audit_rows(period=period, region=region)
+
+
+def _audit_rows(*, period: Period, region: Region | None) -> Iterator[list[Any]]:
     returns_queryset = Return.objects.filter(period=period)
     plans_filter: dict[str, Any] = {"plan__period": period}
     if region is not None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -30,7 +31,7 @@ from assessment.moderation import review_decide, review_scores_save
 from assessment.services import AgreedScore, answer_save, return_start, return_submit
 from indicators.models import Dimension
 from plans.models import DevelopmentPlan, PlanStatus, PlanTransition
-from reports.audit import AUDIT_HEADERS
+from reports.audit import AUDIT_HEADERS, audit_rows
 from tests.factories import LearningPartnershipFactory
 from tests.spreadsheets import ODS_TYPE, ods_sheets, same_cells, xlsx_sheets
 
@@ -350,3 +351,9 @@ def test_formulas_stay_text(client_as, cast, return_a):
     assert ods_sheets(content)["Audit trail"][-1][-1] == formula
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         assert "table:formula" not in archive.read("content.xml").decode()
+
+
+@pytest.mark.parametrize("who", ["manager_a", "officer_a", "go_a", "no_role"])
+def test_the_rows_refuse_other_roles_before_reading(cast, period_2003, who):
+    with pytest.raises(PermissionDenied):
+        audit_rows(user=cast[who], period=period_2003, region=None)
