@@ -58,6 +58,7 @@ FILE_ROUTES = {
     "assessment:attachment",
     "reports:scores_csv",
     "reports:scores_xlsx",
+    "reports:scores_ods",
     "reports:summary_progress",
     "reports:summary_download",
     "reports:pack_progress",

@@ -923,6 +923,37 @@ ENDPOINTS = [
     ),
 ]
 
+# Spreadsheet downloads: the regional view's ODS file (its filters, sent with
+# GET), and the audit trail's form, also sent with GET (period, region and
+# file format): a bad value is shown on the form, never a server error.
+ENDPOINTS += [
+    Endpoint(
+        "reports:scores_ods",
+        "admin",
+        lambda w: "/dashboard/scores.ods",
+        lambda w: {"period": "2003-04", "structure_model": "shire"},
+        method="get",
+        examples=10,
+    ),
+    Endpoint(
+        "reports:audit",
+        "admin",
+        lambda w: "/audit-trail/",
+        lambda w: {
+            "period": "2003-04",
+            "region": w.partnership_a.region_id,
+            "format": "csv",
+        },
+        method="get",
+        always=lambda: [
+            {"period": "2003-04", "region": "12x", "format": "ods"},
+            {"period": "999999", "region": "1", "format": "xlsx"},
+            {"period": "", "format": "pdf"},
+            {"period": "2003-04", "region": "-1", "format": "csv"},
+        ],
+    ),
+]
+
 
 def _failed_email(world: World) -> int:
     delivery, _ = EmailDelivery.objects.get_or_create(

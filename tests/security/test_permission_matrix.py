@@ -524,6 +524,16 @@ TABLE["pages:cookies"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
 TABLE["pages:help"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
 TABLE["pages:status"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
 
+# Spreadsheet downloads: the regional view's ODS file, for those who get its
+# CSV and workbook; the audit trail of returns, answers and plans, for
+# national administrators only.
+TABLE["reports:scores_ods"] = Entry(
+    _none, get=for_roles(REGIONAL_VIEW, OK), post=NOT_THIS_METHOD
+)
+TABLE["reports:audit"] = Entry(
+    _none, get=for_roles({"admin"}, OK), post=NOT_THIS_METHOD
+)
+
 
 # Every URL pattern, from the resolver.
 
