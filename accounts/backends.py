@@ -37,6 +37,14 @@ class Refusal:
     INACTIVE = "inactive"
 
 
+def is_single_sign_on(request: HttpRequest, credentials: dict[str, Any] | None) -> bool:
+    """For django-axes (AXES_WHITELIST_CALLABLE): a single sign-on is no
+    password guess, and its refusals are not counted, or five of them from
+    one office's address would pause sign-on for everyone there. Only the
+    callback's authenticate() passes a nonce; the sign-in form never does."""
+    return "nonce" in (credentials or {})
+
+
 def refuse(request: HttpRequest, reason: str, email: str = "") -> None:
     setattr(request, REFUSAL, (reason, email))
 

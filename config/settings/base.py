@@ -300,6 +300,8 @@ AUTHENTICATION_BACKENDS = [
     *AUTHENTICATION_BACKENDS,
     "accounts.backends.StaffSSOBackend",
 ]
+# A refused single sign-on is not a wrong password: not counted by django-axes.
+AXES_WHITELIST_CALLABLE = "accounts.backends.is_single_sign_on"
 OTP_TOTP_ISSUER = "Learning Partnerships self-assessment"
 _AUTHENTICATION = MIDDLEWARE.index(
     "django.contrib.auth.middleware.AuthenticationMiddleware"

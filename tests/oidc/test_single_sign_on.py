@@ -221,3 +221,17 @@ def test_the_provider_out_of_reach_is_said(client: Client, settings) -> None:
     response = client.get(reverse("accounts:oidc_start"))
     assert response.status_code == 503
     assert "Test Identity cannot be reached" in response.text
+
+
+def test_refusals_do_not_pause_sign_on_for_others(
+    client: Client, sso: str, settings
+) -> None:
+    """A refused sign-on is not a wrong password: django-axes does not count
+    it, so people behind one address are not paused by others' refusals."""
+    settings.AXES_FAILURE_LIMIT = 2
+    nadia = UserFactory(username="nadia", email="nadia.okafor@example.org")
+    for _ in range(3):
+        assert sign_on(Client(), "stranger").status_code == 403
+    response = sign_on(client, "nadia")
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(nadia.pk)
