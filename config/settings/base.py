@@ -302,6 +302,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 # A refused single sign-on is not a wrong password: not counted by django-axes.
 AXES_WHITELIST_CALLABLE = "accounts.backends.is_single_sign_on"
+# Django admin never shows an authenticator app's secret or recovery codes:
+# an administrator removes a lost one, and its owner sets up another.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_ISSUER = "Learning Partnerships self-assessment"
 _AUTHENTICATION = MIDDLEWARE.index(
     "django.contrib.auth.middleware.AuthenticationMiddleware"

@@ -239,3 +239,16 @@ def test_an_app_cannot_be_replaced_without_a_code(client: Client, admin) -> None
 
 def test_codes_are_read_without_spaces_hyphens_or_capitals() -> None:
     assert services.normalise_code(" ab-CD 12 ") == "abcd12"
+
+
+def test_django_admin_never_shows_a_secret_or_recovery_codes(client_as, admin) -> None:
+    device = authenticator_for(admin, codes=("abcd2345",))
+    client = client_as("admin")
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.text
+    config = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/")
+    assert config.status_code == 403
+    recovery = StaticDevice.objects.get(user=admin)
+    page = client.get(f"/admin/otp_static/staticdevice/{recovery.pk}/change/")
+    assert page.status_code == 200 and "abcd2345" not in page.text
