@@ -58,6 +58,15 @@ def provider() -> Iterator[str]:
             "The single sign-on tests need Node.js (Debian: apt-get install nodejs "
             "npm), then `make oidc-provider`. These tests never skip."
         )
+    version = subprocess.run(
+        [node, "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    major, minor = (int(part) for part in version.lstrip("v").split(".")[:2])
+    if (major, minor) < (20, 19):
+        pytest.fail(
+            f"oidc-provider 9 needs Node.js 20.19 or later, and {node} is {version}. "
+            "These tests never skip."
+        )
     if not (PACKAGE / "lib" / "index.js").is_file():
         pytest.fail(
             f"No oidc-provider package at {PACKAGE}: run `make oidc-provider`. "
