@@ -29,12 +29,16 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
-def _code_matches_key(*, key: str, code: str) -> bool:
+def _time_step_of_code(*, key: str, code: str) -> int | None:
+    """The time step whose code this is, for the key (hex), if any: the one
+    before and after now count too, as TOTPDevice's default tolerance does."""
     if not code.isdigit():
-        return False
+        return None
     totp = TOTP(unhexlify(key.encode()), step=30, t0=0, digits=6, drift=0)
     totp.time = time.time()
-    return bool(totp.verify(int(code), tolerance=1))
+    if not totp.verify(int(code), tolerance=1):
+        return None
+    return int(totp.t())
 
 
 def _new_recovery_codes(device: StaticDevice) -> list[str]:
@@ -53,11 +57,19 @@ def authenticator_set_up(
     """Confirm the authenticator app holding ``key`` (hex) by one of its
     codes: any earlier one of the user's is replaced, and ten new recovery
     codes made, returned once. None when the code is not the app's."""
-    if not _code_matches_key(key=key, code=normalise_code(code)):
+    time_step = _time_step_of_code(key=key, code=normalise_code(code))
+    if time_step is None:
         return None
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    device = TOTPDevice(user=user, key=key, name=AUTHENTICATOR_NAME, confirmed=True)
+    # The confirming code is used up, as every code is once accepted.
+    device = TOTPDevice(
+        user=user,
+        key=key,
+        name=AUTHENTICATOR_NAME,
+        confirmed=True,
+        last_t=time_step,
+    )
     device.full_clean()
     device.save()
     recovery = StaticDevice.objects.create(user=user, name=RECOVERY_NAME)

@@ -7,6 +7,7 @@ one up. Wrong codes are throttled; recovery codes work once."""
 from __future__ import annotations
 
 import re
+import time
 from base64 import b32decode
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -82,6 +83,8 @@ def test_password_sign_in_of_a_national_admin_asks_to_set_up_an_app(
     assert done["Location"] == f"{CODES_PAGE}?next=%2Fpartnerships%2F"
     device = TOTPDevice.objects.get(user=admin, confirmed=True)
     assert device.bin_key == key
+    # The confirming code is used up: it does not sign in again.
+    assert device.last_t == int(time.time()) // 30
     shown = client.get(done["Location"])
     codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", shown.text)
     assert len(codes) == 10
