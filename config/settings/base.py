@@ -306,3 +306,43 @@ DATA_CONTROLLER_NAME = os.environ.get(
     "DATA_CONTROLLER_NAME", "the Learning and Skills Council"
 )
 DATA_PROTECTION_EMAIL = os.environ.get("DATA_PROTECTION_EMAIL") or SERVICE_CONTACT_EMAIL
+
+# Signing in: single sign-on by OpenID Connect (accounts/backends.py) and a
+# second factor for national administrators' password sign-ins (django-otp,
+# accounts/middleware.py). Single sign-on is offered only when the client id,
+# its secret and the provider (a discovery document, or all four endpoints)
+# are set; otherwise its addresses answer 404 and the sign-in page has no
+# button for it.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_DISCOVERY = os.environ.get("OIDC_OP_DISCOVERY", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation account")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# Accounts are matched by verified email, never made (roles are given here).
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+AUTHENTICATION_BACKENDS = [
+    *AUTHENTICATION_BACKENDS,
+    "accounts.backends.StaffSSOBackend",
+]
+# A refused single sign-on is not a wrong password: not counted by django-axes.
+AXES_WHITELIST_CALLABLE = "accounts.backends.is_single_sign_on"
+# Django admin never shows an authenticator app's secret or recovery codes:
+# an administrator removes a lost one, and its owner sets up another.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_TOTP_ISSUER = "Learning Partnerships self-assessment"
+_AUTHENTICATION = MIDDLEWARE.index(
+    "django.contrib.auth.middleware.AuthenticationMiddleware"
+)
+MIDDLEWARE[_AUTHENTICATION + 1 : _AUTHENTICATION + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+]

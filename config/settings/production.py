@@ -46,3 +46,21 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
+
+# Single sign-on talks to its provider over HTTPS only: the token request
+# carries the client secret, and the provider's answers say who signs in.
+_plain_sso = [
+    name
+    for name in (
+        "OIDC_OP_DISCOVERY",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    )
+    if os.environ.get(name) and not os.environ[name].startswith("https://")
+]
+if _plain_sso:
+    raise ImproperlyConfigured(
+        "Single sign-on needs https:// addresses: " + ", ".join(_plain_sso)
+    )

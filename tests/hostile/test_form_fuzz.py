@@ -37,9 +37,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from accounts.views import SETUP_KEY
 from assessment.models import EmailDelivery, Return
 from assessment.services import attachment_add, return_start, return_submit
 from indicators.models import Dimension, Framework, Indicator, Period
@@ -1008,6 +1011,62 @@ NOT_FORMS |= {
     "pages:cookies",
     "pages:help",
     "pages:status",
+}
+
+
+# Signing in (accounts): the code after a password and a change to the second
+# factor, as a national administrator with an authenticator app; setting one
+# up, as a manager whose session holds the secret being set up. Single
+# sign-on has no form (and answers 404 unconfigured); the recovery codes page
+# only shows.
+TOTP_SETUP_KEY = "3132333435363738393031323334353637383930"
+
+
+def _authenticator(client: Client, world: World) -> None:
+    TOTPDevice.objects.get_or_create(
+        user=world.cast["admin"], defaults={"name": "Authenticator app"}
+    )
+
+
+def _admin_code(world: World) -> str:
+    device = TOTPDevice.objects.get(user=world.cast["admin"])
+    return f"{totp(device.bin_key):06d}"
+
+
+def _setting_up(client: Client, world: World) -> None:
+    session = client.session
+    session[SETUP_KEY] = TOTP_SETUP_KEY
+    session.save()
+
+
+ENDPOINTS += [
+    Endpoint(
+        "accounts:second_factor",
+        "admin",
+        lambda w: "/accounts/second-factor/",
+        lambda w: {"code": _admin_code(w)},
+        prepare=_authenticator,
+        always=lambda: [{"code": "0" * 40}, {"code": "abcd-efgh"}],
+    ),
+    Endpoint(
+        "accounts:second_factor_manage",
+        "admin",
+        lambda w: "/accounts/second-factor/manage/",
+        lambda w: {"code": _admin_code(w), "action": "codes"},
+        prepare=_authenticator,
+    ),
+    Endpoint(
+        "accounts:second_factor_setup",
+        "manager_a",
+        lambda w: "/accounts/second-factor/set-up/",
+        lambda w: {"code": f"{totp(bytes.fromhex(TOTP_SETUP_KEY)):06d}"},
+        prepare=_setting_up,
+    ),
+]
+NOT_FORMS |= {
+    "accounts:oidc_start",
+    "accounts:oidc_callback",
+    "accounts:recovery_codes",
 }
 
 

@@ -532,6 +532,30 @@ TABLE["reports:scores_ods"] = Entry(
 )
 TABLE["reports:audit"] = Entry(
     _none, get=for_roles({"admin"}, OK), post=NOT_THIS_METHOD
+
+# Signing in (accounts/urls.py): single sign-on answers 404 to everyone while
+# not configured (the test settings name no provider; tests/oidc drives it
+# configured). The second factor's pages are anyone's signed in, about their
+# own account; nobody in the cast has an authenticator app, so the code page
+# sends them to set one up, the recovery codes (none just made) and a change
+# to the second factor to their pages.
+TABLE["accounts:oidc_start"] = Entry(
+    _none, get=public(NOT_FOUND), post=public(NOT_FOUND)
+)
+TABLE["accounts:oidc_callback"] = Entry(
+    _none, get=public(NOT_FOUND), post=public(NOT_FOUND)
+)
+TABLE["accounts:second_factor"] = Entry(
+    _none, get=signed_in(FOUND), post=signed_in(FOUND)
+)
+TABLE["accounts:second_factor_setup"] = Entry(
+    _none, get=signed_in(OK), post=signed_in(OK)
+)
+TABLE["accounts:recovery_codes"] = Entry(
+    _none, get=signed_in(FOUND), post=NOT_THIS_METHOD
+)
+TABLE["accounts:second_factor_manage"] = Entry(
+    _none, get=signed_in(OK), post=signed_in(FOUND)
 )
 
 
