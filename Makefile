@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 VNU_JAR := node_modules/.vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: demo setup serve test test-browser lint format assets vnu lock release
+.PHONY: demo setup serve test test-browser lint format assets vnu oidc-provider lock release
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,8 +57,18 @@ test: $(VENV)/.installed
 ## test-browser: the journeys in a real Chromium (/usr/bin/chromium; Debian
 ## packages chromium and poppler-utils), and every page crawled on a phone and
 ## checked by the Nu Html Checker (needs Java and npm)
-test-browser: $(VENV)/.installed $(VNU_JAR)
-	$(BIN)/pytest -m browser tests/browser
+test-browser: $(VENV)/.installed $(VNU_JAR) $(OIDC_PROVIDER)
+	$(BIN)/pytest -m browser tests/browser tests/oidc
+
+OIDC_PROVIDER := node_modules/.oidc/node_modules/oidc-provider/lib/index.js
+
+## oidc-provider: the OpenID Connect provider the single sign-on tests run on
+## loopback (npm package oidc-provider; needs Node.js 20.19 or later)
+oidc-provider: $(OIDC_PROVIDER)
+$(OIDC_PROVIDER):
+	mkdir -p node_modules/.oidc
+	echo '{"name": "oidc-test-provider", "private": true}' > node_modules/.oidc/package.json
+	cd node_modules/.oidc && npm install --silent --ignore-scripts oidc-provider@9.13.3
 
 ## vnu: the Nu Html Checker (npm package vnu-jar, run with the system Java)
 vnu: $(VNU_JAR)

@@ -532,6 +532,7 @@ TABLE["reports:scores_ods"] = Entry(
 )
 TABLE["reports:audit"] = Entry(
     _none, get=for_roles({"admin"}, OK), post=NOT_THIS_METHOD
+)
 
 # Signing in (accounts/urls.py): single sign-on answers 404 to everyone while
 # not configured (the test settings name no provider; tests/oidc drives it
