@@ -273,3 +273,9 @@ LOGGING = {
     # WeasyPrint warns about every screen-only CSS rule it skips; only errors matter.
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Bulk import (imports/): the largest file accepted, the most rows read from
+# it, and what a spreadsheet (a ZIP archive) may declare it unpacks to.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_MAX_ROWS = 5000
+IMPORT_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
