@@ -4,6 +4,7 @@ or nothing. Each service checks the perm itself."""
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -101,7 +102,10 @@ def account_save(
     check_perm(user, IMPORT_RECORDS, message=REFUSED)
     if account is None:
         account = User(**fields)
-        account.set_unusable_password()
+        # A random password nobody is told, not an unusable one: Django's
+        # password reset sends no link to an account whose password is
+        # unusable, and the reset is how the holder sets their own.
+        account.set_password(secrets.token_urlsafe(32))
         account.full_clean()
         account.save()
     elif fields:
