@@ -280,6 +280,7 @@ def _ods_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
     from odf.namespaces import TABLENS
 
     number = 0
+    filled = 0
     stop = max_rows() + 2
     for row in _ods_row_nodes(sheet, TABLENS):
         repeat = _repeat(row, "numberrowsrepeated")
@@ -295,13 +296,14 @@ def _ods_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
             cells.extend([value] * min(times, MAX_COLUMNS - len(cells)))
             if len(cells) >= MAX_COLUMNS:
                 break
-        empty = all(value in ("", None) for value in cells)
-        for _ in range(1 if empty else min(repeat, stop)):
+        if all(value in ("", None) for value in cells):
+            number += repeat
+            continue
+        for _ in range(min(repeat, stop - filled)):
             number += 1
+            filled += 1
             yield number, cells
-        if empty:
-            number += repeat - 1
-        if number >= stop:
+        if filled >= stop:
             return
 
 
