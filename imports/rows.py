@@ -524,7 +524,7 @@ def _plan_simple(
     existing = {
         record.name.lower(): record
         for record in _lower_in(
-            model._default_manager.all(),
+            model._default_manager.select_related("region"),
             "name",
             (row.texts.get("name", "") for row in read),
         )
@@ -620,7 +620,9 @@ def _plan_users(
     accounts = {
         account.username.lower(): account
         for account in _lower_in(
-            user_model.objects.select_related("profile"), "username", usernames
+            user_model.objects.select_related("profile__llsc", "profile__region"),
+            "username",
+            usernames,
         )
     }
     by_email: dict[str, list[str]] = {}
