@@ -59,9 +59,12 @@ def _limits() -> dict[str, int]:
 @require_http_methods(["GET", "POST"])
 def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_perm(request)
+    # A link from a preview or the column guide may say which kind.
+    kind = request.GET.get("kind", "")
     form = UploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        initial={"kind": kind} if kind in Kind.values else {},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -544,3 +544,25 @@ def test_other_roles_are_refused(member, cast, client_as):
 def test_the_home_page_links_administrators_to_the_import(cast, client_as):
     assert b'href="/imports/"' in client_as("admin").get("/").content
     assert b'href="/imports/"' not in client_as("manager_a").get("/").content
+
+
+def test_what_a_file_holds_is_shown_escaped(cast, client_as):
+    client = client_as("admin")
+    rows = [
+        ["name", "region"],
+        ['<script>alert("name")</script>', "YH"],
+        ["Wessex", '<img src=x onerror=alert("region")>'],
+    ]
+
+    preview = preview_of(client, "llscs", upload_file("csv", rows))
+
+    content = preview.content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;" in content
+    assert "<img src=x" not in content
+
+
+def test_the_kind_can_be_chosen_by_a_link(cast, client_as):
+    response = client_as("admin").get("/imports/?kind=members")
+
+    assert response.context["form"]["kind"].value() == "members"
