@@ -202,7 +202,10 @@ def header_name(value: Any) -> str:
 def check_headers(table: Table, spec: KindSpec) -> list[str]:
     """The columns of the file, in order; FileRefused if one is missing,
     unknown or twice."""
+    # A column's label ("Date established") names it as well as its name.
+    aliases = {header_name(column.label): column.name for column in spec.columns}
     names = [header_name(value) for value in table.headers]
+    names = [name if name in spec.names else aliases.get(name, name) for name in names]
     while names and not names[-1]:
         names.pop()
     problems: list[str] = []

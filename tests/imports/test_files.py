@@ -311,3 +311,18 @@ def test_the_kind_and_the_file_are_required(cast, client_as):
         "kind": ["Select what the rows of the file are"],
         "file": ["Select a file"],
     }
+
+
+def test_headers_may_be_the_columns_labels(cast, client_as):
+    client = client_as("admin")
+    content = (
+        b"Name,Local authority,Tier,Region,Neighbourhood Renewal Fund\n"
+        b"Hull CitySafe,Hull City Council,Unitary,YH,yes\n"
+    )
+
+    preview = preview_of(client, "lsps", _file("lsps.csv", content))
+
+    assert preview.context["preview"].problems == []
+    assert ["Neighbourhood Renewal Fund", "(empty)", "Yes"] in (
+        preview.context["preview"].rows[0].outcome()["changes"]
+    )
