@@ -180,7 +180,7 @@ SPECS: dict[str, KindSpec] = {
                 required=True,
                 max_length=_length(LearningPartnership, "manager_name"),
             ),
-            Column("manager_email", "Manager's email", EMAIL),
+            Column("manager_email", "Manager's email", EMAIL, max_length=254),
             Column(
                 "chair_name",
                 "Chair",
@@ -267,6 +267,7 @@ SPECS: dict[str, KindSpec] = {
                 "Email",
                 EMAIL,
                 required=True,
+                max_length=254,
                 help="Not the email of another account.",
             ),
             Column("first_name", "First name", TEXT, max_length=150),

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from govuk.forms import form_layout
+from govuk.forms import form_layout, one_line
 
 from .models import Kind
 
@@ -50,7 +50,10 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(
                 f"The selected file must be smaller than {limit // (1024 * 1024)} MB"
             )
-        self.file_name = str(upload.name or "")
+        # Shown on pages and kept in the log: one line, no control characters
+        # (PostgreSQL refuses NUL in text).
+        name = "".join(c for c in one_line(str(upload.name or "")) if c.isprintable())
+        self.file_name = name.strip()[:255] or "upload"
         return upload.read(limit + 1)
 
 

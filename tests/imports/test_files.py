@@ -326,3 +326,13 @@ def test_headers_may_be_the_columns_labels(cast, client_as):
     assert ["Neighbourhood Renewal Fund", "(empty)", "Yes"] in (
         preview.context["preview"].rows[0].outcome()["changes"]
     )
+
+
+def test_the_file_name_is_kept_on_one_line_without_control_characters(cast, client_as):
+    client = client_as("admin")
+    upload_response = upload(
+        client, "llscs", _file("lscs\x00\u202e\tnew.csv", b"name,region\nA,YH\n")
+    )
+
+    assert Upload.objects.get().file_name.replace(" ", "") == "lscsnew.csv"
+    assert upload_response.status_code == 302
