@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from govuk.forms import form_layout, one_line
 
 from .models import Kind
+from .reading import too_large
 
 
 class UploadForm(forms.Form):
@@ -47,9 +48,7 @@ class UploadForm(forms.Form):
         upload: UploadedFile = self.cleaned_data["file"]
         limit = int(settings.IMPORT_MAX_BYTES)
         if upload.size is None or upload.size > limit:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {limit // (1024 * 1024)} MB"
-            )
+            raise forms.ValidationError(too_large())
         # Shown on pages and kept in the log: one line, no control characters
         # (PostgreSQL refuses NUL in text).
         name = "".join(c for c in one_line(str(upload.name or "")) if c.isprintable())

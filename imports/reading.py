@@ -78,15 +78,25 @@ def max_rows() -> int:
     return int(settings.IMPORT_MAX_ROWS)
 
 
+def max_size() -> str:
+    """The largest file accepted, as people say it: 2 MB, 500 KB."""
+    limit = int(settings.IMPORT_MAX_BYTES)
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if limit >= size:
+            return f"{limit / size:g} {unit}"
+    return f"{limit} bytes"
+
+
+def too_large() -> str:
+    return f"The selected file must be smaller than {max_size()}"
+
+
 def read_table(content: bytes, *, file_name: str) -> Table:
     """The header row and rows of an uploaded file, or FileRefused."""
     if not content:
         raise FileRefused("The selected file is empty")
-    limit = int(settings.IMPORT_MAX_BYTES)
-    if len(content) > limit:
-        raise FileRefused(
-            f"The selected file must be smaller than {limit // (1024 * 1024)} MB"
-        )
+    if len(content) > int(settings.IMPORT_MAX_BYTES):
+        raise FileRefused(too_large())
     named = _EXTENSIONS.get(_extension(file_name))
     if named is None:
         raise FileRefused("The selected file must be a CSV, XLSX or ODS file")

@@ -5,7 +5,8 @@ alone (404 to others)."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -25,7 +26,7 @@ from .columns import SPECS
 from .downloads import template_file
 from .forms import ConfirmForm, UploadForm
 from .models import FileFormat, ImportLog, Kind, Upload
-from .reading import FileRefused, max_rows
+from .reading import FileRefused, max_rows, max_size
 from .rows import CHANGE, CREATE, PROBLEM, UNCHANGED, Preview
 from .rules import IMPORT_RECORDS
 
@@ -49,9 +50,9 @@ def _get_log_for_user(request: HttpRequest, pk: int) -> ImportLog:
     return get_object_or_404(selectors.import_logs_for_user(request.user), pk=pk)
 
 
-def _limits() -> dict[str, int]:
+def _limits() -> dict[str, Any]:
     return {
-        "max_megabytes": int(settings.IMPORT_MAX_BYTES) // (1024 * 1024),
+        "max_size": max_size(),
         "max_rows": max_rows(),
     }
 

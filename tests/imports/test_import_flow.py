@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 
 from imports.models import ImportLog, Upload
 from partnerships.models import (
@@ -566,3 +567,26 @@ def test_the_kind_can_be_chosen_by_a_link(cast, client_as):
     response = client_as("admin").get("/imports/?kind=members")
 
     assert response.context["form"]["kind"].value() == "members"
+
+
+def test_an_upload_that_no_longer_reads_is_refused_on_its_pages(cast, client_as):
+    """A file kept under a larger size limit than today's, say."""
+    upload = Upload.objects.create(
+        kind="llscs",
+        file_name="old.csv",
+        file_format="csv",
+        content=b"name,region\nHumberside,YH\n",
+        uploaded_by=cast["admin"],
+    )
+    client = client_as("admin")
+
+    with override_settings(IMPORT_MAX_BYTES=10):
+        preview = client.get(f"/imports/uploads/{upload.pk}/")
+        response = client.post(
+            f"/imports/uploads/{upload.pk}/confirm/", {"fingerprint": "0" * 64}
+        )
+
+    assert preview.status_code == 200
+    assert "The selected file must be smaller than 10 bytes" in text(preview)
+    assert response.status_code == 200
+    assert not LocalLSC.objects.filter(name="Humberside").exists()
