@@ -55,8 +55,9 @@ class Column:
 @dataclass(frozen=True)
 class KindSpec:
     kind: Kind
-    # "local LSC": one row's record, in a sentence.
+    # "local LSC", "local LSCs": one row's record, and many, in a sentence.
     record: str
+    records: str
     # The columns that together say which record a row is.
     key: tuple[str, ...]
     columns: tuple[Column, ...]
@@ -87,6 +88,7 @@ SPECS: dict[str, KindSpec] = {
     Kind.LLSCS: KindSpec(
         kind=Kind.LLSCS,
         record="local LSC",
+        records="local LSCs",
         key=("name",),
         intro="One row a local LSC, found by its name.",
         columns=(
@@ -105,6 +107,7 @@ SPECS: dict[str, KindSpec] = {
     Kind.LSPS: KindSpec(
         kind=Kind.LSPS,
         record="LSP",
+        records="LSPs",
         key=("name",),
         intro="One row a Local Strategic Partnership, found by its name.",
         columns=(
@@ -143,6 +146,7 @@ SPECS: dict[str, KindSpec] = {
     Kind.PARTNERSHIPS: KindSpec(
         kind=Kind.PARTNERSHIPS,
         record="partnership",
+        records="partnerships",
         key=("name",),
         intro="One row a Learning Partnership, found by its name. A change of "
         "region is refused while one of its returns is submitted or in review.",
@@ -218,6 +222,7 @@ SPECS: dict[str, KindSpec] = {
     Kind.MEMBERS: KindSpec(
         kind=Kind.MEMBERS,
         record="member organisation",
+        records="member organisations",
         key=("partnership", "name"),
         intro="One row a member organisation of a partnership, found by the "
         "partnership's name and the organisation's name.",
@@ -249,6 +254,7 @@ SPECS: dict[str, KindSpec] = {
     Kind.USERS: KindSpec(
         kind=Kind.USERS,
         record="user",
+        records="users",
         key=("username",),
         intro="One row a user account, found by its username. A new account has "
         "no password: its holder sets one with the Forgotten your password link "

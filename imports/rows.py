@@ -217,7 +217,7 @@ def check_headers(table: Table, spec: KindSpec) -> list[str]:
     if unknown:
         problems.append(
             "has columns that a file of "
-            + spec.kind.label.lower()
+            + spec.records
             + " does not have: "
             + ", ".join(dict.fromkeys(unknown))
         )
