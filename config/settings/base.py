@@ -346,3 +346,9 @@ MIDDLEWARE[_AUTHENTICATION + 1 : _AUTHENTICATION + 1] = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
 ]
+
+# Bulk import (imports/): the largest file accepted, the most rows read from
+# it, and what a spreadsheet (a ZIP archive) may declare it unpacks to.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_MAX_ROWS = 5000
+IMPORT_MAX_UNPACKED_BYTES = 20 * 1024 * 1024

@@ -1070,6 +1070,111 @@ NOT_FORMS |= {
 }
 
 
+# Bulk import: files of every kind the upload may be given, and the confirm
+# of a kept upload.
+IMPORT_CSV = b"name,region\nHumberside,YH\n"
+
+
+def _import_xlsx(rows: list[list[str]]) -> bytes:
+    import tablib
+
+    return tablib.Dataset(*rows[1:], headers=rows[0]).export("xlsx")
+
+
+def nasty_import_files() -> list[SimpleUploadedFile]:
+    """Junk named as a CSV, a spreadsheet named as CSV, a ZIP that is no
+    spreadsheet, formulas, a byte-order mark, semicolons, NUL, nothing."""
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("mimetype", "application/zip")
+    files = {
+        "junk.csv": b"\x00\x01\x02\xff\xfe binary",
+        "sheet.csv": _import_xlsx([["name", "region"], ["A", "YH"]]),
+        "archive.xlsx": archive.getvalue(),
+        "formula.csv": b"name,region\n=1+1,YH\n@SUM(A1),NE\n",
+        "bom.csv": b"\xef\xbb\xbfname,region\nHumberside,YH\n",
+        "semicolons.csv": b"name;region\nHumberside;YH\n",
+        "nul.csv": b"name,region\nHum\x00berside,YH\n",
+        "empty.csv": b"",
+        "header.csv": b"name,region\n",
+        "ragged.csv": b'name,region\n"unclosed,YH\nA,B,C,D\n',
+        "huge.csv": b"name,region\n" + b"x" * (2 * 1024 * 1024),
+    }
+    return [SimpleUploadedFile(name, content) for name, content in files.items()]
+
+
+IMPORT_FILES = st.builds(
+    SimpleUploadedFile,
+    st.sampled_from(["a.csv", "a.xlsx", "a.ods", "a.txt", "a"]),
+    st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200).map(str.encode),
+        st.lists(
+            st.lists(st.one_of(NASTY, st.text(max_size=20)), min_size=1, max_size=4),
+            min_size=1,
+            max_size=4,
+        ).map(lambda rows: "\n".join(",".join(row) for row in rows).encode()),
+        st.just(IMPORT_CSV),
+    ),
+)
+
+
+def _import_upload(world: World) -> Any:
+    from imports.models import Upload
+
+    upload, _ = Upload.objects.get_or_create(
+        file_name="llscs.csv",
+        defaults={
+            "kind": "llscs",
+            "file_format": "csv",
+            "content": IMPORT_CSV,
+            "uploaded_by": world.cast["admin"],
+        },
+    )
+    return upload
+
+
+def _import_fingerprint(world: World) -> dict[str, Any]:
+    from imports.services import upload_preview
+
+    upload = _import_upload(world)
+    preview = upload_preview(upload=upload, user=world.cast["admin"])
+    return {"fingerprint": preview.fingerprint}
+
+
+ENDPOINTS += [
+    Endpoint(
+        "imports:start",
+        "admin",
+        lambda w: "/imports/",
+        lambda w: {"kind": "llscs"},
+        examples=15,
+        files={"file": IMPORT_FILES},
+        valid_files=lambda: {"file": SimpleUploadedFile("llscs.csv", IMPORT_CSV)},
+        always=lambda: [
+            {"kind": "llscs", "file": upload} for upload in nasty_import_files()
+        ],
+    ),
+    Endpoint(
+        "imports:confirm",
+        "admin",
+        lambda w: f"/imports/uploads/{_import_upload(w).pk}/confirm/",
+        _import_fingerprint,
+        examples=10,
+    ),
+]
+NOT_FORMS |= {
+    "imports:preview",
+    "imports:log",
+    "imports:log_detail",
+    "imports:columns",
+    "imports:template",
+}
+
+
 def url_names() -> set[str]:
     """Every named URL of the project outside Django's admin."""
     names: set[str] = set()

@@ -559,6 +559,68 @@ TABLE["accounts:second_factor_manage"] = Entry(
     _none, get=signed_in(OK), post=signed_in(FOUND)
 )
 
+# Bulk import (imports/urls.py): national administrators only. An upload is
+# its uploader's (the administrator's here); an empty POST to confirm it goes
+# back to its preview.
+
+
+def _import_upload(world: World) -> dict[str, Any]:
+    from imports.models import Upload
+
+    upload, _ = Upload.objects.get_or_create(
+        file_name="llscs.csv",
+        defaults={
+            "kind": "llscs",
+            "file_format": "csv",
+            "content": b"name,region\nHumberside,YH\n",
+            "uploaded_by": world.people["admin"],
+        },
+    )
+    return {"pk": upload.pk}
+
+
+def _import_log(world: World) -> dict[str, Any]:
+    from imports.models import ImportLog
+
+    log, _ = ImportLog.objects.get_or_create(
+        file_name="llscs.csv",
+        defaults={
+            "kind": "llscs",
+            "file_format": "csv",
+            "imported_by": world.people["admin"],
+            "imported_by_name": "admin",
+            "created_count": 1,
+            "rows": [
+                {"row": 2, "action": "create", "key": "Humberside", "changes": []}
+            ],
+        },
+    )
+    return {"pk": log.pk}
+
+
+IMPORTS = {"admin"}
+TABLE["imports:start"] = Entry(
+    _none, get=for_roles(IMPORTS, OK), post=for_roles(IMPORTS, OK)
+)
+TABLE["imports:preview"] = Entry(
+    _import_upload, get=for_roles(IMPORTS, OK), post=NOT_THIS_METHOD
+)
+TABLE["imports:confirm"] = Entry(
+    _import_upload, get=NOT_THIS_METHOD, post=for_roles(IMPORTS, FOUND)
+)
+TABLE["imports:log"] = Entry(_none, get=for_roles(IMPORTS, OK), post=NOT_THIS_METHOD)
+TABLE["imports:log_detail"] = Entry(
+    _import_log, get=for_roles(IMPORTS, OK), post=NOT_THIS_METHOD
+)
+TABLE["imports:columns"] = Entry(
+    _none, get=for_roles(IMPORTS, OK), post=NOT_THIS_METHOD
+)
+TABLE["imports:template"] = Entry(
+    lambda world: {"kind": "partnerships", "file_format": "xlsx"},
+    get=for_roles(IMPORTS, OK),
+    post=NOT_THIS_METHOD,
+)
+
 
 # Every URL pattern, from the resolver.
 

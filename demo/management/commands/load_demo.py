@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from assessment.figures import figures_rebuild
+from demo.imports import load_demo_imports
 from demo.organisations import load_demo_data
 from demo.people import DEMO_PASSWORD
 from demo.plans import load_demo_plans
@@ -26,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         users = load_demo_data()
         load_demo_second_factor()
+        load_demo_imports()
         framework = reference_framework_load()
         # Dated around today: the year that contains it open, two before it.
         clock = Clock(now=timezone.now())
