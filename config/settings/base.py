@@ -273,3 +273,14 @@ LOGGING = {
     # WeasyPrint warns about every screen-only CSS rule it skips; only errors matter.
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
 }
+
+# The JSON API (/api/v1/, api/): ninja's own templates and static files give
+# the documentation page (/api/v1/docs) without any CDN or inline script.
+INSTALLED_APPS += ["ninja"]
+# Requests a minute per token (and per signed-in session), counted in Django's
+# cache: with several server processes, set CACHES to a shared cache (Redis,
+# Memcached or the database's) so that they count together.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+# Rows of a list page: when the client does not say, and at most.
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 100
