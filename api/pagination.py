@@ -54,7 +54,7 @@ class CursorPagination(PaginationBase):
             None, description="The next_cursor of the page before; none for the first."
         )
         page_size: int | None = Field(
-            None, ge=1, le=1000, description="Rows a page (at most API_MAX_PAGE_SIZE)."
+            None, ge=1, description="Rows a page: 50 unless said, at most 100."
         )
 
     class Output(Schema):

@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from .auth import RateLimited, SignedInSession, TokenAuth
+from .docs import GovukDocs
 from .routers import AREAS
 
 DESCRIPTION = """\
@@ -35,6 +36,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SignedInSession()],
     # The document and its page are read, never posted to.
     docs_decorator=require_safe,
+    docs=GovukDocs(),
 )
 
 for prefix, router in AREAS:

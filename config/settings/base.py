@@ -274,9 +274,7 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
 }
 
-# The JSON API (/api/v1/, api/): ninja's own templates and static files give
-# the documentation page (/api/v1/docs) without any CDN or inline script.
-INSTALLED_APPS += ["ninja"]
+# The JSON API (/api/v1/, api/).
 # Requests a minute per token (and per signed-in session), counted in Django's
 # cache: with several server processes, set CACHES to a shared cache (Redis,
 # Memcached or the database's) so that they count together.
