@@ -22,13 +22,16 @@ CURSOR_VERSION = "v1:"
 
 
 def encode_cursor(last_pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{CURSOR_VERSION}{last_pk}".encode()).decode()
+    # Without padding: the cursor goes into URLs as it is.
+    encoded = base64.urlsafe_b64encode(f"{CURSOR_VERSION}{last_pk}".encode())
+    return encoded.decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> int:
     """The key a cursor names; a cursor not made here is a 422."""
     try:
-        text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii")
+        padded = cursor + "=" * (-len(cursor) % 4)
+        text = base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
         if not text.startswith(CURSOR_VERSION):
             raise ValueError(text)
         last_pk = int(text.removeprefix(CURSOR_VERSION))
