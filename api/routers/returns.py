@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
@@ -188,11 +188,14 @@ def save_answer(
         )
     except services.AnswerConflict as refused:
         conflict = refused.conflicts[0]
-        return 409, {
-            "detail": str(refused),
-            "fields": conflict.fields,
-            "version": conflict.answer.version,
-        }
+        return Status(
+            409,
+            {
+                "detail": str(refused),
+                "fields": conflict.fields,
+                "version": conflict.answer.version,
+            },
+        )
     saved.dimension_code = answer.indicator.dimension.code  # type: ignore[attr-defined]
     return saved
 
