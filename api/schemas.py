@@ -5,12 +5,29 @@ generated from these. Names follow the pages' own words."""
 # schemas' annotations at run time to build the requests and the document.
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from assessment.models import ReturnStatus
 from assessment.selectors import reads_drafts
+
+# The largest key a database holds (a signed 64-bit integer): a larger number
+# names nothing, and SQLite cannot even compare it.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL refuses NUL in text: a value holding one names nothing.
+    if "\x00" in value:
+        raise ValueError("Must not hold a NUL character.")
+    return value
+
+
+# A word or code asked for in a filter or path.
+Text = Annotated[str, Field(max_length=200), AfterValidator(_no_nul)]
 
 
 class Message(Schema):

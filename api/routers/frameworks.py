@@ -8,21 +8,21 @@ frameworks for everyone with a role, drafts for administrators too
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from indicators.models import Dimension, Framework, FrameworkStatus, Indicator, Period
 from indicators.selectors import frameworks_for_user
 
 from ..pagination import CursorPagination
-from ..schemas import FrameworkDetailOut, FrameworkOut, Message
+from ..schemas import MAX_ID, FrameworkDetailOut, FrameworkOut, Message, Text
 
 router = Router(tags=["Frameworks"])
 
 
 class FrameworkFilters(Schema):
     status: FrameworkStatus | None = None
-    period: str | None = None
+    period: Text | None = None
 
 
 def _with_periods(frameworks: QuerySet[Framework]) -> QuerySet[Framework]:
@@ -55,7 +55,9 @@ def list_frameworks(
     response={200: FrameworkDetailOut, 404: Message},
     summary="One framework, with its scale, dimensions and indicators",
 )
-def get_framework(request: HttpRequest, framework_id: int) -> Framework:
+def get_framework(
+    request: HttpRequest, framework_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Framework:
     return get_object_or_404(
         _with_periods(frameworks_for_user(request.user)).prefetch_related(
             "score_levels",

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from partnerships.models import (
@@ -30,27 +30,30 @@ from partnerships.selectors import (
 
 from ..pagination import CursorPagination
 from ..schemas import (
+    MAX_ID,
+    Id,
     LLSCRelationshipOut,
     LSPRelationshipOut,
     MemberOut,
     Message,
     PartnershipDetailOut,
     PartnershipOut,
+    Text,
 )
 
 router = Router(tags=["Partnerships"])
 
 
 class PartnershipFilters(Schema):
-    region: str | None = None
-    llsc: int | None = None
+    region: Text | None = None
+    llsc: Id | None = None
     structure_model: StructureModel | None = None
     is_active: bool | None = None
-    search: str | None = None
+    search: Text | None = None
 
 
 class PartFilters(Schema):
-    partnership: int | None = None
+    partnership: Id | None = None
 
 
 @router.get(
@@ -83,7 +86,9 @@ def list_partnerships(
     response={200: PartnershipDetailOut, 404: Message},
     summary="One partnership, with its members, LSP and local LSC links",
 )
-def get_partnership(request: HttpRequest, partnership_id: int) -> Any:
+def get_partnership(
+    request: HttpRequest, partnership_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Any:
     partnership = get_object_or_404(
         partnerships_for_user(request.user).select_related("region"),
         pk=partnership_id,

@@ -9,21 +9,21 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from plans.models import DevelopmentPlan, PlanStatus
 from plans.selectors import plan_priorities, plans_for_user
 
 from ..pagination import CursorPagination
-from ..schemas import Message, PlanDetailOut, PlanOut
+from ..schemas import MAX_ID, Id, Message, PlanDetailOut, PlanOut, Text
 
 router = Router(tags=["Development plans"])
 
 
 class PlanFilters(Schema):
-    period: str | None = None
-    partnership: int | None = None
+    period: Text | None = None
+    partnership: Id | None = None
     status: PlanStatus | None = None
 
 
@@ -52,7 +52,7 @@ def list_plans(
     response={200: PlanDetailOut, 404: Message},
     summary="One development plan, with its priorities, actions and targets",
 )
-def get_plan(request: HttpRequest, plan_id: int) -> Any:
+def get_plan(request: HttpRequest, plan_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     plan = get_object_or_404(
         plans_for_user(request.user).select_related("period"), pk=plan_id
     )

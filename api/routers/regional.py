@@ -20,17 +20,17 @@ from reports.selectors import (
     regional_period,
 )
 
-from ..schemas import Invalid, Message, RegionalOut
+from ..schemas import Id, Invalid, Message, RegionalOut, Text
 
 router = Router(tags=["Regional view"])
 
 
 class RegionalFilters(Schema):
-    period: str | None = None
-    region: int | None = None
-    llsc: int | None = None
-    structure_model: str | None = None
-    status: str | None = None
+    period: Text | None = None
+    region: Id | None = None
+    llsc: Id | None = None
+    structure_model: Text | None = None
+    status: Text | None = None
     funded_lsp: bool | None = None
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
@@ -29,13 +29,16 @@ from assessment.rules import check_may_read_answers
 
 from ..pagination import CursorPagination
 from ..schemas import (
+    MAX_ID,
     AnswerIn,
     AnswerOut,
     Conflicted,
+    Id,
     Invalid,
     Message,
     ReturnOut,
     ReturnScoresOut,
+    Text,
 )
 
 router = Router(tags=["Returns"])
@@ -47,8 +50,8 @@ TEXT_LIMITS = {
 
 
 class ReturnFilters(Schema):
-    period: str | None = None
-    partnership: int | None = None
+    period: Text | None = None
+    partnership: Id | None = None
     status: ReturnStatus | None = None
 
 
@@ -95,7 +98,9 @@ def list_returns(
     response={200: ReturnOut, 404: Message},
     summary="One return: its status",
 )
-def get_return(request: HttpRequest, return_id: int) -> Return:
+def get_return(
+    request: HttpRequest, return_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Return:
     return _return_for_user(request, return_id)
 
 
@@ -112,7 +117,9 @@ def _answers(return_record: Return) -> list[Answer]:
     summary="The answers of a return",
     description="403 for a draft of a partnership you do not manage.",
 )
-def list_answers(request: HttpRequest, return_id: int) -> list[Answer]:
+def list_answers(
+    request: HttpRequest, return_id: int = Path(..., ge=1, le=MAX_ID)
+) -> list[Answer]:
     return _answers(_return_to_read(request, return_id))
 
 
@@ -124,7 +131,9 @@ def list_answers(request: HttpRequest, return_id: int) -> list[Answer]:
     "the return's page shows them. 403 for a draft of a partnership you do not "
     "manage.",
 )
-def get_scores(request: HttpRequest, return_id: int) -> dict[str, Any]:
+def get_scores(
+    request: HttpRequest, return_id: int = Path(..., ge=1, le=MAX_ID)
+) -> dict[str, Any]:
     return_record = _return_to_read(request, return_id)
     levels = selectors.framework_levels(framework=return_record.framework)
     summaries = selectors.return_summary(return_record=return_record, levels=levels)
@@ -166,7 +175,10 @@ def get_scores(request: HttpRequest, return_id: int) -> dict[str, Any]:
     "nothing is saved and the answer is 409, naming the fields that differ.",
 )
 def save_answer(
-    request: HttpRequest, return_id: int, indicator_code: str, payload: AnswerIn
+    request: HttpRequest,
+    indicator_code: Path[Text],
+    payload: AnswerIn,
+    return_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> Any:
     return_record = _return_for_user(request, return_id)
     if not request.user.has_perm(services.CHANGE, return_record):
