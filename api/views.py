@@ -17,6 +17,9 @@ from .models import ApiToken
 from .selectors import tokens_for_user
 
 USE_TOKENS = "api.use_tokens"
+# Where a new token waits, in its owner's session, for the one page that
+# shows it: the list the creation redirects to takes it out.
+JUST_CREATED = "api_just_created"
 
 
 def _check_may_use_tokens(request: HttpRequest) -> None:
@@ -35,9 +38,16 @@ def _get_token_for_user(request: HttpRequest, pk: int) -> ApiToken:
 @require_safe
 def token_list(request: HttpRequest) -> HttpResponse:
     _check_may_use_tokens(request)
-    return render(
-        request, "api/token_list.html", {"tokens": list(tokens_for_user(request.user))}
+    created = request.session.pop(JUST_CREATED, None)
+    response = render(
+        request,
+        "api/token_list.html",
+        {"tokens": list(tokens_for_user(request.user)), "created": created},
     )
+    if created:
+        # Shown on this response only: kept nowhere, not even in a cache.
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,10 +58,11 @@ def token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         created = services.token_create(
             user=request.user, name=form.cleaned_data["name"]
         )
-        # Shown on this response only: never stored, never shown again.
-        response = render(request, "api/token_created.html", {"created": created})
-        response["Cache-Control"] = "no-store"
-        return response
+        request.session[JUST_CREATED] = {
+            "name": created.token.name,
+            "secret": created.secret,
+        }
+        return redirect("api:tokens")
     return render(request, "api/token_form.html", {"form": form})
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
@@ -29,8 +30,10 @@ def test_a_token_is_shown_once_and_kept_as_a_digest(
     world: World, client_as: Callable[[str], Client]
 ) -> None:
     client = client_as("go_a")
-    response = client.post("/api/tokens/new/", {"name": "Regional spreadsheet"})
-    assert response.status_code == 200
+    response = client.post(
+        "/api/tokens/new/", {"name": "Regional spreadsheet"}, follow=True
+    )
+    assert response.redirect_chain == [("/api/tokens/", 302)]
     assert response["Cache-Control"] == "no-store"
     secrets = set(TOKEN.findall(response.content.decode()))
     assert len(secrets) == 1
@@ -40,8 +43,10 @@ def test_a_token_is_shown_once_and_kept_as_a_digest(
     assert token.name == "Regional spreadsheet"
     assert token.digest == hashlib.sha256(secret.encode()).hexdigest()
     assert token.prefix == secret[:13]
-    # Nowhere in the database in clear, nor on the list page.
+    # Nowhere in the database in clear (the session that carried it to the
+    # page included), nor on the list page again.
     assert secret not in repr(list(ApiToken.objects.values()))
+    assert secret not in repr(list(Session.objects.values()))
     listing = client.get("/api/tokens/").content.decode()
     assert secret not in listing
     assert token.prefix in listing

@@ -45,7 +45,7 @@ def test_a_manager_creates_a_token_and_reads_the_documentation(people, cast):
     _no_sideways_scrolling(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page = manager.follow(page.get_by_role("link", name="API documentation"))
+    page = manager.follow(page.get_by_role("link", name="JSON API"))
     expect(page.get_by_role("heading", name="List partnerships")).to_be_visible()
     expect(
         page.get_by_role("heading", name="Save a manager's answer to one indicator")
