@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
 from api.models import ApiToken
-from api.services import token_create
+from api.services import token_create, token_revoke
 from tests.security.conftest import World
 
 TOKEN = re.compile(r"lpsa_[A-Za-z0-9_-]{43}")
@@ -182,3 +183,16 @@ def test_a_session_reads_and_writes_with_its_csrf_token(
     )
     assert accepted.status_code == 200, accepted.content
     assert accepted.json()["score"] == 2
+
+
+def test_the_token_services_refuse_by_themselves(world: World) -> None:
+    """Whoever calls them (a page, a command), the services check the perm."""
+    with pytest.raises(PermissionDenied):
+        token_create(user=world.people["no_role"], name="Nope")
+    created = token_create(user=world.people["manager_a"], name="Mine")
+    for other in ("manager_b", "officer_a"):
+        with pytest.raises(PermissionDenied):
+            token_revoke(token=created.token, user=world.people[other])
+    created.token.refresh_from_db()
+    assert created.token.is_active
+    assert not ApiToken.objects.filter(user=world.people["no_role"]).exists()
