@@ -69,11 +69,26 @@ class GovukDocs(DocsBase):
             "api/docs.html",
             {
                 "title": document["info"]["title"],
-                "description": document["info"].get("description", ""),
+                "paragraphs": paragraphs_of(document["info"].get("description", "")),
                 "openapi_url": self.get_openapi_url(api, kwargs),
                 "areas": areas_of(document, base=base),
             },
         )
+
+
+def paragraphs_of(text: str) -> list[list[tuple[str, bool]]]:
+    """The document's description (CommonMark) as paragraphs of plain text
+    and code spans, for the template to escape: its `code` and *emphasis*
+    are all it uses."""
+    return [
+        [
+            (part.replace("*", ""), index % 2 == 1)
+            for index, part in enumerate(" ".join(block.split()).split("`"))
+            if part
+        ]
+        for block in text.split("\n\n")
+        if block.strip()
+    ]
 
 
 def areas_of(document: dict[str, Any], *, base: str) -> list[Area]:

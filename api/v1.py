@@ -21,8 +21,9 @@ The Learning Partnerships self-assessment service's data, with the scope of
 the person whose token is used: what they see in the pages, and nothing more.
 
 Authenticate with a personal token (create one at *API tokens*, under your
-name at the top of each page): `Authorization: Bearer <token>`. Signed in to
-the service, this page's *Try it out* uses your session.
+name at the top of each page): `Authorization: Bearer <token>`. A browser
+signed in to the service may also use its session (with its CSRF token in
+`X-CSRFToken` on writes).
 
 Lists are paged by cursor: pass a page's `next_cursor` as `?cursor=` for the
 next page (`page_size` from 1 to 100, 50 when not given).

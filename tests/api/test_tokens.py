@@ -196,3 +196,17 @@ def test_the_token_services_refuse_by_themselves(world: World) -> None:
     created.token.refresh_from_db()
     assert created.token.is_active
     assert not ApiToken.objects.filter(user=world.people["no_role"]).exists()
+
+
+def test_the_documentation_page_lists_every_operation(
+    world: World, client_as: Callable[[str], Client]
+) -> None:
+    from api.v1 import api
+
+    page = client_as("officer_a").get("/api/v1/docs").content.decode()
+    document = api.get_openapi_schema(path_params={})
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            assert f'id="{operation["operationId"]}"' in page, path
+            assert f"<code>{path}</code>" in page
+    assert "<code>Authorization: Bearer &lt;token&gt;</code>" in page
