@@ -4,9 +4,7 @@ local LSC links, scoped by partnerships.selectors as on the pages."""
 # No `from __future__ import annotations`: ninja reads the routes' and
 # schemas' annotations at run time to build the requests and the document.
 
-from typing import Any
-
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
@@ -24,7 +22,6 @@ from partnerships.selectors import (
     lsp_relationships_for_user,
     members_for_user,
     partnership_list,
-    partnership_profile,
     partnerships_for_user,
 )
 
@@ -88,24 +85,23 @@ def list_partnerships(
 )
 def get_partnership(
     request: HttpRequest, partnership_id: int = Path(..., ge=1, le=MAX_ID)
-) -> Any:
-    partnership = get_object_or_404(
-        partnerships_for_user(request.user).select_related("region"),
+) -> LearningPartnership:
+    return get_object_or_404(
+        partnerships_for_user(request.user)
+        .select_related("region")
+        .prefetch_related(
+            Prefetch("members", queryset=MemberOrganisation.objects.order_by("name")),
+            Prefetch(
+                "lsp_relationships",
+                queryset=LSPRelationship.objects.select_related("lsp__region"),
+            ),
+            Prefetch(
+                "llsc_relationships",
+                queryset=LLSCRelationship.objects.select_related("llsc__region"),
+            ),
+        ),
         pk=partnership_id,
     )
-    profile = partnership_profile(partnership=partnership)
-    return {
-        **{
-            name: getattr(partnership, name)
-            for name in PartnershipDetailOut.model_fields
-            if name not in {"members", "lsp_relationships", "llsc_relationships"}
-        },
-        "members": profile["members"],
-        "lsp_relationships": list(
-            partnership.lsp_relationships.select_related("lsp__region")
-        ),
-        "llsc_relationships": profile["llsc_relationships"],
-    }
 
 
 @router.get(

@@ -203,3 +203,23 @@ def test_the_regional_figures_are_the_pages(
     only_overdue = api_as("go_a").get("/api/v1/regional/", {"status": "submitted"})
     assert {r["status"] for r in only_overdue.json()["rows"]} <= {"submitted"}
     assert Period.objects.filter(code="2003-04").exists()
+
+
+def test_a_partnership_comes_with_its_parts_in_few_queries(
+    world: World, api_as: Callable[[str], Client]
+) -> None:
+    client = api_as("officer_a")
+    client.get("/api/v1/periods/")
+    for _ in range(5):
+        MemberOrganisationFactory(partnership=world.partnership)
+        LSPRelationshipFactory(partnership=world.partnership)
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(f"/api/v1/partnerships/{world.partnership.pk}").json()
+    # The token, the partnership with its region, its members, its LSP links
+    # with their LSPs and regions, its local LSC links likewise.
+    assert len(captured) == 5
+    assert len(body["members"]) == 6
+    assert len(body["lsp_relationships"]) == 6
+    assert body["llsc_relationships"][0]["llsc"]["name"] == "West Yorkshire"
+    names = [member["name"] for member in body["members"]]
+    assert names == sorted(names)
