@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, path
 
 from . import views
-from .v1 import api
+from .v1 import api, endpoint_not_found
 
 app_name = "api"
 
@@ -19,6 +20,14 @@ def _api_v1() -> tuple[list[URLPattern | URLResolver], str, str]:
             # (ninja's views are made inside ninja, and the documents' are
             # partial objects).
             pattern.callback.login_required = False  # type: ignore[attr-defined]
+    # Last, after every endpoint: any other address is a JSON 404 too.
+    patterns.append(
+        path(
+            "<path:rest>",
+            login_not_required(endpoint_not_found),
+            name="endpoint_not_found",
+        )
+    )
     return patterns, app, namespace
 
 

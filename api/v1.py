@@ -7,7 +7,8 @@ rate limit."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -76,3 +77,17 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return api.create_response(
         request, {"detail": "Not found, or not yours to see."}, status=404
     )
+
+
+def endpoint_not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    """Any other address under /api/v1/: a JSON 404 that says where to look
+    (and the address with a slash, when that is an endpoint)."""
+    message = "There is no such endpoint: the documentation lists them all."
+    with_slash = f"{request.path}/"
+    try:
+        match = resolve(with_slash)
+    except Resolver404:
+        match = None
+    if match is not None and match.url_name != "endpoint_not_found":
+        message = f"There is no such endpoint. Did you mean {with_slash}?"
+    return JsonResponse({"detail": message}, status=404)

@@ -210,3 +210,20 @@ def test_the_documentation_page_lists_every_operation(
             assert f'id="{operation["operationId"]}"' in page, path
             assert f"<code>{path}</code>" in page
     assert "<code>Authorization: Bearer &lt;token&gt;</code>" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "hint"),
+    [
+        ("/api/v1/nowhere", "the documentation lists them all"),
+        ("/api/v1/partnerships", "Did you mean /api/v1/partnerships/?"),
+        ("/api/v1/returns/1/answers/D1.1/extra", "the documentation lists them"),
+    ],
+)
+def test_an_address_that_is_no_endpoint_is_a_json_404(
+    url: str, hint: str, world: World, api_as: Callable[[str], Client]
+) -> None:
+    for member in ("anonymous", "manager_a"):
+        response = api_as(member).get(url)
+        assert response.status_code == 404
+        assert hint in response.json()["detail"]

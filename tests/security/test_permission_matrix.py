@@ -571,6 +571,11 @@ TABLE["api:v1:openapi-view"] = Entry(
     _none, get=signed_in(OK), post=signed_in(NOT_ALLOWED)
 )
 TABLE["api:v1:api-root"] = Entry(_none, get=public(NOT_FOUND), post=public(NOT_FOUND))
+TABLE["api:v1:endpoint_not_found"] = Entry(
+    lambda world: {"rest": "nowhere"},
+    get=public(NOT_FOUND),
+    post=public(NOT_FOUND),
+)
 for _name in (
     "list_partnerships",
     "list_members",
