@@ -5,15 +5,35 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 VNU_JAR := node_modules/.vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: demo setup serve test test-browser lint format assets vnu
+.PHONY: demo setup serve test test-browser lint format assets vnu oidc-provider lock release
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Every package at the version and with the hashes in requirements.lock, then
+# the project itself (no dependencies of its own beyond the lock).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $@
+
+## lock: write requirements.lock anew from pyproject.toml (versions already
+## locked are kept unless pyproject.toml no longer allows them; add
+## --upgrade after `make lock ARGS=` to take newer releases)
+lock: $(VENV)/.installed
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes \
+		--python-version 3.11 --custom-compile-command "make lock" \
+		-o requirements.lock --quiet $(ARGS)
+
+## release: what a deployment runs after installing a new version, with the
+## production environment set: migrations, static files, Django's deployment
+## checks (fails on any warning)
+release:
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## setup: install, migrate, load reference and demo data (safe to run again)
 setup: $(VENV)/.installed
@@ -37,8 +57,18 @@ test: $(VENV)/.installed
 ## test-browser: the journeys in a real Chromium (/usr/bin/chromium; Debian
 ## packages chromium and poppler-utils), and every page crawled on a phone and
 ## checked by the Nu Html Checker (needs Java and npm)
-test-browser: $(VENV)/.installed $(VNU_JAR)
-	$(BIN)/pytest -m browser tests/browser
+test-browser: $(VENV)/.installed $(VNU_JAR) $(OIDC_PROVIDER)
+	$(BIN)/pytest -m browser tests/browser tests/oidc
+
+OIDC_PROVIDER := node_modules/.oidc/node_modules/oidc-provider/lib/index.js
+
+## oidc-provider: the OpenID Connect provider the single sign-on tests run on
+## loopback (npm package oidc-provider; needs Node.js 20.19 or later)
+oidc-provider: $(OIDC_PROVIDER)
+$(OIDC_PROVIDER):
+	mkdir -p node_modules/.oidc
+	echo '{"name": "oidc-test-provider", "private": true}' > node_modules/.oidc/package.json
+	cd node_modules/.oidc && npm install --silent --ignore-scripts oidc-provider@9.13.3
 
 ## vnu: the Nu Html Checker (npm package vnu-jar, run with the system Java)
 vnu: $(VNU_JAR)
@@ -62,11 +92,16 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## assets: rebuild static/govuk from the govuk-frontend npm package (needs npm)
+## assets: rebuild static/govuk from the govuk-frontend npm package (needs npm);
+## the versions are those written in static/govuk/README.md
+GOVUK_FRONTEND_VERSION := 5.14.0
+SASS_VERSION := 1.108.2
 assets:
-	rm -rf node_modules/.assets && mkdir -p node_modules/.assets
-	cd node_modules/.assets && npm init -y >/dev/null && npm install --silent govuk-frontend@5 sass@1
-	node_modules/.assets/node_modules/.bin/sass --style=compressed --no-source-map \
+	rm -rf node_modules/govuk-assets && mkdir -p node_modules/govuk-assets
+	echo '{"name": "govuk-assets", "private": true}' > node_modules/govuk-assets/package.json
+	cd node_modules/govuk-assets && npm install --silent --no-audit --no-fund \
+		govuk-frontend@$(GOVUK_FRONTEND_VERSION) sass@$(SASS_VERSION)
+	node_modules/govuk-assets/node_modules/.bin/sass --style=compressed --no-source-map \
 		--quiet-deps --silence-deprecation=import \
-		--load-path=node_modules/.assets/node_modules assets/govuk.scss static/govuk/govuk-frontend.min.css
-	cp node_modules/.assets/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/
+		--load-path=node_modules/govuk-assets/node_modules assets/govuk.scss static/govuk/govuk-frontend.min.css
+	cp node_modules/govuk-assets/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/govuk/

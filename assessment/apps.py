@@ -10,8 +10,9 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from partnerships.locks import register_oversight_lock
 
-        from . import profile, selectors, signals
+        from . import checks, profile, selectors, signals
 
+        checks.register()
         profile.register()
         signals.register()
         # A return submitted or in review is its officers' work: the

@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_tasks import task
 
+from govuk.notify import KIND_HEADER, REFERENCE_HEADER, EmailRefused
 from partnerships.rules import check_perm
 from partnerships.users import User
 
@@ -168,10 +169,15 @@ def send_email(delivery_id: int) -> str:
             settings.DEFAULT_FROM_EMAIL,
             [address],
             connection=get_connection(timeout=_timeout()),
+            # GOV.UK Notify picks its template by the kind.
+            headers={
+                KIND_HEADER: delivery.kind,
+                REFERENCE_HEADER: f"email-{delivery.pk}",
+            },
         ).send()
-    except ValueError as error:
-        # The message itself is malformed (BadHeaderError is one): trying
-        # again cannot help.
+    except (ValueError, EmailRefused) as error:
+        # The message itself is malformed (BadHeaderError is one), or Notify
+        # refused it for good: trying again cannot help.
         _give_up(delivery, attempt, _describe(error, address))
         return EmailStatus.FAILED
     except Exception as error:  # any refusal (SMTP, network, timeout): try again

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from partnerships.backends import admin_site_permission
 
 from . import forms, views
@@ -11,13 +12,13 @@ from . import forms, views
 admin.site.site_header = "Learning Partnerships self-assessment"
 admin.site.site_title = "Learning Partnerships administration"
 admin.site.has_permission = admin_site_permission  # type: ignore[method-assign]
+# One sign-in page for the service and its admin, where a second factor is asked.
+admin.site.login = accounts_views.admin_sign_in  # type: ignore[method-assign,assignment]
 
 auth_patterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=forms.SignInForm, redirect_authenticated_user=True
-        ),
+        accounts_views.SignInView.as_view(authentication_form=forms.SignInForm),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

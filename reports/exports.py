@@ -1,22 +1,27 @@
 """The regional view's downloads, of what the page shows: its period, scope and
-filters. The Excel workbook has a sheet with one row per partnership as on the
-page, the medians, and a sheet with one row per partnership and indicator
-(scores, evidence, barriers, planned action and the officer's comment); the
-CSV has the indicator rows. A draft's answers only for the partnership's
-managers and administrators. The CSV is streamed row by row, with a byte-order
-mark so that spreadsheets read it as UTF-8; the workbook is written row by row
-and spooled to disk when large. Text a spreadsheet would run as a formula is
-kept as text in both."""
+filters. The Excel workbook and the OpenDocument spreadsheet have a sheet with
+one row per partnership as on the page, the medians, and a sheet with one row
+per partnership and indicator (scores, evidence, barriers, planned action and
+the officer's comment); the CSV has the indicator rows. A draft's answers only
+for the partnership's managers and administrators. The CSV is streamed row by
+row, with a byte-order mark so that spreadsheets read it as UTF-8; the
+spreadsheets are written row by row and spooled to disk when large. Text a
+spreadsheet would run as a formula is kept as text in all three.
+
+The writers (``csv_response``, ``xlsx_response`` and ``ods_response``) take
+any rows: the audit trail's downloads use them too."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -27,6 +32,7 @@ from assessment.models import ReturnStatus
 from assessment.selectors import answers_for_user
 from partnerships.users import AnyUser
 
+from .ods import Sheet, ods_response
 from .selectors import Dashboard
 
 # The indicator rows' columns, with their widths in the workbook.
@@ -172,10 +178,21 @@ def scores_csv_response(
     *, user: AnyUser, data: Dashboard | None, name: str
 ) -> StreamingHttpResponse:
     """The indicator rows as a CSV download, streamed as they are read."""
+    return csv_response(
+        headers=EXPORT_HEADERS, rows=score_rows(user=user, data=data), name=name
+    )
+
+
+def csv_response(
+    *, headers: Sequence[str], rows: Iterable[Sequence[Any]], name: str
+) -> StreamingHttpResponse:
+    """Rows as a CSV download, streamed as they are read: a byte-order mark,
+    the headings, then a line per row; dates and times written as the
+    spreadsheets show them."""
     writer = csv.writer(_Echo())
     lines = (
         writer.writerow([_csv_text(value) for value in row])
-        for row in chain([EXPORT_HEADERS], score_rows(user=user, data=data))
+        for row in chain([headers], rows)
     )
     response = StreamingHttpResponse(
         chain([BOM], lines), content_type="text/csv; charset=utf-8"
@@ -184,28 +201,52 @@ def scores_csv_response(
     return response
 
 
+def score_sheets(*, user: AnyUser, data: Dashboard | None) -> list[Sheet]:
+    """The workbook's sheets: the partnerships as on the page, the medians,
+    and the indicator rows (only the last when there are no returns)."""
+    sheets = []
+    if data is not None:
+        sheets += [
+            Sheet("Partnerships", partnership_columns(data), partnership_rows(data)),
+            Sheet("Medians", list(MEDIAN_COLUMNS), median_rows(data)),
+        ]
+    sheets.append(
+        Sheet(
+            "Scores",
+            list(SCORE_COLUMNS),
+            score_rows(user=user, data=data),
+            wrapped=_TEXT_COLUMNS,
+        )
+    )
+    return sheets
+
+
 def scores_xlsx_response(
     *, user: AnyUser, data: Dashboard | None, name: str
 ) -> FileResponse:
     """The workbook: the partnerships as on the page, the medians, and the
-    indicator rows; each sheet with a bold, frozen header row, filters on
-    every column and widths that fit what they hold."""
+    indicator rows."""
+    return xlsx_response(sheets=score_sheets(user=user, data=data), name=name)
+
+
+def scores_ods_response(
+    *, user: AnyUser, data: Dashboard | None, name: str
+) -> FileResponse:
+    """The same sheets as the workbook, as an OpenDocument spreadsheet."""
+    return ods_response(sheets=score_sheets(user=user, data=data), name=name)
+
+
+def xlsx_response(*, sheets: Iterable[Sheet], name: str) -> FileResponse:
+    """The sheets as an Excel workbook, each with a bold, frozen header row,
+    filters on every column and widths that fit what they hold."""
     workbook = Workbook(write_only=True)
-    if data is not None:
+    for sheet in sheets:
         _write_sheet(
-            workbook.create_sheet("Partnerships"),
-            partnership_columns(data),
-            partnership_rows(data),
+            workbook.create_sheet(sheet.name),
+            list(sheet.columns),
+            iter(sheet.rows),
+            wrapped=sheet.wrapped,
         )
-        _write_sheet(
-            workbook.create_sheet("Medians"), list(MEDIAN_COLUMNS), median_rows(data)
-        )
-    _write_sheet(
-        workbook.create_sheet("Scores"),
-        list(SCORE_COLUMNS),
-        score_rows(user=user, data=data),
-        wrapped=_TEXT_COLUMNS,
-    )
     # Spooled to disk when large, then streamed out.
     spool = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115
     workbook.save(spool)
@@ -218,7 +259,7 @@ def scores_xlsx_response(
 def _write_sheet(
     sheet: WriteOnlyWorksheet,
     columns: list[tuple[str, int]],
-    rows: Iterator[list[Any]],
+    rows: Iterator[Sequence[Any]],
     *,
     wrapped: frozenset[str] = frozenset(),
 ) -> None:
@@ -250,9 +291,14 @@ def _write_sheet(
 
 def _csv_text(value: Any) -> Any:
     """Text a spreadsheet would evaluate, with an apostrophe in front so it
-    shows as typed; anything else as it is."""
+    shows as typed; a time as the service shows it, to the second; anything
+    else as it is."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return f"'{value}"
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
     return value
 
 
@@ -260,7 +306,12 @@ def _xlsx_value(sheet: Any, value: Any, *, wrap: bool = False) -> Any:
     """Text a spreadsheet would evaluate as a text cell, marked as text
     (Excel's own leading apostrophe, which is not part of the value);
     openpyxl would otherwise write text starting with = as a formula. Long
-    text wrapped within its column."""
+    text wrapped within its column. A time in the service's time zone, to
+    the second (a workbook has no time zones)."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        return value.replace(microsecond=0)
     formula_like = isinstance(value, str) and value.startswith(FORMULA_STARTS)
     if not (formula_like or wrap):
         return value

@@ -114,3 +114,46 @@ class PackForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not national:
             del self.fields["region"]
+
+
+class AuditForm(forms.Form):
+    """The audit trail's period, region and file format, sent with GET."""
+
+    FORMATS = [
+        ("csv", "CSV"),
+        ("xlsx", "Excel workbook (.xlsx)"),
+        ("ods", "ODS (OpenDocument spreadsheet)"),
+    ]
+
+    period = forms.ModelChoiceField(
+        queryset=Period.objects.order_by("-starts_on"),
+        to_field_name="code",
+        empty_label=None,
+        error_messages={
+            "required": "Select the period",
+            "invalid_choice": "There is no such period: select one from the list",
+        },
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label="All of England",
+        error_messages={
+            "invalid_choice": "There is no such region: select one from the list"
+        },
+    )
+    format = forms.ChoiceField(
+        label="File format",
+        choices=FORMATS,
+        widget=forms.RadioSelect,
+        initial="csv",
+        error_messages={
+            "required": "Select the file format",
+            "invalid_choice": "Select CSV, Excel workbook or ODS",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("period", "region"):
+            self.fields[name].widget.attrs["class"] = "govuk-select"

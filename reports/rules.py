@@ -17,3 +17,5 @@ rules.add_perm("reports.see_england", is_national_admin)
 rules.add_perm(
     "reports.request_summary", is_go_officer | is_llsc_officer | is_national_admin
 )
+# The audit trail of every return, answer and plan: national administrators.
+rules.add_perm("reports.export_audit", is_national_admin)

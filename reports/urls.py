@@ -10,6 +10,8 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/scores.csv", views.scores_csv, name="scores_csv"),
     path("dashboard/scores.xlsx", views.scores_xlsx, name="scores_xlsx"),
+    path("dashboard/scores.ods", views.scores_ods, name="scores_ods"),
+    path("audit-trail/", views.audit, name="audit"),
     path("dashboard/summary/", views.summary_request_view, name="summary_request"),
     path(
         "dashboard/partnerships/<int:pk>/",

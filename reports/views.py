@@ -9,6 +9,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     JsonResponse,
     QueryDict,
     StreamingHttpResponse,
@@ -30,10 +31,19 @@ from partnerships.users import AuthenticatedHttpRequest
 from plans.models import DevelopmentPlan
 from plans.selectors import for_plan_document, plan_context, plans_for_user
 
+from .audit import AUDIT_HEADERS, audit_name, audit_rows, audit_sheets
 from .charts import trend_chart
-from .exports import export_name, scores_csv_response, scores_xlsx_response
-from .forms import DashboardFilterForm, PackForm
+from .exports import (
+    csv_response,
+    export_name,
+    scores_csv_response,
+    scores_ods_response,
+    scores_xlsx_response,
+    xlsx_response,
+)
+from .forms import AuditForm, DashboardFilterForm, PackForm
 from .models import Pack, SummaryDocument
+from .ods import ods_response
 from .packs import pack_progress, pack_request, packs_for_user, packs_recover
 from .pdf import pdf_response, render_pdf
 from .progress import JobProgress
@@ -180,6 +190,33 @@ def scores_csv(request: HttpRequest) -> StreamingHttpResponse:
 def scores_xlsx(request: HttpRequest) -> FileResponse:
     data = _export_data(request)
     return scores_xlsx_response(user=request.user, data=data, name=export_name(data))
+
+
+@require_safe
+def scores_ods(request: HttpRequest) -> FileResponse:
+    data = _export_data(request)
+    return scores_ods_response(user=request.user, data=data, name=export_name(data))
+
+
+@require_safe
+def audit(request: HttpRequest) -> HttpResponseBase:
+    """The audit trail's form; with a period, region and format chosen, the
+    download."""
+    if not request.user.has_perm("reports.export_audit"):
+        raise PermissionDenied("The audit trail is for national administrators.")
+    form = AuditForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "reports/audit.html", {"form": form})
+    period, region = form.cleaned_data["period"], form.cleaned_data["region"]
+    name = audit_name(period=period, region=region)
+    file_format = form.cleaned_data["format"]
+    if file_format == "csv":
+        rows = audit_rows(user=request.user, period=period, region=region)
+        return csv_response(headers=AUDIT_HEADERS, rows=rows, name=name)
+    sheets = audit_sheets(user=request.user, period=period, region=region)
+    if file_format == "xlsx":
+        return xlsx_response(sheets=sheets, name=name)
+    return ods_response(sheets=sheets, name=name)
 
 
 @require_POST

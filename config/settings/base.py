@@ -274,6 +274,85 @@ LOGGING = {
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
 }
 
+# GOV.UK Notify: with NOTIFY_API_KEY set, emails go through Notify's API
+# (govuk/notify.py) instead of the mail server, each kind of email with its
+# own Notify template: NOTIFY_TEMPLATE_<KIND>=<template id> (SUBMITTED,
+# PASSWORD_RESET, ...) and NOTIFY_TEMPLATE_DEFAULT for kinds without one.
+# `manage.py check` warns of a kind left without a template.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "").strip()
+NOTIFY_BASE_URL = os.environ.get(
+    "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+NOTIFY_TEMPLATES = {
+    name.removeprefix("NOTIFY_TEMPLATE_").lower(): value.strip()
+    for name, value in os.environ.items()
+    if name.startswith("NOTIFY_TEMPLATE_") and value.strip()
+}
+NOTIFY_EMAIL_BACKEND = "govuk.notify.NotifyEmailBackend"
+if NOTIFY_API_KEY:
+    EMAIL_BACKEND = NOTIFY_EMAIL_BACKEND
+
+# Service pages (the pages app: help and contact, privacy, accessibility).
+# Where people write for help, to report an accessibility problem or to ask
+# about their data; set it in production, the default is no one's mailbox.
+SERVICE_CONTACT_EMAIL = os.environ.get(
+    "SERVICE_CONTACT_EMAIL", "learning-partnerships-support@example.org"
+)
+# Working days within which the team answers, as the pages promise.
+SERVICE_REPLY_DAYS = int(os.environ.get("SERVICE_REPLY_DAYS", "5"))
+# The organisation responsible for the personal data the service holds, and
+# the address for questions about it (the contact address unless set).
+DATA_CONTROLLER_NAME = os.environ.get(
+    "DATA_CONTROLLER_NAME", "the Learning and Skills Council"
+)
+DATA_PROTECTION_EMAIL = os.environ.get("DATA_PROTECTION_EMAIL") or SERVICE_CONTACT_EMAIL
+
+# Signing in: single sign-on by OpenID Connect (accounts/backends.py) and a
+# second factor for national administrators' password sign-ins (django-otp,
+# accounts/middleware.py). Single sign-on is offered only when the client id,
+# its secret and the provider (a discovery document, or all four endpoints)
+# are set; otherwise its addresses answer 404 and the sign-in page has no
+# button for it.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_DISCOVERY = os.environ.get("OIDC_OP_DISCOVERY", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation account")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# Accounts are matched by verified email, never made (roles are given here).
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+AUTHENTICATION_BACKENDS = [
+    *AUTHENTICATION_BACKENDS,
+    "accounts.backends.StaffSSOBackend",
+]
+# A refused single sign-on is not a wrong password: not counted by django-axes.
+AXES_WHITELIST_CALLABLE = "accounts.backends.is_single_sign_on"
+# Django admin never shows an authenticator app's secret or recovery codes:
+# an administrator removes a lost one, and its owner sets up another.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+OTP_TOTP_ISSUER = "Learning Partnerships self-assessment"
+_AUTHENTICATION = MIDDLEWARE.index(
+    "django.contrib.auth.middleware.AuthenticationMiddleware"
+)
+MIDDLEWARE[_AUTHENTICATION + 1 : _AUTHENTICATION + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+]
+
+# Bulk import (imports/): the largest file accepted, the most rows read from
+# it, and what a spreadsheet (a ZIP archive) may declare it unpacks to.
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_MAX_ROWS = 5000
+IMPORT_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+
 # The JSON API (/api/v1/, api/).
 # Requests a minute per token (and per signed-in session), counted in Django's
 # cache: with several server processes, set CACHES to a shared cache (Redis,

@@ -35,9 +35,32 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# GOV.UK Notify when its key is set (base.py), the mail server otherwise.
+EMAIL_BACKEND = (
+    NOTIFY_EMAIL_BACKEND  # noqa: F405
+    if NOTIFY_API_KEY  # noqa: F405
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false").lower() == "true"
+
+# Single sign-on talks to its provider over HTTPS only: the token request
+# carries the client secret, and the provider's answers say who signs in.
+_plain_sso = [
+    name
+    for name in (
+        "OIDC_OP_DISCOVERY",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    )
+    if os.environ.get(name) and not os.environ[name].startswith("https://")
+]
+if _plain_sso:
+    raise ImproperlyConfigured(
+        "Single sign-on needs https:// addresses: " + ", ".join(_plain_sso)
+    )

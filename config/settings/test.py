@@ -8,6 +8,10 @@ SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Never GOV.UK Notify from the environment: tests that use it point it at a
+# stand-in of their own.
+NOTIFY_API_KEY = ""
+NOTIFY_TEMPLATES = {}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # Static files come from the finders; no collectstatic needed.

@@ -48,6 +48,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from .helpers import pass_second_factor
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -256,7 +258,8 @@ class Person:
         page = self.goto("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
-        return self.follow(page.get_by_role("button", name="Sign in"))
+        page = self.follow(page.get_by_role("button", name="Sign in"))
+        return pass_second_factor(page, username, self.follow)
 
     def download(self, target: Locator, folder: Path) -> Path:
         """Click a link whose answer is an attachment; the file as the browser

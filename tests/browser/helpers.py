@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import subprocess
+import time
+from base64 import b32decode
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Locator, Page
 
 from assessment.models import Answer, Return
 
@@ -41,3 +49,27 @@ def chart_backgrounds(page) -> dict[str, list[str]]:
         })"""
     )
     return {page.url: fills}
+
+
+def pass_second_factor(
+    page: Page, username: str, follow: Callable[[Locator], Page]
+) -> Page:
+    """After a password sign-in, the second factor if asked (national
+    administrators; anyone with an authenticator app): without an app, set
+    one up from the page's secret and go on past the recovery codes; with
+    one, enter its code. ``follow`` clicks and waits for the next page."""
+    path = urlsplit(page.url).path
+    if path == "/accounts/second-factor/set-up/":
+        secret = page.locator("#authenticator-secret").text_content() or ""
+        key = b32decode(secret.replace(" ", ""))
+        page.get_by_label("Code from the app").fill(f"{totp(key):06d}")
+        page = follow(page.get_by_role("button", name="Confirm"))
+        return follow(page.get_by_role("button", name="Continue"))
+    if path == "/accounts/second-factor/":
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        # A code is taken once: after one used this half-minute, the next.
+        while device.last_t >= int(time.time()) // device.step:
+            time.sleep(0.5)
+        page.get_by_label("Code", exact=True).fill(f"{totp(device.bin_key):06d}")
+        return follow(page.get_by_role("button", name="Continue"))
+    return page

@@ -23,11 +23,12 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from demo.people import DEMO_PASSWORD
 
 from .conftest import AXE_RUN, AXE_SOURCE, BLOCKING, CSP_LISTENER
+from .helpers import pass_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,6 +59,7 @@ FILE_ROUTES = {
     "assessment:attachment",
     "reports:scores_csv",
     "reports:scores_xlsx",
+    "reports:scores_ods",
     "reports:summary_progress",
     "reports:summary_download",
     "reports:pack_progress",
@@ -152,6 +154,14 @@ def _sign_in(page: Page, base: str, username: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+
+    def follow(target: Locator) -> Page:
+        with page.expect_navigation():
+            target.click()
+        return page
+
+    pass_second_factor(page, username, follow)
+    assert "/accounts/second-factor/" not in page.url, f"{username}: second factor"
 
 
 def _navigation_lines(page: Page) -> int:

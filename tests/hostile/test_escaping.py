@@ -36,6 +36,7 @@ from tests.assessment.helpers import (
     indicator_url,
 )
 from tests.plans.helpers import action_data, date_fields, pdf_text
+from tests.spreadsheets import ods_sheets, same_cells, xlsx_sheets
 
 from .conftest import FORMULAS, TEXT, escaped, hostile_framework_file, script
 
@@ -617,6 +618,29 @@ def test_xlsx_export_keeps_formulas_as_text(hostile, client_as):
     # The sheet of partnerships as on the page keeps the name as text too.
     name = load_workbook(io.BytesIO(content))["Partnerships"]["A2"]
     assert (name.value, name.data_type, name.quotePrefix) == (TEXT["name"], "s", True)
+
+
+def test_ods_export_keeps_formulas_as_text(hostile, client_as):
+    client = client_as("go_a")
+    response = client.get("/dashboard/scores.ods", {"period": "2003-04"})
+    content = b"".join(response.streaming_content)
+    # No cell is a formula: every typed value is a text cell.
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert "table:formula" not in archive.read("content.xml").decode()
+    sheets = ods_sheets(content)
+    rows = export_rows(sheets["Scores"])
+    first = rows["D1.1"]
+    # The text exactly as typed, as the workbook holds it.
+    assert first[0] == TEXT["name"]
+    assert first[6] == TEXT["statement"]
+    assert first[9] == TEXT["barriers"]
+    for code, formula in FORMULAS.items():
+        assert rows[code][9] == formula
+    assert sheets["Partnerships"][1][0] == TEXT["name"]
+    workbook = b"".join(
+        client.get("/dashboard/scores.xlsx", {"period": "2003-04"}).streaming_content
+    )
+    same_cells(sheets, xlsx_sheets(workbook))
 
 
 # PDFs.

@@ -37,9 +37,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from accounts.views import SETUP_KEY
 from assessment.models import EmailDelivery, Return
 from assessment.services import attachment_add, return_start, return_submit
 from indicators.models import Dimension, Framework, Indicator, Period
@@ -923,6 +926,37 @@ ENDPOINTS = [
     ),
 ]
 
+# Spreadsheet downloads: the regional view's ODS file (its filters, sent with
+# GET), and the audit trail's form, also sent with GET (period, region and
+# file format): a bad value is shown on the form, never a server error.
+ENDPOINTS += [
+    Endpoint(
+        "reports:scores_ods",
+        "admin",
+        lambda w: "/dashboard/scores.ods",
+        lambda w: {"period": "2003-04", "structure_model": "shire"},
+        method="get",
+        examples=10,
+    ),
+    Endpoint(
+        "reports:audit",
+        "admin",
+        lambda w: "/audit-trail/",
+        lambda w: {
+            "period": "2003-04",
+            "region": w.partnership_a.region_id,
+            "format": "csv",
+        },
+        method="get",
+        always=lambda: [
+            {"period": "2003-04", "region": "12x", "format": "ods"},
+            {"period": "999999", "region": "1", "format": "xlsx"},
+            {"period": "", "format": "pdf"},
+            {"period": "2003-04", "region": "-1", "format": "csv"},
+        ],
+    ),
+]
+
 
 def _failed_email(world: World) -> int:
     delivery, _ = EmailDelivery.objects.get_or_create(
@@ -969,6 +1003,175 @@ NOT_FORMS = {
     "reports:plan_pdf",
     "reports:return_document",
     "reports:return_pdf",
+}
+# The service's own pages: no forms.
+NOT_FORMS |= {
+    "pages:accessibility",
+    "pages:privacy",
+    "pages:cookies",
+    "pages:help",
+    "pages:status",
+}
+
+
+# Signing in (accounts): the code after a password and a change to the second
+# factor, as a national administrator with an authenticator app; setting one
+# up, as a manager whose session holds the secret being set up. Single
+# sign-on has no form (and answers 404 unconfigured); the recovery codes page
+# only shows.
+TOTP_SETUP_KEY = "3132333435363738393031323334353637383930"
+
+
+def _authenticator(client: Client, world: World) -> None:
+    TOTPDevice.objects.get_or_create(
+        user=world.cast["admin"], defaults={"name": "Authenticator app"}
+    )
+
+
+def _admin_code(world: World) -> str:
+    device = TOTPDevice.objects.get(user=world.cast["admin"])
+    return f"{totp(device.bin_key):06d}"
+
+
+def _setting_up(client: Client, world: World) -> None:
+    session = client.session
+    session[SETUP_KEY] = TOTP_SETUP_KEY
+    session.save()
+
+
+ENDPOINTS += [
+    Endpoint(
+        "accounts:second_factor",
+        "admin",
+        lambda w: "/accounts/second-factor/",
+        lambda w: {"code": _admin_code(w)},
+        prepare=_authenticator,
+        always=lambda: [{"code": "0" * 40}, {"code": "abcd-efgh"}],
+    ),
+    Endpoint(
+        "accounts:second_factor_manage",
+        "admin",
+        lambda w: "/accounts/second-factor/manage/",
+        lambda w: {"code": _admin_code(w), "action": "codes"},
+        prepare=_authenticator,
+    ),
+    Endpoint(
+        "accounts:second_factor_setup",
+        "manager_a",
+        lambda w: "/accounts/second-factor/set-up/",
+        lambda w: {"code": f"{totp(bytes.fromhex(TOTP_SETUP_KEY)):06d}"},
+        prepare=_setting_up,
+    ),
+]
+NOT_FORMS |= {
+    "accounts:oidc_start",
+    "accounts:oidc_callback",
+    "accounts:recovery_codes",
+}
+
+
+# Bulk import: files of every kind the upload may be given, and the confirm
+# of a kept upload.
+IMPORT_CSV = b"name,region\nHumberside,YH\n"
+
+
+def _import_xlsx(rows: list[list[str]]) -> bytes:
+    import tablib
+
+    return tablib.Dataset(*rows[1:], headers=rows[0]).export("xlsx")
+
+
+def nasty_import_files() -> list[SimpleUploadedFile]:
+    """Junk named as a CSV, a spreadsheet named as CSV, a ZIP that is no
+    spreadsheet, formulas, a byte-order mark, semicolons, NUL, nothing."""
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("mimetype", "application/zip")
+    files = {
+        "junk.csv": b"\x00\x01\x02\xff\xfe binary",
+        "sheet.csv": _import_xlsx([["name", "region"], ["A", "YH"]]),
+        "archive.xlsx": archive.getvalue(),
+        "formula.csv": b"name,region\n=1+1,YH\n@SUM(A1),NE\n",
+        "bom.csv": b"\xef\xbb\xbfname,region\nHumberside,YH\n",
+        "semicolons.csv": b"name;region\nHumberside;YH\n",
+        "nul.csv": b"name,region\nHum\x00berside,YH\n",
+        "empty.csv": b"",
+        "header.csv": b"name,region\n",
+        "ragged.csv": b'name,region\n"unclosed,YH\nA,B,C,D\n',
+        "huge.csv": b"name,region\n" + b"x" * (2 * 1024 * 1024),
+    }
+    return [SimpleUploadedFile(name, content) for name, content in files.items()]
+
+
+IMPORT_FILES = st.builds(
+    SimpleUploadedFile,
+    st.sampled_from(["a.csv", "a.xlsx", "a.ods", "a.txt", "a"]),
+    st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200).map(str.encode),
+        st.lists(
+            st.lists(st.one_of(NASTY, st.text(max_size=20)), min_size=1, max_size=4),
+            min_size=1,
+            max_size=4,
+        ).map(lambda rows: "\n".join(",".join(row) for row in rows).encode()),
+        st.just(IMPORT_CSV),
+    ),
+)
+
+
+def _import_upload(world: World) -> Any:
+    from imports.models import Upload
+
+    upload, _ = Upload.objects.get_or_create(
+        file_name="llscs.csv",
+        defaults={
+            "kind": "llscs",
+            "file_format": "csv",
+            "content": IMPORT_CSV,
+            "uploaded_by": world.cast["admin"],
+        },
+    )
+    return upload
+
+
+def _import_fingerprint(world: World) -> dict[str, Any]:
+    from imports.services import upload_preview
+
+    upload = _import_upload(world)
+    preview = upload_preview(upload=upload, user=world.cast["admin"])
+    return {"fingerprint": preview.fingerprint}
+
+
+ENDPOINTS += [
+    Endpoint(
+        "imports:start",
+        "admin",
+        lambda w: "/imports/",
+        lambda w: {"kind": "llscs"},
+        examples=15,
+        files={"file": IMPORT_FILES},
+        valid_files=lambda: {"file": SimpleUploadedFile("llscs.csv", IMPORT_CSV)},
+        always=lambda: [
+            {"kind": "llscs", "file": upload} for upload in nasty_import_files()
+        ],
+    ),
+    Endpoint(
+        "imports:confirm",
+        "admin",
+        lambda w: f"/imports/uploads/{_import_upload(w).pk}/confirm/",
+        _import_fingerprint,
+        examples=10,
+    ),
+]
+NOT_FORMS |= {
+    "imports:preview",
+    "imports:log",
+    "imports:log_detail",
+    "imports:columns",
+    "imports:template",
 }
 
 

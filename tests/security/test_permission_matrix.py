@@ -516,6 +516,112 @@ TABLE["partnerships:llsc_delete"] = Entry(
 )
 
 
+# The service's own pages (pages/urls.py): open to everyone, signed in or
+# not, like the health check; GET only.
+TABLE["pages:accessibility"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+TABLE["pages:privacy"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+TABLE["pages:cookies"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+TABLE["pages:help"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+TABLE["pages:status"] = Entry(_none, get=public(OK), post=public(NOT_ALLOWED))
+
+# Spreadsheet downloads: the regional view's ODS file, for those who get its
+# CSV and workbook; the audit trail of returns, answers and plans, for
+# national administrators only.
+TABLE["reports:scores_ods"] = Entry(
+    _none, get=for_roles(REGIONAL_VIEW, OK), post=NOT_THIS_METHOD
+)
+TABLE["reports:audit"] = Entry(
+    _none, get=for_roles({"admin"}, OK), post=NOT_THIS_METHOD
+)
+
+# Signing in (accounts/urls.py): single sign-on answers 404 to everyone while
+# not configured (the test settings name no provider; tests/oidc drives it
+# configured). The second factor's pages are anyone's signed in, about their
+# own account; nobody in the cast has an authenticator app, so the code page
+# sends them to set one up, the recovery codes (none just made) and a change
+# to the second factor to their pages.
+TABLE["accounts:oidc_start"] = Entry(
+    _none, get=public(NOT_FOUND), post=public(NOT_FOUND)
+)
+TABLE["accounts:oidc_callback"] = Entry(
+    _none, get=public(NOT_FOUND), post=public(NOT_FOUND)
+)
+TABLE["accounts:second_factor"] = Entry(
+    _none, get=signed_in(FOUND), post=signed_in(FOUND)
+)
+TABLE["accounts:second_factor_setup"] = Entry(
+    _none, get=signed_in(OK), post=signed_in(OK)
+)
+TABLE["accounts:recovery_codes"] = Entry(
+    _none, get=signed_in(FOUND), post=NOT_THIS_METHOD
+)
+TABLE["accounts:second_factor_manage"] = Entry(
+    _none, get=signed_in(OK), post=signed_in(FOUND)
+)
+
+# Bulk import (imports/urls.py): national administrators only. An upload is
+# its uploader's (the administrator's here); an empty POST to confirm it goes
+# back to its preview.
+
+
+def _import_upload(world: World) -> dict[str, Any]:
+    from imports.models import Upload
+
+    upload, _ = Upload.objects.get_or_create(
+        file_name="llscs.csv",
+        defaults={
+            "kind": "llscs",
+            "file_format": "csv",
+            "content": b"name,region\nHumberside,YH\n",
+            "uploaded_by": world.people["admin"],
+        },
+    )
+    return {"pk": upload.pk}
+
+
+def _import_log(world: World) -> dict[str, Any]:
+    from imports.models import ImportLog
+
+    log, _ = ImportLog.objects.get_or_create(
+        file_name="llscs.csv",
+        defaults={
+            "kind": "llscs",
+            "file_format": "csv",
+            "imported_by": world.people["admin"],
+            "imported_by_name": "admin",
+            "created_count": 1,
+            "rows": [
+                {"row": 2, "action": "create", "key": "Humberside", "changes": []}
+            ],
+        },
+    )
+    return {"pk": log.pk}
+
+
+IMPORTS = {"admin"}
+TABLE["imports:start"] = Entry(
+    _none, get=for_roles(IMPORTS, OK), post=for_roles(IMPORTS, OK)
+)
+TABLE["imports:preview"] = Entry(
+    _import_upload, get=for_roles(IMPORTS, OK), post=NOT_THIS_METHOD
+)
+TABLE["imports:confirm"] = Entry(
+    _import_upload, get=NOT_THIS_METHOD, post=for_roles(IMPORTS, FOUND)
+)
+TABLE["imports:log"] = Entry(_none, get=for_roles(IMPORTS, OK), post=NOT_THIS_METHOD)
+TABLE["imports:log_detail"] = Entry(
+    _import_log, get=for_roles(IMPORTS, OK), post=NOT_THIS_METHOD
+)
+TABLE["imports:columns"] = Entry(
+    _none, get=for_roles(IMPORTS, OK), post=NOT_THIS_METHOD
+)
+TABLE["imports:template"] = Entry(
+    lambda world: {"kind": "partnerships", "file_format": "xlsx"},
+    get=for_roles(IMPORTS, OK),
+    post=NOT_THIS_METHOD,
+)
+
+
 # The JSON API (api/): the token pages, and the API itself with a session
 # (tests/api checks it again with each person's token, and PATCH). The API
 # answers in JSON: 401 to anonymous requests instead of the sign-in page, 405

@@ -6,10 +6,12 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from assessment.figures import figures_rebuild
+from demo.imports import load_demo_imports
 from demo.organisations import load_demo_data
 from demo.people import DEMO_PASSWORD
 from demo.plans import load_demo_plans
 from demo.returns import load_demo_returns
+from demo.second_factor import DEMO_TOTP_SECRET, load_demo_second_factor
 from demo.years import Clock, load_demo_periods
 from indicators.services import reference_framework_load
 from partnerships.models import LearningPartnership
@@ -24,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = load_demo_data()
+        load_demo_second_factor()
+        load_demo_imports()
         framework = reference_framework_load()
         # Dated around today: the year that contains it open, two before it.
         clock = Clock(now=timezone.now())
@@ -43,3 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for user in users:
             self.stdout.write(f"  {user.username:<8} {user.description}")
+        self.stdout.write(
+            f"  admin's second factor: the authenticator key {DEMO_TOTP_SECRET}, "
+            "or the current code from `python manage.py demo_totp_code`"
+        )
