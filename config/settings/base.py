@@ -352,3 +352,12 @@ MIDDLEWARE[_AUTHENTICATION + 1 : _AUTHENTICATION + 1] = [
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = 5000
 IMPORT_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+
+# The JSON API (/api/v1/, api/).
+# Requests a minute per token (and per signed-in session), counted in Django's
+# cache: with several server processes, set CACHES to a shared cache (Redis,
+# Memcached or the database's) so that they count together.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+# Rows of a list page: when the client does not say, and at most.
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 100

@@ -1220,6 +1220,41 @@ SNAPSHOT_APPS = ("partnerships", "indicators", "assessment", "reports", "auth")
 IGNORED_COLUMNS = {"auth.user": {"last_login"}}
 
 
+# The JSON API (api/): the personal token pages are forms; the API itself is
+# fuzzed from its OpenAPI document (tests/api/test_schema_fuzz.py).
+
+
+def _own_token(world: World) -> int:
+    from api.models import ApiToken
+
+    token, _ = ApiToken.objects.get_or_create(
+        user=world.cast["manager_a"],
+        name="Fuzzed",
+        defaults={"prefix": "lpsa_fuzzed", "digest": "f" * 64},
+    )
+    return token.pk
+
+
+ENDPOINTS += [
+    Endpoint(
+        "api:token_create",
+        "go_a",
+        lambda w: "/api/tokens/new/",
+        lambda w: {"name": "Regional spreadsheet"},
+    ),
+    Endpoint(
+        "api:token_revoke",
+        "manager_a",
+        lambda w: f"/api/tokens/{_own_token(w)}/revoke/",
+        examples=5,
+    ),
+]
+NOT_FORMS |= {"api:tokens"} | {
+    name for name in url_names() if name.startswith("api:v1:")
+}
+SNAPSHOT_APPS = (*SNAPSHOT_APPS, "api")
+
+
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every model of the project's apps and of auth."""
     rows = {}

@@ -622,6 +622,118 @@ TABLE["imports:template"] = Entry(
 )
 
 
+# The JSON API (api/): the token pages, and the API itself with a session
+# (tests/api checks it again with each person's token, and PATCH). The API
+# answers in JSON: 401 to anonymous requests instead of the sign-in page, 405
+# to a method it does not have, whoever asks; its document is public, its
+# documentation page for people signed in.
+UNAUTHORISED = 401
+API_GET_ONLY = public(NOT_ALLOWED)
+
+
+def _api(outcomes: Cells) -> Cells:
+    """An API cell: anonymous requests are 401, never sent to sign in."""
+    return {**outcomes, "anonymous": UNAUTHORISED}
+
+
+def _api_token(world: World) -> dict[str, Any]:
+    from api.models import ApiToken
+
+    token, _ = ApiToken.objects.get_or_create(
+        user=world.people["manager_a"],
+        name="Matrix",
+        defaults={"prefix": "lpsa_matrix", "digest": "0" * 64},
+    )
+    return {"pk": token.pk}
+
+
+def _api_partnership(world: World) -> dict[str, Any]:
+    return {"partnership_id": world.partnership.pk}
+
+
+def _api_draft(world: World) -> dict[str, Any]:
+    return {"return_id": world.draft_return.pk}
+
+
+def _api_submitted(world: World) -> dict[str, Any]:
+    return {"return_id": world.submitted_return.pk}
+
+
+HOLDS_TOKENS = HAS_ROLE
+TABLE["api:tokens"] = Entry(
+    _none, get=for_roles(HOLDS_TOKENS, OK), post=NOT_THIS_METHOD
+)
+TABLE["api:token_create"] = Entry(
+    _none, get=for_roles(HOLDS_TOKENS, OK), post=for_roles(HOLDS_TOKENS, OK)
+)
+# A token is its owner's alone: anyone else's is 404, administrators' too.
+TABLE["api:token_revoke"] = Entry(
+    _api_token,
+    get=on_object({"manager_a"}, OK, sees={"manager_a"}),
+    post=on_object({"manager_a"}, FOUND, sees={"manager_a"}),
+)
+TABLE["api:v1:openapi-json"] = Entry(_none, get=public(OK), post=API_GET_ONLY)
+TABLE["api:v1:openapi-view"] = Entry(
+    _none, get=signed_in(OK), post=signed_in(NOT_ALLOWED)
+)
+TABLE["api:v1:api-root"] = Entry(_none, get=public(NOT_FOUND), post=public(NOT_FOUND))
+TABLE["api:v1:endpoint_not_found"] = Entry(
+    lambda world: {"rest": "nowhere"},
+    get=public(NOT_FOUND),
+    post=public(NOT_FOUND),
+)
+for _name in (
+    "list_partnerships",
+    "list_members",
+    "list_lsp_relationships",
+    "list_llsc_relationships",
+    "list_frameworks",
+    "list_periods",
+    "list_returns",
+    "list_plans",
+):
+    # Lists of the user's own scope: empty for no_role.
+    TABLE[f"api:v1:{_name}"] = Entry(_none, get=_api(signed_in(OK)), post=API_GET_ONLY)
+TABLE["api:v1:get_partnership"] = Entry(
+    _api_partnership, get=_api(on_object(SEES_A, OK)), post=API_GET_ONLY
+)
+TABLE["api:v1:get_framework"] = Entry(
+    lambda world: {"framework_id": world.framework.pk},
+    get=_api(on_object(HAS_ROLE, OK, sees=HAS_ROLE)),
+    post=API_GET_ONLY,
+)
+TABLE["api:v1:get_period"] = Entry(
+    lambda world: {"code": world.period.code},
+    get=_api(on_object(HAS_ROLE, OK, sees=HAS_ROLE)),
+    post=API_GET_ONLY,
+)
+TABLE["api:v1:get_return"] = Entry(
+    _api_draft, get=_api(on_object(SEES_A, OK)), post=API_GET_ONLY
+)
+# A draft's answers are its managers' (and administrators'): 403 to the
+# officers who see the return, as its pages.
+TABLE["api:v1:list_answers"] = Entry(
+    _api_draft, get=_api(on_object(CHANGES_A, OK)), post=API_GET_ONLY
+)
+TABLE["api:v1:get_scores"] = Entry(
+    _api_submitted, get=_api(on_object(SEES_A, OK)), post=API_GET_ONLY
+)
+# Saved by PATCH only (tests/api checks who may).
+TABLE["api:v1:save_answer"] = Entry(
+    lambda world: {"return_id": world.draft_return.pk, "indicator_code": "D1.1"},
+    get=API_GET_ONLY,
+    post=API_GET_ONLY,
+)
+TABLE["api:v1:get_plan"] = Entry(
+    lambda world: {"plan_id": world.plan.pk},
+    get=_api(on_object(SEES_A, OK)),
+    post=API_GET_ONLY,
+)
+TABLE["api:v1:get_regional"] = Entry(
+    _none, get=_api(for_roles(REGIONAL_VIEW, OK)), post=API_GET_ONLY
+)
+
+
 # Every URL pattern, from the resolver.
 
 
