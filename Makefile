@@ -28,10 +28,11 @@ lock: $(VENV)/.installed
 		-o requirements.lock --quiet $(ARGS)
 
 ## release: what a deployment runs after installing a new version, with the
-## production environment set: migrations, static files, Django's deployment
+## production environment set: migrations, the cache's table, static files, Django's deployment
 ## checks (fails on any warning)
 release:
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -133,3 +133,33 @@ def test_static_files_collect_under_the_production_storage(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     assert "govuk/govuk-frontend.min.css" in manifest
+
+
+def test_production_server_processes_share_one_cache_in_the_database() -> None:
+    """The API's rate limit is counted in the cache: every process must read
+    the same one."""
+    env = {
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "lp.example.org",
+        "DATABASE_URL": "postgres://u:p@localhost/lp",
+    }
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings.production as s; "
+            "print(s.CACHES['default']['BACKEND'])",
+        ],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.cache.backends.db.DatabaseCache"

@@ -355,8 +355,8 @@ IMPORT_MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 
 # The JSON API (/api/v1/, api/).
 # Requests a minute per token (and per signed-in session), counted in Django's
-# cache: with several server processes, set CACHES to a shared cache (Redis,
-# Memcached or the database's) so that they count together.
+# cache: production's is a table in the database (production.py), shared by
+# every server process, so that they count together.
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
 # Rows of a list page: when the client does not say, and at most.
 API_PAGE_SIZE = 50

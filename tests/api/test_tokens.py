@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -163,6 +164,35 @@ def test_past_the_rate_limit_is_429(
     # Counted per token: another token, even the same person's, still works.
     other = _bearer(token_create(user=world.people["go_a"], name="Other").secret)
     assert other.get(PARTNERSHIPS).status_code == 200
+
+
+def test_the_count_is_kept_where_every_server_process_reads_it(
+    world: World, settings: pytest.FixtureRequest
+) -> None:
+    """Production's cache is a table in the database (config/settings/
+    production.py), so server processes count one token's requests together:
+    a process with an empty cache of its own still sees the count."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    settings.CACHES = {  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "lp_cache",
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    settings.API_RATE_LIMIT_PER_MINUTE = 2  # type: ignore[attr-defined]
+    busy = _bearer(token_create(user=world.people["go_a"], name="Busy").secret)
+    assert busy.get(PARTNERSHIPS).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM lp_cache")
+        assert any("api-rate" in key for (key,) in cursor.fetchall())
+    # As another process would: a cache object of its own, nothing in memory.
+    caches["default"].close()
+    del caches["default"]
+    assert busy.get(PARTNERSHIPS).status_code == 200
+    assert busy.get(PARTNERSHIPS).status_code == 429
 
 
 def test_a_session_reads_and_writes_with_its_csrf_token(
