@@ -9,9 +9,9 @@ import tablib
 
 from partnerships.models import LearningPartnership
 
+from .cells import FORMULA_STARTS
 from .columns import SPECS
 from .models import FileFormat, Kind
-from .rows import FORMULA_STARTS
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from partnerships.rules import check_perm
 from partnerships.users import User
 
 from .models import ImportLog, Kind, Upload
+from .outcomes import CHANGE, CREATE, PROBLEM, UNCHANGED, Preview, RowPlan
 from .reading import FileRefused, read_table
-from .rows import CHANGE, CREATE, PROBLEM, UNCHANGED, Preview, RowPlan, preview_table
+from .rows import preview_table
 from .rules import IMPORT_RECORDS
 
 REFUSED = "Only national administrators import records."

@@ -26,8 +26,8 @@ from .columns import SPECS
 from .downloads import template_file
 from .forms import ConfirmForm, UploadForm
 from .models import FileFormat, ImportLog, Kind, Upload
+from .outcomes import CHANGE, CREATE, PROBLEM, UNCHANGED, Preview
 from .reading import FileRefused, max_rows, max_size
-from .rows import CHANGE, CREATE, PROBLEM, UNCHANGED, Preview
 from .rules import IMPORT_RECORDS
 
 PAGE_SIZE = 25
