@@ -161,6 +161,10 @@ def test_the_privacy_notice_lists_what_is_held(anonymous, db):
         "a copy of the version before is kept, with who changed it and when",
         "evidence files you upload",
         "a record of each email sent to you",
+        "only your email address and whether your organisation has confirmed it",
+        "authenticator app: its secret key",
+        "the API tokens you make",
+        "a log of each import",
     ):
         assert held in html, held
     # Retention as the code does it: sign-in pauses, sessions, documents.
