@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from assessment.figures import figures_rebuild
+from demo.api_tokens import DEMO_API_TOKEN, load_demo_api_token
 from demo.imports import load_demo_imports
 from demo.organisations import load_demo_data
 from demo.people import DEMO_PASSWORD
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         users = load_demo_data()
         load_demo_second_factor()
         load_demo_imports()
+        load_demo_api_token()
         framework = reference_framework_load()
         # Dated around today: the year that contains it open, two before it.
         clock = Clock(now=timezone.now())
@@ -51,3 +53,4 @@ class Command(BaseCommand):
             f"  admin's second factor: the authenticator key {DEMO_TOTP_SECRET}, "
             "or the current code from `python manage.py demo_totp_code`"
         )
+        self.stdout.write(f"  go's API token: {DEMO_API_TOKEN}")
