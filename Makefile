@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 VNU_JAR := node_modules/.vnu/node_modules/vnu-jar/build/dist/vnu.jar
+OIDC_PROVIDER := node_modules/.oidc/node_modules/oidc-provider/lib/index.js
 
 .PHONY: demo setup serve test test-browser lint format assets vnu oidc-provider lock release
 
@@ -60,8 +61,6 @@ test: $(VENV)/.installed
 ## checked by the Nu Html Checker (needs Java and npm)
 test-browser: $(VENV)/.installed $(VNU_JAR) $(OIDC_PROVIDER)
 	$(BIN)/pytest -m browser tests/browser tests/oidc
-
-OIDC_PROVIDER := node_modules/.oidc/node_modules/oidc-provider/lib/index.js
 
 ## oidc-provider: the OpenID Connect provider the single sign-on tests run on
 ## loopback (npm package oidc-provider; needs Node.js 20.19 or later)
