@@ -31,21 +31,28 @@ class FrameworkFileError(Exception):
 class _Reader:
     """Checks the parsed file, naming the line and field of each problem."""
 
-    lines: dict[Path, int]
+    # A YAML file's line numbers, or a workbook's "sheet 'Indicators', row 5,
+    # column C (statement)" places.
+    lines: dict[Path, int] | dict[Path, str]
 
     def __post_init__(self) -> None:
         self.problems: list[str] = []
 
     def problem(self, path: Path, message: str) -> None:
-        """Note a problem at the line of ``path``, or of its nearest parent."""
-        line = next(
-            (
-                self.lines[path[:n]]
-                for n in range(len(path), -1, -1)
-                if path[:n] in self.lines
-            ),
-            None,
+        """Note a problem at the line (or cell) of ``path``, or of its nearest
+        parent."""
+        found = next(
+            (n for n in range(len(path), -1, -1) if path[:n] in self.lines), None
         )
+        line = self.lines[path[:found]] if found is not None else None
+        if isinstance(line, str):
+            # A workbook's cell names its column already; a parent's place
+            # (a row, a sheet) is followed by the field it lacks.
+            rest = _path_label(path[found:]) if found is not None else ""
+            self.problems.append(
+                f"{line}, {rest}: {message}" if rest else f"{line}: {message}"
+            )
+            return
         where = _path_label(path)
         prefix = f"line {line}" if line else "file"
         self.problems.append(
@@ -128,6 +135,8 @@ class ParsedFramework:
     score_levels: list[dict[str, Any]]
     dimensions: list[dict[str, Any]]
     version_line: int = 1
+    # Where the version is, as a problem names it: "line 2", or a cell.
+    version_where: str = "line 1"
 
 
 _OPENS = (
@@ -188,6 +197,14 @@ def _read_yaml(text: str) -> tuple[Any, dict[Path, int]]:
 def parse_framework_file(text: str) -> ParsedFramework:
     """Read and check a framework file; FrameworkFileError lists every problem."""
     data, lines = _read_yaml(text)
+    return parse_framework_data(data, lines)
+
+
+def parse_framework_data(
+    data: Any, lines: dict[Path, int] | dict[Path, str]
+) -> ParsedFramework:
+    """Check a framework read from a YAML file or a workbook, naming each
+    problem's place from ``lines``; FrameworkFileError lists every problem."""
     reader = _Reader(lines)
     top = reader.mapping(data, ())
     if top is None:
@@ -203,6 +220,7 @@ def parse_framework_file(text: str) -> ParsedFramework:
     dimensions = _read_dimensions(reader, top)
     if reader.problems:
         raise FrameworkFileError(reader.problems)
+    version_line = lines.get(("version",), 1)
     return ParsedFramework(
         name=name,
         version=version,
@@ -211,7 +229,10 @@ def parse_framework_file(text: str) -> ParsedFramework:
         periods=periods,
         score_levels=score_levels,
         dimensions=dimensions,
-        version_line=lines.get(("version",), 1),
+        version_line=version_line if isinstance(version_line, int) else 1,
+        version_where=(
+            version_line if isinstance(version_line, str) else f"line {version_line}"
+        ),
     )
 
 

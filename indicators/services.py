@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path as FilePath
+from typing import Any
 
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +14,13 @@ from django.utils import timezone
 
 from partnerships.users import AnyUser
 
-from . import period_checks
-from .framework_files import FrameworkFileError, parse_framework_file
+from . import framework_sheets, period_checks
+from .framework_files import (
+    FrameworkFileError,
+    ParsedFramework,
+    parse_framework_data,
+    parse_framework_file,
+)
 from .models import (
     Dimension,
     Framework,
@@ -34,11 +40,26 @@ def framework_import(*, text: str) -> Framework:
     Refuses a name and version that already exist: a published framework
     never changes, so a changed file needs a new version number.
     """
-    parsed = parse_framework_file(text)
+    return _import_parsed(parse_framework_file(text))
+
+
+def framework_import_file(*, content: bytes) -> Framework:
+    """Create a framework version from a YAML, XLSX or ODS framework file,
+    its type judged from the content; all or nothing, checked as the YAML
+    file is, each problem named by its line or its sheet, row and column."""
+    kind = framework_sheets.file_format(content)
+    if kind == framework_sheets.YAML:
+        return framework_import(text=content.decode("utf-8"))
+    data, places = framework_sheets.read_workbook(content, kind)
+    return _import_parsed(parse_framework_data(data, places))
+
+
+@transaction.atomic
+def _import_parsed(parsed: ParsedFramework) -> Framework:
     if Framework.objects.filter(name=parsed.name, version=parsed.version).exists():
         raise FrameworkFileError(
             [
-                f"line {parsed.version_line}, version: {parsed.name!r} version "
+                f"{parsed.version_where}, version: {parsed.name!r} version "
                 f"{parsed.version} already "
                 "exists; give the file a new version number"
             ]
@@ -90,6 +111,25 @@ _Dumper.add_representer(_Folded, _represent_folded)
 
 def framework_export(*, framework: Framework) -> str:
     """The framework as a framework file that ``framework_import`` reads back."""
+    return yaml.dump(
+        _framework_data(framework),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+    )
+
+
+def framework_export_file(*, framework: Framework, file_format: str) -> bytes:
+    """The framework as a YAML, XLSX or ODS file that
+    ``framework_import_file`` reads back."""
+    if file_format == framework_sheets.YAML:
+        return framework_export(framework=framework).encode("utf-8")
+    return framework_sheets.write_workbook(_framework_data(framework), file_format)
+
+
+def _framework_data(framework: Framework) -> dict[str, Any]:
+    """What a framework file holds, long text marked to be folded in YAML."""
 
     def long(text: str) -> str:
         return _Folded(text) if len(text) > 60 else text
@@ -131,9 +171,7 @@ def framework_export(*, framework: Framework) -> str:
             for dimension in framework.dimensions.prefetch_related("indicators")
         ],
     }
-    return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88
-    )
+    return data
 
 
 @transaction.atomic

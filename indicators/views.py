@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import (
@@ -14,7 +14,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from . import selectors, services
+from . import framework_sheets, selectors, services
 from .forms import FrameworkImportForm
 from .framework_files import FrameworkFileError
 from .models import Framework
@@ -60,11 +60,14 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _get_framework_for_user(request, pk)
+    file_format = request.GET.get("format", framework_sheets.YAML)
+    if file_format not in framework_sheets.FORMATS:
+        raise Http404("No such file format.")
     response = HttpResponse(
-        services.framework_export(framework=framework),
-        content_type="application/yaml; charset=utf-8",
+        services.framework_export_file(framework=framework, file_format=file_format),
+        content_type=framework_sheets.CONTENT_TYPES[file_format],
     )
-    filename = f"{slugify(framework.name)}-v{framework.version}.yaml"
+    filename = f"{slugify(framework.name)}-v{framework.version}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -79,7 +82,9 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            framework = services.framework_import(text=form.cleaned_data["file"])
+            framework = services.framework_import_file(
+                content=form.cleaned_data["file"]
+            )
         except FrameworkFileError as error:
             problems = error.problems
         else:

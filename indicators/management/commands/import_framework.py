@@ -6,11 +6,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from indicators.framework_files import FrameworkFileError
-from indicators.services import framework_import
+from indicators.services import framework_import_file
 
 
 class Command(BaseCommand):
-    help = "Import an indicator framework from its YAML file; all or nothing."
+    help = (
+        "Import an indicator framework from its YAML file or an XLSX or ODS "
+        "workbook (the type read from the content); all or nothing."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
@@ -18,11 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
+            content = path.read_bytes()
+        except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
         try:
-            framework = framework_import(text=text)
+            framework = framework_import_file(content=content)
         except FrameworkFileError as error:
             raise CommandError(
                 f"{path} was not imported:\n"
