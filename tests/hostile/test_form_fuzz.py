@@ -1255,6 +1255,121 @@ NOT_FORMS |= {"api:tokens"} | {
 SNAPSHOT_APPS = (*SNAPSHOT_APPS, "api")
 
 
+# Frameworks from workbooks: the import page also reads XLSX and ODS files.
+# The reference framework as a workbook with one cell replaced, and workbooks
+# that must be refused before they are read (macros, encryption, a ZIP that
+# unpacks to far more, a million repeated rows, sheets missing).
+
+
+def _framework_workbook(data: dict[str, Any], kind: str) -> SimpleUploadedFile:
+    from indicators.framework_sheets import write_workbook
+
+    return SimpleUploadedFile(f"framework.{kind}", write_workbook(data, kind))
+
+
+def _zipped(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, content in members.items():
+            bundle.writestr(name, content)
+    return archive.getvalue()
+
+
+def _repeated_rows_ods() -> bytes:
+    """An ODS file whose Indicators sheet repeats one row a million times."""
+    import io
+    import zipfile
+
+    from indicators.framework_sheets import ODS, write_workbook
+
+    source = zipfile.ZipFile(io.BytesIO(write_workbook(REFERENCE, ODS)))
+    members = {name: source.read(name) for name in source.namelist()}
+    members["content.xml"] = members["content.xml"].replace(
+        b"<table:table-row>",
+        b'<table:table-row table:number-rows-repeated="1000000">',
+        1,
+    )
+    return _zipped(members)
+
+
+def nasty_framework_workbooks() -> list[SimpleUploadedFile]:
+    from indicators.framework_sheets import ODS_MIMETYPE
+
+    files = {
+        "macro.xlsm": _zipped(
+            {"[Content_Types].xml": b"application/vnd.ms-excel.sheet.macroEnabled"}
+        ),
+        "encrypted.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+        "bomb.ods": _zipped(
+            {"mimetype": ODS_MIMETYPE, "content.xml": b" " * (30 * 1024 * 1024)}
+        ),
+        "broken.ods": _zipped({"mimetype": ODS_MIMETYPE, "content.xml": b"<a"}),
+        "repeated.ods": _repeated_rows_ods(),
+        "empty.xlsx": _zipped(
+            {
+                "[Content_Types].xml": (
+                    b"application/vnd.openxmlformats-officedocument."
+                    b"spreadsheetml.sheet.main"
+                )
+            }
+        ),
+    }
+    return [SimpleUploadedFile(name, content) for name, content in files.items()]
+
+
+CELL_VALUES = st.one_of(
+    NASTY,
+    st.text(max_size=40),
+    st.integers(),
+    st.floats(),
+    st.none(),
+)
+
+
+@st.composite
+def framework_workbooks(draw: Any) -> SimpleUploadedFile:
+    """The reference framework as XLSX or ODS with one cell's value replaced."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from indicators.framework_sheets import ODS, XLSX
+
+    kind = draw(st.sampled_from([XLSX, ODS]))
+    data = copy.deepcopy(REFERENCE)
+    paths = []
+    for path in _paths(data)[1:]:
+        target = data
+        for key in path:
+            target = target[key]
+        if not isinstance(target, dict | list) and path[0] != "periods":
+            paths.append(path)
+    path = draw(st.sampled_from(paths))
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    value = draw(CELL_VALUES)
+    if kind == XLSX and isinstance(value, str):
+        # openpyxl cannot write control characters at all.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    target[path[-1]] = value
+    return _framework_workbook(data, kind)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "indicators:import",
+        "admin",
+        lambda w: "/frameworks/import/",
+        examples=15,
+        files={"file": framework_workbooks()},
+        valid_files=lambda: {"file": _framework_workbook(REFERENCE, "ods")},
+        always=lambda: [{"file": upload} for upload in nasty_framework_workbooks()],
+    ),
+]
+
+
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every model of the project's apps and of auth."""
     rows = {}
