@@ -343,7 +343,10 @@ class _Converter:
         return data, self.places
 
     def framework(self, data: dict[str, Any]) -> None:
-        for number, values in self.sheets[FRAMEWORK_SHEET][1:]:
+        rows = self.sheets[FRAMEWORK_SHEET]
+        if rows and str(rows[0][1][0] or "").strip().lower() == "field":
+            rows = rows[1:]  # the header row, if it is there
+        for number, values in rows:
             field = str(values[0] or "").strip().lower()
             value = values[1] if len(values) > 1 else None
             where = self.cell(FRAMEWORK_SHEET, number, 1, field or "value")

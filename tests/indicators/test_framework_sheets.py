@@ -328,3 +328,14 @@ def test_export_command_needs_an_output_for_a_workbook(db):
     framework_import(text=SMALL)
     with pytest.raises(CommandError, match="needs --output"):
         call_command("export_framework", "Small framework", "--format", "xlsx")
+
+
+def test_framework_sheet_without_its_header_row_is_read(db):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(write_workbook(small_data(), XLSX)))
+    book["Framework"].delete_rows(1)
+    out = io.BytesIO()
+    book.save(out)
+    framework = framework_import_file(content=out.getvalue())
+    assert (framework.name, framework.version) == ("Small framework", 1)
