@@ -1255,6 +1255,47 @@ NOT_FORMS |= {"api:tokens"} | {
 SNAPSHOT_APPS = (*SNAPSHOT_APPS, "api")
 
 
+# Relationships with other regeneration bodies: the partnership's managers,
+# through the flow members and LSP relationships share.
+
+
+def _body_link(world: World) -> int:
+    from partnerships.models import RegenerationBodyLink
+
+    link, _ = RegenerationBodyLink.objects.get_or_create(
+        partnership=world.partnership_a, kind="srb", name="Hostile SRB"
+    )
+    return link.pk
+
+
+def _make_body_link(client: Client, world: World) -> None:
+    _body_link(world)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "partnerships:body_add",
+        "manager_a",
+        lambda w: f"{_a(w)}/bodies/add/",
+        lambda w: {"kind": "new_deal", "name": "Little Horton NDC"},
+    ),
+    Endpoint(
+        "partnerships:body_edit",
+        "manager_a",
+        lambda w: f"{_a(w)}/bodies/{_body_link(w)}/edit/",
+        lambda w: {"kind": "srb", "name": "Hostile SRB", "involvement": "Board"},
+        prepare=_make_body_link,
+    ),
+    Endpoint(
+        "partnerships:body_delete",
+        "manager_a",
+        lambda w: f"{_a(w)}/bodies/{_body_link(w)}/remove/",
+        examples=5,
+        prepare=_make_body_link,
+    ),
+]
+
+
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every model of the project's apps and of auth."""
     rows = {}
