@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -10,8 +12,10 @@ from .models import (
     LLSCRelationship,
     LocalLSC,
     LSPRelationship,
+    ManagerChange,
     MemberOrganisation,
     Profile,
+    RegenerationBodyLink,
     Region,
 )
 
@@ -46,6 +50,30 @@ class LSPRelationshipInline(admin.TabularInline):
     autocomplete_fields = ["lsp"]
 
 
+class RegenerationBodyLinkInline(admin.TabularInline):
+    model = RegenerationBodyLink
+    extra = 0
+
+
+class ManagerChangeInline(admin.TabularInline):
+    """Read only: the history is written when the manager changes."""
+
+    model = ManagerChange
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "changed_at",
+        "previous_name",
+        "previous_email",
+        "new_name",
+        "new_email",
+        "changed_by",
+    ]
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
 class MemberInline(admin.TabularInline):
     model = MemberOrganisation
     extra = 0
@@ -57,7 +85,13 @@ class LearningPartnershipAdmin(admin.ModelAdmin):
     list_filter = ["region", "structure_model", "is_active"]
     search_fields = ["name"]
     filter_horizontal = ["managers"]
-    inlines = [LLSCRelationshipInline, LSPRelationshipInline, MemberInline]
+    inlines = [
+        LLSCRelationshipInline,
+        LSPRelationshipInline,
+        RegenerationBodyLinkInline,
+        MemberInline,
+        ManagerChangeInline,
+    ]
 
 
 class ProfileInline(admin.StackedInline):

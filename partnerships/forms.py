@@ -17,6 +17,7 @@ from .models import (
     LocalLSC,
     LSPRelationship,
     MemberOrganisation,
+    RegenerationBodyLink,
     Region,
 )
 
@@ -335,3 +336,42 @@ class PartnershipFilterForm(HandRenderedForm):
             "invalid_choice": "There is no such structure model: showing all of them"
         },
     )
+
+
+class BodyLinkForm(GovukModelForm):
+    class Meta:
+        model = RegenerationBodyLink
+        fields = ["kind", "name", "involvement"]
+        widgets = {"kind": forms.RadioSelect}
+        labels = {"kind": "Kind of body"}
+        error_messages = {
+            "kind": {"required": "Select the kind of body"},
+            "name": {"required": "Enter the name of the body"},
+        }
+
+    def __init__(
+        self, *args: Any, partnership: LearningPartnership, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.partnership = partnership
+        self.helper = form_layout(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.text("name"),
+            Field.text("involvement"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        name = (cleaned.get("name") or "").strip()
+        kind = cleaned.get("kind")
+        if name and kind:
+            cleaned["name"] = name
+            duplicates = self.partnership.body_links.filter(
+                kind=kind, name__iexact=name
+            )
+            if self.instance.pk:
+                duplicates = duplicates.exclude(pk=self.instance.pk)
+            if duplicates.exists():
+                self.add_error("name", "This body is already recorded")
+        return cleaned

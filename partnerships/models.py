@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 def _label(instance: models.Model, field_name: str) -> str:
@@ -401,6 +402,80 @@ class MemberOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BodyKind(models.TextChoices):
+    # The regeneration bodies besides LSPs that the 2003 studies name.
+    SUB_REGIONAL = "sub_regional", "Strategic sub-regional partnership"
+    RDA_SUB_REGIONAL = "rda_sub_regional", "RDA sub-regional partnership"
+    NEW_DEAL = "new_deal", "New Deal for Communities"
+    SRB = "srb", "Single Regeneration Budget (SRB) scheme"
+    NEIGHBOURHOOD = "neighbourhood", "Neighbourhood management"
+
+
+class RegenerationBodyLink(models.Model):
+    """A partnership's relationship with a regeneration body other than an
+    LSP: a sub-regional partnership, a New Deal for Communities, an SRB
+    scheme or a neighbourhood management scheme. The bodies are many and
+    local, so each is named where it is linked rather than kept as a list."""
+
+    Kind = BodyKind
+
+    partnership = models.ForeignKey(
+        LearningPartnership, on_delete=models.CASCADE, related_name="body_links"
+    )
+    kind = models.CharField("kind of body", max_length=20, choices=BodyKind.choices)
+    name = models.CharField("name of the body", max_length=160)
+    involvement = models.CharField(
+        "what the partnership does with it",
+        max_length=300,
+        blank=True,
+        help_text="For example: sits on its board, leads its learning theme, "
+        "delivers projects it funds.",
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = "regeneration body relationship"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "name"], name="body_link_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[c.value for c in BodyKind]),
+                name="body_link_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ManagerChange(models.Model):
+    """A change of a partnership's manager, kept so the partnership's history
+    shows who managed it when (continuity across a change of manager)."""
+
+    partnership = models.ForeignKey(
+        LearningPartnership, on_delete=models.CASCADE, related_name="manager_changes"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    previous_name = models.CharField(max_length=120)
+    previous_email = models.EmailField(blank=True)
+    new_name = models.CharField(max_length=120)
+    new_email = models.EmailField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.previous_name} to {self.new_name}"
 
 
 class Role(models.TextChoices):

@@ -16,6 +16,7 @@ from .models import (
     LSPRelationship,
     MemberOrganisation,
     Profile,
+    RegenerationBodyLink,
     Region,
     Role,
 )
@@ -141,6 +142,13 @@ def llscs_for_user(user: AnyUser) -> QuerySet[LocalLSC]:
     return LocalLSC.objects.all() if role_of(user) else LocalLSC.objects.none()
 
 
+def body_links_for_user(user: AnyUser) -> QuerySet[RegenerationBodyLink]:
+    """Regeneration body relationships of the partnerships the user may see."""
+    return RegenerationBodyLink.objects.filter(
+        partnership__in=partnerships_for_user(user)
+    )
+
+
 def lsps_for_user(user: AnyUser) -> QuerySet[LSP]:
     """LSPs are reference data: every user with a role may see them all."""
     return LSP.objects.all() if role_of(user) else LSP.objects.none()
@@ -187,6 +195,8 @@ def partnership_profile(*, partnership: LearningPartnership) -> dict[str, Any]:
             partnership.llsc_relationships.select_related("llsc__region")
         ),
         "lsp_relationships": list(partnership.lsp_relationships.select_related("lsp")),
+        "body_links": list(partnership.body_links.all()),
+        "manager_changes": list(partnership.manager_changes.all()),
         "members": members,
         "sectors_present": [s for s in sectors if s["members"]],
         "sectors_missing": [s["label"] for s in sectors if not s["members"]],

@@ -14,7 +14,9 @@ from .models import (
     LLSCRelationship,
     LocalLSC,
     LSPRelationship,
+    ManagerChange,
     MemberOrganisation,
+    RegenerationBodyLink,
 )
 from .rules import check_perm
 from .users import User
@@ -73,7 +75,30 @@ def partnership_update(
             raise ValidationError(
                 {"region": region_locked_message(reason)}, code="locked"
             )
-    return _save(partnership, fields)
+    partnership = _save(partnership, fields)
+    _record_manager_change(saved=saved, partnership=partnership, user=user)
+    return partnership
+
+
+def _record_manager_change(
+    *, saved: LearningPartnership, partnership: LearningPartnership, user: User | None
+) -> None:
+    """Keep a change of manager in the partnership's history. A corrected
+    email alone for the same manager is a change too: it is how the manager
+    is reached."""
+    if (saved.manager_name, saved.manager_email) == (
+        partnership.manager_name,
+        partnership.manager_email,
+    ):
+        return
+    ManagerChange.objects.create(
+        partnership=partnership,
+        previous_name=saved.manager_name,
+        previous_email=saved.manager_email,
+        new_name=partnership.manager_name,
+        new_email=partnership.manager_email,
+        changed_by=user,
+    )
 
 
 def member_save(
@@ -183,3 +208,23 @@ def lsp_relationship_delete(
     """Remove a partnership's link to an LSP."""
     check_perm(user, EDIT_PERMISSION, relationship.partnership, message=EDIT_REFUSED)
     relationship.delete()
+
+
+def body_link_save(
+    *,
+    partnership: LearningPartnership,
+    user: User | None,
+    link: RegenerationBodyLink | None = None,
+    **fields: Any,
+) -> RegenerationBodyLink:
+    """Record a partnership's relationship with a regeneration body other than
+    an LSP, or update it."""
+    check_perm(user, EDIT_PERMISSION, partnership, message=EDIT_REFUSED)
+    link = link or RegenerationBodyLink(partnership=partnership)
+    return _save(link, fields)
+
+
+def body_link_delete(*, link: RegenerationBodyLink, user: User | None) -> None:
+    """Remove a partnership's relationship with a regeneration body."""
+    check_perm(user, EDIT_PERMISSION, link.partnership, message=EDIT_REFUSED)
+    link.delete()

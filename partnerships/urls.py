@@ -16,8 +16,9 @@ urlpatterns = [
     path("<int:pk>/llscs/<int:part_pk>/edit/", views.llsc_edit, name="llsc_edit"),
     path("<int:pk>/llscs/<int:part_pk>/remove/", views.llsc_end, name="llsc_delete"),
 ]
-# Members and LSP relationships share one add, change and remove flow.
-for part, prefix in (("member", "members"), ("lsp", "lsps")):
+# Members, LSP relationships and other regeneration body relationships share
+# one add, change and remove flow.
+for part, prefix in (("member", "members"), ("lsp", "lsps"), ("body", "bodies")):
     urlpatterns += [
         path(
             f"<int:pk>/{prefix}/add/",

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import selectors, services
 from .forms import (
+    BodyLinkForm,
     LLSCRelationshipForm,
     LSPRelationshipForm,
     MemberForm,
@@ -179,8 +180,8 @@ def partnership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @dataclass(frozen=True)
 class PartnershipPart:
     """A kind of row that belongs to a partnership and is edited from its profile
-    by those who may change the profile: a member organisation or an LSP
-    relationship."""
+    by those who may change the profile: a member organisation, an LSP
+    relationship or a relationship with another regeneration body."""
 
     scope: Callable[[Any], QuerySet[Any]]
     form_class: Callable[..., ModelForm]
@@ -222,6 +223,18 @@ PARTS = {
         ),
         remove_title=lambda relationship: f"Remove the link to {relationship.lsp}?",
         noun="LSP relationship",
+    ),
+    "body": PartnershipPart(
+        scope=selectors.body_links_for_user,
+        form_class=BodyLinkForm,
+        save=lambda partnership, link, user, data: services.body_link_save(
+            partnership=partnership, link=link, user=user, **data
+        ),
+        delete=lambda link, user: services.body_link_delete(link=link, user=user),
+        add_title="Link to another regeneration body",
+        change_title=lambda link: f"Change the relationship with {link.name}",
+        remove_title=lambda link: f"Remove the link to {link.name}?",
+        noun="Regeneration body relationship",
     ),
 }
 

@@ -17,6 +17,7 @@ from assessment.models import Answer, EngagementRating, Return, ScoreFigure
 from indicators.models import Period
 from partnerships.models import (
     AgreementStatus,
+    BodyKind,
     HostType,
     LSPRelationship,
     Recognition,
@@ -134,6 +135,12 @@ def study_breakdowns(rows: Sequence[DashboardRow]) -> list[Breakdown]:
             "local LSCs.",
         ),
         Breakdown("GO rating of engagement with regeneration", _ratings(rows, total)),
+        Breakdown(
+            "Relationships with other regeneration bodies",
+            _body_links(rows, total),
+            note="Partnerships with at least one relationship with a body of "
+            "each kind; a partnership may have several.",
+        ),
     ]
 
 
@@ -146,6 +153,20 @@ def _coterminosity(rows: Sequence[DashboardRow], total: int) -> list[Tally]:
             ("Coterminous with its local LSC", coterminous),
             ("Not coterminous", total - coterminous - unlinked),
             ("No local LSC recorded", unlinked),
+        ],
+        total,
+    )
+
+
+def _body_links(rows: Sequence[DashboardRow], total: int) -> list[Tally]:
+    kinds = [
+        {link.kind for link in getattr(row.partnership, "regeneration_links", [])}
+        for row in rows
+    ]
+    return _tallies(
+        [
+            *((kind.label, sum(1 for ks in kinds if kind in ks)) for kind in BodyKind),
+            ("None recorded", sum(1 for ks in kinds if not ks)),
         ],
         total,
     )

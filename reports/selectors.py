@@ -28,6 +28,7 @@ from partnerships.models import (
     LocalLSC,
     LSPRelationship,
     Recognition,
+    RegenerationBodyLink,
     Region,
 )
 from partnerships.selectors import partnerships_for_user
@@ -319,7 +320,7 @@ def _dashboard_sources(
 ) -> _DashboardSources:
     """The partnerships with their links, both periods' returns and the
     dimension means of those the user may read, the GO ratings, the period's
-    development plans and the score levels: nine queries."""
+    development plans and the score levels: ten queries."""
     partnerships = list(
         dashboard_partnerships(user=user, filters=filters)
         .select_related("region")
@@ -335,6 +336,12 @@ def _dashboard_sources(
                 "lsp_relationships",
                 queryset=LSPRelationship.objects.select_related("lsp"),
                 to_attr="lsp_links",
+            ),
+            # Read by the count of relationships with other regeneration bodies.
+            Prefetch(
+                "body_links",
+                queryset=RegenerationBodyLink.objects.all(),
+                to_attr="regeneration_links",
             ),
         )
         .order_by("name")

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from assessment.models import EngagementRating
+from partnerships.models import RegenerationBodyLink
 from tests.factories import (
     LearningPartnershipFactory,
     LLSCRelationshipFactory,
@@ -23,15 +24,16 @@ from .conftest import make_return
 # As signed in: 1 session, 2 user, 3 profile (role check). The view: 4 the
 # latest period with returns (no period asked for). regional_dashboard: 5 the
 # partnerships with their region, 6 their LLSC relationships (prefetch), 7
-# their LSP relationships with the LSP (prefetch), 8 the previous period, 9
-# the returns of both periods, 10 the dimension means of those returns, 11 the
-# GO ratings, 12 the period's development plans, 13 the score levels, 14
-# England's medians (the figures kept), 15 the common barriers;
-# regional_trends: 16 the region's figures of every period. The template's
-# filter form: 17 periods, 18 regions, 19 the local LSCs of the user's
+# their LSP relationships with the LSP (prefetch), 8 their relationships
+# with other regeneration bodies (prefetch, for their count), 9 the previous
+# period, 10 the returns of both periods, 11 the dimension means of those
+# returns, 12 the GO ratings, 13 the period's development plans, 14 the score
+# levels, 15 England's medians (the figures kept), 16 the common barriers;
+# regional_trends: 17 the region's figures of every period. The template's
+# filter form: 18 periods, 19 regions, 20 the local LSCs of the user's
 # regions. The links of each row (return, plan, rating) are decided from the
 # rows read, without a query.
-QUERIES = 19
+QUERIES = 20
 
 
 def _populate(count, llsc, period_2002, period_2003):
@@ -39,6 +41,9 @@ def _populate(count, llsc, period_2002, period_2003):
         partnership = LearningPartnershipFactory(name=f"Partnership {n:02d}")
         LLSCRelationshipFactory(partnership=partnership, llsc=llsc)
         LSPRelationshipFactory(partnership=partnership, recognition="learning_arm")
+        RegenerationBodyLink.objects.create(
+            partnership=partnership, kind="srb", name=f"SRB {n}"
+        )
         make_return(
             partnership,
             period_2003,

@@ -1357,6 +1357,23 @@ def framework_workbooks(draw: Any) -> SimpleUploadedFile:
     return _framework_workbook(data, kind)
 
 
+# Relationships with other regeneration bodies: the partnership's managers,
+# through the flow members and LSP relationships share.
+
+
+def _body_link(world: World) -> int:
+    from partnerships.models import RegenerationBodyLink
+
+    link, _ = RegenerationBodyLink.objects.get_or_create(
+        partnership=world.partnership_a, kind="srb", name="Hostile SRB"
+    )
+    return link.pk
+
+
+def _make_body_link(client: Client, world: World) -> None:
+    _body_link(world)
+
+
 ENDPOINTS += [
     Endpoint(
         "indicators:import",
@@ -1366,6 +1383,26 @@ ENDPOINTS += [
         files={"file": framework_workbooks()},
         valid_files=lambda: {"file": _framework_workbook(REFERENCE, "ods")},
         always=lambda: [{"file": upload} for upload in nasty_framework_workbooks()],
+    ),
+    Endpoint(
+        "partnerships:body_add",
+        "manager_a",
+        lambda w: f"{_a(w)}/bodies/add/",
+        lambda w: {"kind": "new_deal", "name": "Little Horton NDC"},
+    ),
+    Endpoint(
+        "partnerships:body_edit",
+        "manager_a",
+        lambda w: f"{_a(w)}/bodies/{_body_link(w)}/edit/",
+        lambda w: {"kind": "srb", "name": "Hostile SRB", "involvement": "Board"},
+        prepare=_make_body_link,
+    ),
+    Endpoint(
+        "partnerships:body_delete",
+        "manager_a",
+        lambda w: f"{_a(w)}/bodies/{_body_link(w)}/remove/",
+        examples=5,
+        prepare=_make_body_link,
     ),
 ]
 

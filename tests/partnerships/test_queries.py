@@ -71,14 +71,16 @@ def test_profile_as_manager(
     # 5. its members
     # 6. its LLSC relationships, with each LLSC and its region
     # 7. its LSP relationships, with each LSP
-    # 8. the users who manage it
-    # 9. whether the user manages it (for the change links)
-    # 10. its region
-    # 11. its self-assessment returns, with their periods
-    # 12. its newest return with agreed scores (none here)
-    # 13. its Government Office engagement ratings
-    # 14. its development plans, with their periods
-    with django_assert_num_queries(14):
+    # 8. its relationships with other regeneration bodies
+    # 9. its changes of manager
+    # 10. the users who manage it
+    # 11. whether the user manages it (for the change links)
+    # 12. its region
+    # 13. its self-assessment returns, with their periods
+    # 14. its newest return with agreed scores (none here)
+    # 15. its Government Office engagement ratings
+    # 16. its development plans, with their periods
+    with django_assert_num_queries(16):
         response = client.get(partnership_a.get_absolute_url())
     assert len(response.context["members"]) == size
     assert len(response.context["llsc_relationships"]) == size

@@ -734,6 +734,32 @@ TABLE["api:v1:get_regional"] = Entry(
 )
 
 
+# Relationships with other regeneration bodies: the same flow and rules as
+# members and LSP relationships (changed by those who change A's profile).
+
+
+def _body_link_kwargs(world: World) -> dict[str, Any]:
+    from partnerships.models import RegenerationBodyLink
+
+    # Made when asked for: a removal by one user is undone for the next.
+    link, _ = RegenerationBodyLink.objects.get_or_create(
+        partnership=world.partnership, kind="srb", name="Matrix SRB"
+    )
+    return {"pk": world.partnership.pk, "part_pk": link.pk}
+
+
+TABLE["partnerships:body_add"] = Entry(
+    _partnership, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, OK)
+)
+TABLE["partnerships:body_edit"] = Entry(
+    _body_link_kwargs, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, OK)
+)
+TABLE["partnerships:body_delete"] = Entry(
+    _body_link_kwargs,
+    get=on_object(CHANGES_A, OK),
+    post=on_object(CHANGES_A, FOUND),
+)
+
 # Every URL pattern, from the resolver.
 
 

@@ -11,6 +11,7 @@ from demo.imports import load_demo_imports
 from demo.organisations import load_demo_data
 from demo.people import DEMO_PASSWORD
 from demo.plans import load_demo_plans
+from demo.regeneration_bodies import load_demo_regeneration_bodies
 from demo.returns import load_demo_returns
 from demo.second_factor import DEMO_TOTP_SECRET, load_demo_second_factor
 from demo.years import Clock, load_demo_periods
@@ -27,6 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = load_demo_data()
+        load_demo_regeneration_bodies()
         load_demo_second_factor()
         load_demo_imports()
         load_demo_api_token()
