@@ -117,10 +117,23 @@ class PartnershipOut(Schema):
     is_active: bool
 
 
+class BodyLinkOut(Schema):
+    """A partnership's relationship with another regeneration body: a
+    sub-regional strategic partnership, an RDA sub-regional partnership, New
+    Deal for Communities, an SRB scheme or neighbourhood management."""
+
+    id: int
+    partnership_id: int
+    kind: str
+    name: str
+    involvement: str
+
+
 class PartnershipDetailOut(PartnershipOut):
     members: list[MemberOut]
     lsp_relationships: list[LSPRelationshipOut]
     llsc_relationships: list[LLSCRelationshipOut]
+    body_links: list[BodyLinkOut]
 
 
 class PeriodOut(Schema):

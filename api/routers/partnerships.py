@@ -1,5 +1,6 @@
-"""Partnerships and what hangs from them: members, LSP relationships and
-local LSC links, scoped by partnerships.selectors as on the pages."""
+"""Partnerships and what hangs from them: members, LSP relationships, local
+LSC links and relationships with other regeneration bodies, scoped by
+partnerships.selectors as on the pages."""
 
 # No `from __future__ import annotations`: ninja reads the routes' and
 # schemas' annotations at run time to build the requests and the document.
@@ -15,9 +16,11 @@ from partnerships.models import (
     LLSCRelationship,
     LSPRelationship,
     MemberOrganisation,
+    RegenerationBodyLink,
     StructureModel,
 )
 from partnerships.selectors import (
+    body_links_for_user,
     llsc_relationships_for_user,
     lsp_relationships_for_user,
     members_for_user,
@@ -28,6 +31,7 @@ from partnerships.selectors import (
 from ..pagination import CursorPagination
 from ..schemas import (
     MAX_ID,
+    BodyLinkOut,
     Id,
     LLSCRelationshipOut,
     LSPRelationshipOut,
@@ -81,7 +85,8 @@ def list_partnerships(
 @router.get(
     "/{int:partnership_id}",
     response={200: PartnershipDetailOut, 404: Message},
-    summary="One partnership, with its members, LSP and local LSC links",
+    summary="One partnership, with its members, LSP and local LSC links and "
+    "other regeneration bodies",
 )
 def get_partnership(
     request: HttpRequest, partnership_id: int = Path(..., ge=1, le=MAX_ID)
@@ -99,6 +104,7 @@ def get_partnership(
                 "llsc_relationships",
                 queryset=LLSCRelationship.objects.select_related("llsc__region"),
             ),
+            "body_links",
         ),
         pk=partnership_id,
     )
@@ -142,6 +148,25 @@ def list_llsc_relationships(
     request: HttpRequest, filters: Query[PartFilters]
 ) -> QuerySet[LLSCRelationship]:
     rows = llsc_relationships_for_user(request.user).select_related("llsc__region")
+    if filters.partnership is not None:
+        rows = rows.filter(partnership_id=filters.partnership)
+    return rows
+
+
+@router.get(
+    "/regeneration-bodies",
+    response=list[BodyLinkOut],
+    summary="List relationships of partnerships with other regeneration bodies",
+    description="Sub-regional strategic partnerships, RDA sub-regional "
+    "partnerships, New Deal for Communities, SRB schemes and neighbourhood "
+    "management (kind: sub_regional, rda_sub_regional, new_deal, srb, "
+    "neighbourhood). Filter: partnership (id).",
+)
+@paginate(CursorPagination)
+def list_body_links(
+    request: HttpRequest, filters: Query[PartFilters]
+) -> QuerySet[RegenerationBodyLink]:
+    rows = body_links_for_user(request.user)
     if filters.partnership is not None:
         rows = rows.filter(partnership_id=filters.partnership)
     return rows

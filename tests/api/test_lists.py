@@ -15,7 +15,12 @@ from django.utils import timezone
 
 from assessment.models import Return
 from indicators.models import Period
-from partnerships.models import LearningPartnership, LocalLSC, Region
+from partnerships.models import (
+    LearningPartnership,
+    LocalLSC,
+    RegenerationBodyLink,
+    Region,
+)
 from plans.models import DevelopmentPlan
 from tests.factories import (
     LearningPartnershipFactory,
@@ -213,13 +218,20 @@ def test_a_partnership_comes_with_its_parts_in_few_queries(
     for _ in range(5):
         MemberOrganisationFactory(partnership=world.partnership)
         LSPRelationshipFactory(partnership=world.partnership)
+        RegenerationBodyLink.objects.create(
+            partnership=world.partnership, kind="new_deal", name=f"NDC {_}"
+        )
     with CaptureQueriesContext(connection) as captured:
         body = client.get(f"/api/v1/partnerships/{world.partnership.pk}").json()
     # The token, the partnership with its region, its members, its LSP links
-    # with their LSPs and regions, its local LSC links likewise.
-    assert len(captured) == 5
+    # with their LSPs and regions, its local LSC links likewise, its links
+    # with other regeneration bodies.
+    assert len(captured) == 6
     assert len(body["members"]) == 6
     assert len(body["lsp_relationships"]) == 6
+    assert [link["name"] for link in body["body_links"]] == [
+        f"NDC {n}" for n in range(5)
+    ]
     assert body["llsc_relationships"][0]["llsc"]["name"] == "West Yorkshire"
     names = [member["name"] for member in body["members"]]
     assert names == sorted(names)

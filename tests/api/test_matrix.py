@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from assessment.models import Answer
-from partnerships.models import LearningPartnership
+from partnerships.models import LearningPartnership, RegenerationBodyLink
 from tests.conftest import CAST
 from tests.security.conftest import World
 
@@ -58,6 +58,9 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "list local LSC links": _everyone(
         lambda w: "/api/v1/partnerships/llsc-relationships"
+    ),
+    "list regeneration body links": _everyone(
+        lambda w: "/api/v1/partnerships/regeneration-bodies"
     ),
     "list frameworks": _everyone(lambda w: "/api/v1/frameworks/"),
     "list periods": _everyone(lambda w: "/api/v1/periods/"),
@@ -136,6 +139,7 @@ LISTS = {
     "/api/v1/partnerships/lsp-relationships": "partnership_id",
     "/api/v1/partnerships/llsc-relationships": "partnership_id",
     "/api/v1/returns/": "partnership_id",
+    "/api/v1/partnerships/regeneration-bodies": "partnership_id",
     "/api/v1/plans/": "partnership_id",
 }
 
@@ -153,6 +157,20 @@ def test_lists_hold_only_the_partnerships_the_person_sees(
     for url in list(LISTS)[:4]:
         rows = client.get(url).json()["results"]
         assert _partnership_names(rows, LISTS[url]) == SEES[member], url
+
+
+@pytest.mark.parametrize("member", WITH_TOKEN)
+def test_regeneration_body_links_are_those_of_the_partnerships_seen(
+    member: str, world: World, api_as: Callable[[str], Client]
+) -> None:
+    for partnership in LearningPartnership.objects.all():
+        RegenerationBodyLink.objects.create(
+            partnership=partnership, kind="srb", name=f"{partnership.name} SRB"
+        )
+    url = "/api/v1/partnerships/regeneration-bodies"
+    rows = api_as(member).get(url).json()["results"]
+    assert _partnership_names(rows, "partnership_id") == SEES[member]
+    assert {row["name"] for row in rows} == {f"{name} SRB" for name in SEES[member]}
 
 
 def test_the_regional_view_holds_only_the_officers_area(

@@ -687,6 +687,7 @@ for _name in (
     "list_members",
     "list_lsp_relationships",
     "list_llsc_relationships",
+    "list_body_links",
     "list_frameworks",
     "list_periods",
     "list_returns",
