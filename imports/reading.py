@@ -24,6 +24,8 @@ from typing import Any
 
 from django.conf import settings
 
+from govuk import ods_cells
+
 from .models import FileFormat
 
 MAX_COLUMNS = 50
@@ -292,8 +294,8 @@ def _ods_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
     number = 0
     filled = 0
     stop = max_rows() + 2
-    for row in _ods_row_nodes(sheet, TABLENS):
-        repeat = _repeat(row, "numberrowsrepeated")
+    for row in ods_cells.row_nodes(sheet, TABLENS):
+        repeat = ods_cells.repeat(row, "numberrowsrepeated")
         cells: list[Any] = []
         for cell in row.childNodes:
             if cell.qname[0] != TABLENS or cell.qname[1] not in (
@@ -301,8 +303,8 @@ def _ods_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
                 "covered-table-cell",
             ):
                 continue
-            value = _ods_value(cell)
-            times = _repeat(cell, "numbercolumnsrepeated")
+            value = ods_cells.cell_value(cell)
+            times = ods_cells.repeat(cell, "numbercolumnsrepeated")
             cells.extend([value] * min(times, MAX_COLUMNS - len(cells)))
             if len(cells) >= MAX_COLUMNS:
                 break
@@ -315,51 +317,6 @@ def _ods_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
             yield number, cells
         if filled >= stop:
             return
-
-
-def _ods_row_nodes(parent: Any, namespace: str) -> Iterator[Any]:
-    for node in parent.childNodes:
-        if node.qname[0] != namespace:
-            continue
-        if node.qname[1] == "table-row":
-            yield node
-        elif node.qname[1] in ("table-header-rows", "table-row-group", "table-rows"):
-            yield from _ods_row_nodes(node, namespace)
-
-
-def _repeat(node: Any, attribute: str) -> int:
-    try:
-        return max(1, int(node.getAttribute(attribute) or 1))
-    except (ValueError, TypeError):
-        return 1
-
-
-def _ods_value(cell: Any) -> Any:
-    from tablib.formats._ods import ODSFormat
-
-    formula = cell.getAttribute("formula")
-    if formula:
-        # "of:=SUM([.A1:.A2])": the formula as text, never computed.
-        return formula.split(":", 1)[1] if formula.startswith("of:") else formula
-    paragraphs = [
-        "".join(_ods_text(p))
-        for p in cell.childNodes
-        if getattr(p, "qname", ("", ""))[1] == "p"
-    ]
-    value_type = cell.getAttribute("valuetype")
-    if value_type in ("string", "", None) and paragraphs:
-        return "\n".join(paragraphs)
-    return ODSFormat.read_cell(cell)
-
-
-def _ods_text(node: Any) -> Iterator[str]:
-    for child in node.childNodes:
-        if child.nodeType == child.TEXT_NODE:
-            yield str(child.data)
-        elif getattr(child, "qname", ("", ""))[1] == "s":
-            yield " " * _repeat(child, "c")
-        else:
-            yield from _ods_text(child)
 
 
 def _table(file_format: str, numbered: Iterator[tuple[int, list[Any]]]) -> Table:

@@ -21,6 +21,8 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from govuk import ods_cells
+
 from .framework_files import FrameworkFileError, Path
 
 YAML, XLSX, ODS = "yaml", "xlsx", "ods"
@@ -205,8 +207,8 @@ def _ods_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
     from odf.namespaces import TABLENS
 
     number = 0
-    for row in _ods_row_nodes(sheet, TABLENS):
-        repeat = _repeat(row, "numberrowsrepeated")
+    for row in ods_cells.row_nodes(sheet, TABLENS):
+        repeat = ods_cells.repeat(row, "numberrowsrepeated")
         cells: list[Any] = []
         for cell in row.childNodes:
             if cell.qname[0] != TABLENS or cell.qname[1] not in (
@@ -214,8 +216,8 @@ def _ods_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
                 "covered-table-cell",
             ):
                 continue
-            value = _cell_value(_ods_value(cell))
-            times = _repeat(cell, "numbercolumnsrepeated")
+            value = _cell_value(ods_cells.cell_value(cell))
+            times = ods_cells.repeat(cell, "numbercolumnsrepeated")
             cells.extend([value] * min(times, MAX_COLUMNS - len(cells)))
             if len(cells) >= MAX_COLUMNS:
                 break
@@ -227,51 +229,6 @@ def _ods_rows(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
             if number > MAX_ROWS:
                 return
             yield number, cells
-
-
-def _ods_row_nodes(parent: Any, namespace: str) -> Iterator[Any]:
-    for node in parent.childNodes:
-        if node.qname[0] != namespace:
-            continue
-        if node.qname[1] == "table-row":
-            yield node
-        elif node.qname[1] in ("table-header-rows", "table-row-group", "table-rows"):
-            yield from _ods_row_nodes(node, namespace)
-
-
-def _repeat(node: Any, attribute: str) -> int:
-    try:
-        return max(1, int(node.getAttribute(attribute) or 1))
-    except (ValueError, TypeError):
-        return 1
-
-
-def _ods_value(cell: Any) -> Any:
-    from tablib.formats._ods import ODSFormat
-
-    formula = cell.getAttribute("formula")
-    if formula:
-        # "of:=SUM([.A1:.A2])": the formula as text, never computed.
-        return formula.split(":", 1)[1] if formula.startswith("of:") else formula
-    paragraphs = [
-        "".join(_ods_text(p))
-        for p in cell.childNodes
-        if getattr(p, "qname", ("", ""))[1] == "p"
-    ]
-    value_type = cell.getAttribute("valuetype")
-    if value_type in ("string", "", None) and paragraphs:
-        return "\n".join(paragraphs)
-    return ODSFormat.read_cell(cell)
-
-
-def _ods_text(node: Any) -> Iterator[str]:
-    for child in node.childNodes:
-        if child.nodeType == child.TEXT_NODE:
-            yield str(child.data)
-        elif getattr(child, "qname", ("", ""))[1] == "s":
-            yield " " * _repeat(child, "c")
-        else:
-            yield from _ods_text(child)
 
 
 def _column_letter(index: int) -> str:
