@@ -30,10 +30,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from assessment.models import ReturnStatus
 from assessment.selectors import answers_for_user
+from partnerships.models import BodyKind
 from partnerships.users import AnyUser
 
 from .ods import Sheet, ods_response
-from .selectors import Dashboard
+from .selectors import Dashboard, DashboardRow
 
 # The indicator rows' columns, with their widths in the workbook.
 SCORE_COLUMNS = (
@@ -124,6 +125,7 @@ def partnership_columns(data: Dashboard) -> list[tuple[str, int]]:
         ("GO rating", 10),
         ("Local agreement", 30),
         ("LSP recognition", 30),
+        ("Other regeneration bodies", 34),
     ]
 
 
@@ -150,7 +152,16 @@ def partnership_rows(data: Dashboard) -> Iterator[list[Any]]:
             if row.agreement
             else "No local LSC",
             row.recognition.get_recognition_display() if row.recognition else "No LSP",
+            _body_kinds(row),
         ]
+
+
+def _body_kinds(row: DashboardRow) -> str:
+    """The kinds of other regeneration bodies the partnership has a
+    relationship with, as the regional view counts them."""
+    kinds = {link.kind for link in getattr(row.partnership, "regeneration_links", [])}
+    named = [kind.label for kind in BodyKind if kind in kinds]
+    return "; ".join(named) or "None recorded"
 
 
 MEDIAN_COLUMNS = (

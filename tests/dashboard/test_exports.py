@@ -226,6 +226,7 @@ def test_xlsx_partnerships_sheet_is_the_page(client_as, region_set):
         "GO rating",
         "Local agreement",
         "LSP recognition",
+        "Other regeneration bodies",
     ]
     by_name = {row[0]: row for row in rows[1:]}
     assert list(by_name) == [
@@ -247,6 +248,7 @@ def test_xlsx_partnerships_sheet_is_the_page(client_as, region_set):
         4,
         "Memorandum of understanding signed",
         "Formal learning arm",
+        "None recorded",
     ]
     # The draft's scores are its managers': its status only, as on the page.
     assert by_name["Derwent Partnership"][2:13] == ["Draft", "No", *[None] * 9]

@@ -47,3 +47,33 @@ def test_the_regional_view_counts_body_links(
     assert counts["Neighbourhood management"] == (0, "0%")
     assert counts["None recorded"] == (2, "50%")
     assert TITLE in response.content.decode()
+
+
+def test_the_regional_workbook_names_each_partnerships_bodies(
+    client, go_a, region_a, llsc_a, period_2003
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    first = LearningPartnershipFactory(name="First", region=region_a)
+    second = LearningPartnershipFactory(name="Second", region=region_a)
+    for partnership in (first, second):
+        LLSCRelationshipFactory(partnership=partnership, llsc=llsc_a)
+        make_return(partnership, period_2003, status="submitted")
+    RegenerationBodyLink.objects.create(partnership=first, kind="srb", name="SRB 5")
+    RegenerationBodyLink.objects.create(
+        partnership=first, kind="new_deal", name="Little Horton NDC"
+    )
+
+    client.force_login(go_a, backend="partnerships.backends.PasswordBackend")
+    response = client.get("/dashboard/scores.xlsx?period=2003-04")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content)))["Partnerships"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    column = rows[0].index("Other regeneration bodies")
+    bodies = {row[0]: row[column] for row in rows[1:]}
+    assert bodies == {
+        "First": "New Deal for Communities; Single Regeneration Budget (SRB) scheme",
+        "Second": "None recorded",
+    }
