@@ -18,6 +18,7 @@ from .models import (
     RegenerationBodyLink,
     Region,
 )
+from .services import manager_change_record
 
 
 @admin.register(Region)
@@ -92,6 +93,13 @@ class LearningPartnershipAdmin(admin.ModelAdmin):
         MemberInline,
         ManagerChangeInline,
     ]
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        # A manager changed here is kept in the history as on the profile page.
+        saved = LearningPartnership.objects.get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        if saved is not None:
+            manager_change_record(saved=saved, partnership=obj, user=request.user)
 
 
 class ProfileInline(admin.StackedInline):

@@ -76,11 +76,11 @@ def partnership_update(
                 {"region": region_locked_message(reason)}, code="locked"
             )
     partnership = _save(partnership, fields)
-    _record_manager_change(saved=saved, partnership=partnership, user=user)
+    manager_change_record(saved=saved, partnership=partnership, user=user)
     return partnership
 
 
-def _record_manager_change(
+def manager_change_record(
     *, saved: LearningPartnership, partnership: LearningPartnership, user: User | None
 ) -> None:
     """Keep a change of manager in the partnership's history. A corrected

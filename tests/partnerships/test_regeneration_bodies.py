@@ -3,6 +3,9 @@ its changes of manager, through the pages."""
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 
 from partnerships.models import ManagerChange, RegenerationBodyLink
@@ -143,3 +146,63 @@ def test_saving_without_changing_the_manager_records_nothing(client_as, partners
     assert not ManagerChange.objects.exists()
     page = client_as("manager_a").get(partnership_a.get_absolute_url())
     assert 'id="managers"' not in page.content.decode()
+
+
+class _AdminForm(HTMLParser):
+    """The values a browser would post from the admin's change form."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {key: value or "" for key, value in attrs}
+        name = found.get("name")
+        if tag == "input" and name and found.get("type") not in {"submit", "file"}:
+            ticks = found.get("type") in {"checkbox", "radio"}
+            if ticks and "checked" not in found:
+                return
+            self.data.append((name, found.get("value", "on" if ticks else "")))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in found:
+            self.data.append((self._select, found.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data.append((name, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            name, value = self.data[-1]
+            self.data[-1] = (name, value + data.lstrip("\n"))
+
+
+def test_a_change_of_manager_made_in_the_admin_is_kept_too(
+    client_as, cast, partnership_a
+):
+    client = client_as("admin")
+    url = f"/admin/partnerships/learningpartnership/{partnership_a.pk}/change/"
+    form = _AdminForm()
+    form.feed(client.get(url).content.decode())
+    data: dict[str, list[str]] = {}
+    for name, value in form.data:
+        data.setdefault(name, []).append(value)
+    data["manager_name"] = ["Asha Patel"]
+    previous = partnership_a.manager_name
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, re.findall(
+        r"errorlist.{0,200}", response.content.decode(), re.S
+    )
+    change = ManagerChange.objects.get(partnership=partnership_a)
+    assert (change.previous_name, change.new_name) == (previous, "Asha Patel")
+    assert change.changed_by == cast["admin"]
