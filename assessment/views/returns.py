@@ -170,7 +170,13 @@ def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "return": return_record,
             "summaries": selectors.return_summary(
-                return_record=return_record, levels=levels
+                return_record=return_record,
+                answers=list(
+                    return_record.answers.select_related("indicator").prefetch_related(
+                        selectors.answer_files()
+                    )
+                ),
+                levels=levels,
             ),
             "levels": levels,
             "missing": missing,

@@ -278,6 +278,8 @@ def test_carry_forward_links_last_years_files_never_copies(
     )
     page = client.get(indicator_url(current, "D1.1")).content.decode()
     assert "Used in 2002-03: still current?" in page
+    check = client.get(f"/returns/{current.pk}/check/").content.decode()
+    assert "strategy.pdf</a> (used in 2002-03: still current?)" in check
     library = client.get(library_url(partnership_a)).content.decode()
     for place in ("2002-03 D1.1", "2002-03 D1.2", "2003-04 D1.1", "2003-04 D1.2"):
         assert place in library

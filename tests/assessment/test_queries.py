@@ -150,11 +150,14 @@ def test_check_answers(client_as, grow, django_assert_num_queries, size):
     # 6. the framework's dimensions
     # 7. their indicators (prefetched)
     # 8. the return's answers, with their indicators
-    # 9. whether the user manages the partnership (the change links, submit)
-    with django_assert_num_queries(9):
+    # 9. their evidence files (prefetched)
+    # 10. whether the user manages the partnership (the change links, submit)
+    with django_assert_num_queries(10):
         response = client.get(f"/returns/{current.pk}/check/")
     assert response.status_code == 200
     assert sum(len(s.answers) for s in response.context["summaries"]) == 28
+    files = response.context["summaries"][0].answers[0].evidence_links.all()
+    assert len(files) == (size + 6) // 7
     assert "Submit the self-assessment" in response.content.decode()
 
 

@@ -137,6 +137,7 @@ SHOWS: dict[str, list[str]] = {
     "task list": ["name", "dimension"],
     "return": ["name"],
     "check answers": [
+        "evidence_title",
         "statement",
         "evidence",
         "barriers",
