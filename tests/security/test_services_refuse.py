@@ -181,6 +181,39 @@ def test_evidence_is_removed_only_by_the_partnerships_managers(
     assert EvidenceLink.objects.filter(pk=attachment.pk).exists()
 
 
+@pytest.mark.parametrize("name", ["manager_b", "officer_a", "go_a"])
+def test_the_evidence_library_is_changed_only_by_the_partnerships_managers(
+    return_a, manager_a, request, name
+):
+    link = assessment_evidence.evidence_upload(
+        answer=return_a.answers.first(),
+        upload=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 evidence"),
+        user=manager_a,
+    )
+    evidence_file = link.evidence_file
+    user = request.getfixturevalue(name)
+    with pytest.raises(PermissionDenied):
+        assessment_evidence.evidence_file_update(
+            evidence_file=evidence_file,
+            user=user,
+            title="Changed",
+            document_date=None,
+            review_by=None,
+        )
+    with pytest.raises(PermissionDenied):
+        assessment_evidence.evidence_link(
+            answer=return_a.answers.last(), evidence_file=evidence_file, user=user
+        )
+    with pytest.raises(PermissionDenied):
+        assessment_evidence.evidence_keep(link=link, user=user)
+    assessment_evidence.evidence_unlink(link=link, user=manager_a)
+    with pytest.raises(PermissionDenied):
+        assessment_evidence.evidence_file_delete(evidence_file=evidence_file, user=user)
+    evidence_file.refresh_from_db()
+    assert evidence_file.title == "evidence.pdf"
+    assert not EvidenceLink.objects.exists()
+
+
 def test_ratings_and_packs_are_refused_to_other_roles(
     partnership_a, period_2003, manager_a, officer_a
 ):
