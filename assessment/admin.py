@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .figures import figures_refresh
-from .models import Answer, Attachment, EmailDelivery, Return
+from .models import Answer, EmailDelivery, EvidenceFile, EvidenceLink, Return
 
 
 class AnswerInline(admin.TabularInline):
@@ -34,9 +34,16 @@ class ReturnAdmin(SimpleHistoryAdmin):
         figures_refresh(period=record.period_id, framework=record.framework_id)
 
 
-@admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "content_type", "size", "uploaded_at"]
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "content_type", "size", "review_by"]
+    list_select_related = ["partnership"]
+
+
+@admin.register(EvidenceLink)
+class EvidenceLinkAdmin(admin.ModelAdmin):
+    list_display = ["evidence_file", "answer", "linked_at", "confirmed_at"]
+    raw_id_fields = ["evidence_file", "answer", "carried_from"]
 
 
 @admin.register(EmailDelivery)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from indicators.models import Period, ScoreLevel
 
@@ -15,6 +16,7 @@ from .models import (
     PLANNED_ACTION_MAX,
     Answer,
     EngagementRating,
+    EvidenceFile,
     ReturnStatus,
 )
 from .services import ANSWER_FIELDS
@@ -54,6 +56,7 @@ class AnswerForm(forms.Form):
         *args: Any,
         answer: Answer,
         levels: list[ScoreLevel],
+        library: QuerySet[EvidenceFile] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -91,6 +94,19 @@ class AnswerForm(forms.Form):
         self.fields[f"attachment-{answer.pk}"] = forms.FileField(
             label=f"Attach evidence for {code}", required=False
         )
+        if library is not None:
+            # A file already in the partnership's library, linked, not copied.
+            self.fields[f"library-{answer.pk}"] = forms.ModelChoiceField(
+                queryset=library,
+                required=False,
+                label=f"Add a file from the library to {code}",
+                empty_label="Select a file",
+                error_messages={
+                    "invalid_choice": (
+                        "Select a file from the partnership's evidence library"
+                    )
+                },
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -118,12 +134,17 @@ class AnswerForm(forms.Form):
     def attachment_field(self) -> str:
         return f"attachment-{self.answer.pk}"
 
+    def library_file(self) -> EvidenceFile | None:
+        """The library file chosen to link, or None."""
+        chosen: EvidenceFile | None = self.cleaned_data.get(f"library-{self.answer.pk}")
+        return chosen
+
     def named(self) -> dict[str, forms.BoundField]:
         """The bound fields by plain name (score, evidence, ...), for the template."""
-        return {
-            name: self[f"{name}-{self.answer.pk}"]
-            for name in (*ANSWER_FIELDS, "version", "attachment")
-        }
+        names = [*ANSWER_FIELDS, "version", "attachment"]
+        if f"library-{self.answer.pk}" in self.fields:
+            names.append("library")
+        return {name: self[f"{name}-{self.answer.pk}"] for name in names}
 
 
 class StartReturnForm(forms.Form):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from indicators.models import Dimension, Framework, Indicator, Period
@@ -163,38 +165,103 @@ def attachment_storage() -> Storage:
     return storages["attachments"]
 
 
-def attachment_path(instance: Attachment, filename: str) -> str:
+def attachment_path(instance: Any, filename: str) -> str:
+    """Where files attached to a single answer were stored (before the library);
+    the first migration names it, and their files keep these names."""
     suffix = PurePath(filename).suffix.lower()
     return f"returns/{instance.answer.return_record_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class Attachment(models.Model):
-    """An evidence file attached to an answer."""
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return f"evidence/{instance.partnership_id}/{uuid.uuid4().hex}{suffix}"
 
-    answer = models.ForeignKey(
-        Answer, on_delete=models.CASCADE, related_name="attachments"
+
+class EvidenceFile(models.Model):
+    """A file in a partnership's evidence library: stored once, linked to any
+    number of answers, this year's and the years after."""
+
+    partnership = models.ForeignKey(
+        LearningPartnership, on_delete=models.CASCADE, related_name="evidence_files"
     )
-    file = models.FileField(upload_to=attachment_path, storage=attachment_storage)
+    file = models.FileField(upload_to=evidence_path, storage=attachment_storage)
+    title = models.CharField(max_length=255)
+    document_date = models.DateField("date of the document", null=True, blank=True)
+    review_by = models.DateField(
+        "review by",
+        null=True,
+        blank=True,
+        help_text="When to check the file still says what is true.",
+    )
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120)
     size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add: the migration from single-answer files keeps
+    # the date each was uploaded.
+    uploaded_at = models.DateTimeField(default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
     class Meta:
-        ordering = ["uploaded_at"]
+        ordering = ["title", "pk"]
 
     def __str__(self) -> str:
-        return self.original_name
+        return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("assessment:attachment", args=[self.pk])
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        self.file.delete(save=False)
-        return super().delete(*args, **kwargs)
+        result = super().delete(*args, **kwargs)
+        # Once the row is surely gone: a file still linked is protected and a
+        # rolled-back delete must find its file still there.
+        storage, name = self.file.storage, self.file.name
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+        return result
+
+    def review_due(self, today: datetime.date | None = None) -> bool:
+        """Past its review-by date."""
+        today = today or timezone.localdate()
+        return self.review_by is not None and self.review_by < today
+
+
+class EvidenceLink(models.Model):
+    """A library file given as evidence for one answer. Carried into next
+    year's return as a new link (``carried_from``), never as a copy of the file,
+    until the manager says it is still current (``confirmed_at``) or removes it."""
+
+    evidence_file = models.ForeignKey(
+        EvidenceFile, on_delete=models.PROTECT, related_name="links"
+    )
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="evidence_links"
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["linked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence_file", "answer"], name="evidence_link_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_file_id} for {self.answer_id}"
+
+    @property
+    def to_confirm(self) -> bool:
+        """Carried from last year and not yet confirmed as still current."""
+        return self.carried_from_id is not None and self.confirmed_at is None
 
 
 class Transition(models.Model):

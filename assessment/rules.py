@@ -61,6 +61,9 @@ rules.add_perm("assessment.rate_partnership", is_go_officer | is_national_admin)
 rules.add_perm(
     "assessment.follow_returns", is_llsc_officer | is_go_officer | is_national_admin
 )
+# Change a partnership's evidence library (the partnership is in scope or a
+# 404): its titles and dates, and deleting a file nothing links to.
+rules.add_perm("assessment.change_evidence", is_manager_of | is_national_admin)
 # The emails that failed or wait to be sent, and trying them again.
 rules.add_perm("assessment.follow_emails", is_national_admin)
 

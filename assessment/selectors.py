@@ -22,8 +22,8 @@ from partnerships.users import AnyUser
 
 from .models import (
     Answer,
-    Attachment,
     EngagementRating,
+    EvidenceLink,
     Return,
     ReturnStatus,
 )
@@ -62,10 +62,14 @@ def answers_for_user(user: AnyUser) -> QuerySet[Answer]:
     return Answer.objects.filter(return_record__in=returns_with_answers_for_user(user))
 
 
-def attachments_for_user(user: AnyUser) -> QuerySet[Attachment]:
-    """Evidence files the user may download: as ``answers_for_user``."""
-    return Attachment.objects.filter(
-        answer__return_record__in=returns_with_answers_for_user(user)
+def answer_files() -> Prefetch:
+    """An answer's evidence links, each with its file and, for one carried
+    forward, the period it was used in: a prefetch for any list of answers."""
+    return Prefetch(
+        "evidence_links",
+        queryset=EvidenceLink.objects.select_related(
+            "evidence_file", "carried_from__answer__return_record__period"
+        ),
     )
 
 
@@ -272,7 +276,7 @@ def indicator_row(
     answer = (
         return_record.answers.filter(indicator__dimension=dimension)
         .select_related("indicator", "updated_by")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.all()))
+        .prefetch_related(answer_files())
         .get(indicator__code=code)
     )
     previous = previous_return(return_record=return_record)

@@ -6,14 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, Period
@@ -22,9 +17,9 @@ from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
 from partnerships.users import User
 
+from .evidence import evidence_carry_forward
 from .figures import figures_refresh
-from .file_types import ArchiveLimits, FileRefused, FileType, inspect_file, name_for
-from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
+from .models import Answer, EngagementRating, Return, ReturnStatus
 from .selectors import previous_return
 from .workflow import return_transition
 
@@ -81,7 +76,7 @@ def return_start(
 ) -> Return:
     """Start a partnership's return for a period, with an empty answer per
     indicator; optionally carrying forward last year's evidence and actions,
-    marked for review."""
+    marked for review, and its evidence files as links to confirm."""
     check_perm(
         user,
         "assessment.add_return",
@@ -122,7 +117,9 @@ def return_start(
             answer.carried_forward = True
         answers.append(answer)
     # With history, so the first change to each answer shows what it was before.
-    bulk_create_with_history(answers, Answer)
+    created = bulk_create_with_history(answers, Answer)
+    if previous is not None:
+        evidence_carry_forward(previous=previous, answers=created, user=user)
     return return_record
 
 
@@ -178,103 +175,6 @@ def answer_save(
     if "score" in changed and locked.status != ReturnStatus.DRAFT:
         figures_refresh(period=locked.period_id, framework=locked.framework_id)
     return stored
-
-
-class AttachmentRefused(Exception):
-    """An evidence file that is not accepted, with the reason in plain words."""
-
-
-def _size(limit: int) -> str:
-    megabyte = 1024 * 1024
-    return f"{limit // megabyte} MB" if limit % megabyte == 0 else filesizeformat(limit)
-
-
-def _archive_limits() -> ArchiveLimits:
-    return ArchiveLimits(
-        max_unpacked_bytes=settings.ATTACHMENT_ARCHIVE_MAX_UNPACKED_BYTES,
-        max_members=settings.ATTACHMENT_ARCHIVE_MAX_MEMBERS,
-        max_ratio=settings.ATTACHMENT_ARCHIVE_MAX_RATIO,
-    )
-
-
-def check_upload(upload: UploadedFile) -> FileType:
-    """The file's real type, or AttachmentRefused saying why it cannot be kept:
-    empty, too large, not an allowed type, an archive that would unpack out of
-    bounds, or carrying macros or PDF actions. Read in bounded steps only."""
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if upload.size is None or upload.size == 0:
-        raise AttachmentRefused("The selected file is empty")
-    if upload.size > limit:
-        raise AttachmentRefused(
-            f"The selected file must be smaller than {_size(limit)}"
-        )
-    try:
-        return inspect_file(upload, limits=_archive_limits())
-    except FileRefused as refused:
-        raise AttachmentRefused(str(refused)) from refused
-
-
-def _ensure_room(*, answer: Answer, upload: UploadedFile) -> None:
-    """AttachmentRefused when the file would take its answer past the number of
-    files allowed, or its return past the bytes allowed."""
-    max_files = settings.ATTACHMENT_MAX_FILES_PER_ANSWER
-    if Attachment.objects.filter(answer=answer).count() >= max_files:
-        raise AttachmentRefused(_too_many_files(max_files))
-    max_bytes = settings.ATTACHMENT_MAX_BYTES_PER_RETURN
-    kept = (
-        Attachment.objects.filter(
-            answer__return_record_id=answer.return_record_id
-        ).aggregate(total=Sum("size"))["total"]
-        or 0
-    )
-    if kept + (upload.size or 0) > max_bytes:
-        raise AttachmentRefused(_return_full(max_bytes, kept))
-
-
-def _too_many_files(limit: int) -> str:
-    return (
-        f"You can attach up to {limit} files to each indicator. "
-        "Remove a file to attach another"
-    )
-
-
-def _return_full(limit: int, kept: int) -> str:
-    return (
-        f"The files attached to this return must be {_size(limit)} or less in "
-        f"total, and {filesizeformat(kept)} is already attached. Remove a file "
-        "or attach a smaller one"
-    )
-
-
-@transaction.atomic
-def attachment_add(*, answer: Answer, upload: UploadedFile, user: User) -> Attachment:
-    """Keep an evidence file for an answer, after checking what it really is
-    and that the answer and its return have room for it. It is stored under
-    the extension of its real type, whatever it was called."""
-    check_perm(user, CHANGE, answer.return_record, message=MANAGERS_ONLY)
-    _ensure_editable(answer.return_record)
-    file_type = check_upload(upload)
-    # Lock the return so that two uploads at once cannot both take the last room.
-    Return.objects.select_for_update().filter(pk=answer.return_record_id).first()
-    _ensure_room(answer=answer, upload=upload)
-    name = get_valid_filename(upload.name or "evidence") or "evidence"
-    attachment = Attachment(
-        answer=answer,
-        original_name=name_for(name[:240], file_type),
-        content_type=file_type.content_type,
-        size=upload.size or 0,
-        uploaded_by=user,
-    )
-    attachment.file.save(f"evidence{file_type.extension}", upload, save=False)
-    attachment.save()
-    return attachment
-
-
-def attachment_remove(*, attachment: Attachment, user: User) -> None:
-    """Delete an evidence file and its stored content."""
-    check_perm(user, CHANGE, attachment.answer.return_record, message=MANAGERS_ONLY)
-    _ensure_editable(attachment.answer.return_record)
-    attachment.delete()
 
 
 def profile_confirm(*, return_record: Return, user: User) -> Return:

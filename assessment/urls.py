@@ -3,7 +3,16 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 from .converters import IndicatorCodeConverter
-from .views import answering, emails, moderation, ratings, reminders, returns, review
+from .views import (
+    answering,
+    emails,
+    evidence,
+    moderation,
+    ratings,
+    reminders,
+    returns,
+    review,
+)
 
 register_converter(IndicatorCodeConverter, "indicator_code")
 
@@ -43,12 +52,26 @@ urlpatterns = [
         moderation.review_dimension,
         name="review_dimension",
     ),
+    # A partnership's evidence library; a file is linked to answers, removed
+    # from one indicator (the link only), kept when carried forward.
+    path(
+        "partnerships/<int:pk>/evidence/",
+        evidence.evidence_library,
+        name="evidence_library",
+    ),
+    path("evidence/<int:pk>/edit/", evidence.evidence_edit, name="evidence_edit"),
+    path("evidence/<int:pk>/delete/", evidence.evidence_delete, name="evidence_delete"),
     path(
         "returns/<int:pk>/attachments/<int:attachment_pk>/remove/",
-        returns.attachment_remove,
+        evidence.attachment_remove,
         name="attachment_remove",
     ),
-    path("attachments/<int:pk>/", returns.attachment_download, name="attachment"),
+    path(
+        "returns/<int:pk>/attachments/<int:link_pk>/keep/",
+        evidence.evidence_keep,
+        name="evidence_keep",
+    ),
+    path("attachments/<int:pk>/", evidence.attachment_download, name="attachment"),
     path("reviews/", review.review_queue, name="queue"),
     path("notifications/", review.notification_list, name="notifications"),
     path("emails/", emails.email_list, name="emails"),

@@ -168,8 +168,8 @@ def seed(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from assessment.models import Answer, Attachment, ReturnStatus
-    from assessment.services import attachment_add
+    from assessment.evidence import evidence_upload
+    from assessment.models import Answer, EvidenceFile, ReturnStatus
     from partnerships.models import LearningPartnership, Profile, Role
     from plans.models import DevelopmentPlan
     from reports.models import Pack
@@ -220,14 +220,14 @@ def seed(args: argparse.Namespace) -> None:
         answer.version += 1
         answer.save()  # a history row too
         did.append("unusual text")
-    if answer is not None and not Attachment.objects.exists():
+    if answer is not None and not EvidenceFile.objects.exists():
         manager = answer.return_record.partnership.managers.first()
-        attachment_add(
+        evidence_upload(
             answer=answer,
             upload=SimpleUploadedFile("evidence.pdf", tiny_pdf()),
             user=manager,
         )
-        attachment_add(
+        evidence_upload(
             answer=answer,
             upload=SimpleUploadedFile("photo.png", tiny_png()),
             user=manager,

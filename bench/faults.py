@@ -616,7 +616,7 @@ def evidence_on_a_full_disk(media: Path, base: str) -> list[str]:
 
 
 def _upload_refused(base: str, code: str, state: str) -> list[str]:
-    from assessment.models import Answer, Attachment
+    from assessment.models import Answer, EvidenceFile
     from partnerships.models import LearningPartnership
 
     partnership = LearningPartnership.objects.get(name="Hull")
@@ -640,7 +640,7 @@ def _upload_refused(base: str, code: str, state: str) -> list[str]:
         f"evidence-{item.pk}": token,
         f"score-{item.pk}": "3",
     }
-    before = Attachment.objects.count()
+    before = EvidenceFile.objects.count()
     manager = Browser(base, "manager")
     response = manager.post(
         path,
@@ -655,11 +655,11 @@ def _upload_refused(base: str, code: str, state: str) -> list[str]:
     _check_page(page, breaches)
     told = "could not be stored" in page.text
     stored = Answer.objects.get(pk=item.pk).evidence
-    added = Attachment.objects.count() - before
+    added = EvidenceFile.objects.count() - before
     print(
         f"   {state}: save {response.status_code} "
         f"to {response.headers.get('Location')}; "
-        f"answer stored: {stored == token}; attachments added: {added}; "
+        f"answer stored: {stored == token}; evidence files added: {added}; "
         f"the page says the file was not stored: {told}"
     )
     if response.status_code != 302:
@@ -667,7 +667,7 @@ def _upload_refused(base: str, code: str, state: str) -> list[str]:
     if stored != token:
         breaches.append(f"{state} disk: the answer was not saved: {stored!r}")
     if added:
-        breaches.append(f"{state} disk: an attachment row without its file")
+        breaches.append(f"{state} disk: an evidence file row without its file")
     if not told:
         breaches.append(f"{state} disk: the manager was not told the file was lost")
     return breaches

@@ -29,7 +29,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models.signals import post_migrate
 from django.test import Client
 
-from assessment.models import Attachment, Return
+from assessment.models import EvidenceFile, Return
 from assessment.services import return_start
 from indicators import services as framework_services
 from indicators.framework_files import ParsedFramework
@@ -298,11 +298,13 @@ def _empty_attachment_storage():
     """Evidence files are stored on disk, outside the rolled-back database: each
     test starts and ends with none (the test settings store them in a throwaway
     folder of this process)."""
-    location = Path(Attachment._meta.get_field("file").storage.location)
+    location = Path(EvidenceFile._meta.get_field("file").storage.location)
     assert location.is_relative_to(tempfile.gettempdir()), location
-    shutil.rmtree(location / "returns", ignore_errors=True)
+    for folder in ("returns", "evidence"):
+        shutil.rmtree(location / folder, ignore_errors=True)
     yield
-    shutil.rmtree(location / "returns", ignore_errors=True)
+    for folder in ("returns", "evidence"):
+        shutil.rmtree(location / folder, ignore_errors=True)
 
 
 _parse = framework_services.parse_framework_file

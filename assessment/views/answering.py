@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from indicators.models import Dimension, ScoreLevel
 from partnerships.users import AuthenticatedHttpRequest
 
-from .. import selectors, services
+from .. import evidence, evidence_selectors, selectors, services
 from ..forms import AnswerForm
-from ..models import Answer, Return, ReturnStatus
+from ..models import Answer, EvidenceFile, Return, ReturnStatus
 from .returns import _can_edit as can_edit
 from .returns import get_return_for_user
 
@@ -85,11 +86,15 @@ def return_indicator(
         raise Http404("No such indicator") from error
     levels = selectors.framework_levels(framework=return_record.framework)
     codes = selectors.indicator_codes(dimension=dimension)
+    library = evidence_selectors.library_choices(
+        partnership_id=return_record.partnership_id, answer=answer
+    )
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         request.FILES or None,
         answer=answer,
         levels=levels,
+        library=library,
     )
     conflict: services.Conflict | None = None
     if request.method == "POST" and form.is_valid() and not _refused_upload(form):
@@ -103,7 +108,7 @@ def return_indicator(
             )
         except services.AnswerConflict as refused:
             conflict = refused.conflicts[0]
-            form = _rebased_form(request, answer, conflict, levels)
+            form = _rebased_form(request, answer, conflict, levels, library)
         else:
             return _after_save(request, form, return_record, dimension, codes)
     if row is None:
@@ -125,6 +130,8 @@ def return_indicator(
             "position": position + 1,
             "count": len(codes),
             "returned": return_record.status == ReturnStatus.RETURNED,
+            # Read once here: the select's options, and whether to show it.
+            "library_files": list(library),
             "agreed_level": next(
                 (lv for lv in levels if lv.value == answer.agreed_score), None
             ),
@@ -149,8 +156,8 @@ def _refused_upload(form: AnswerForm) -> bool:
     if not upload:
         return False
     try:
-        services.check_upload(upload)
-    except services.AttachmentRefused as error:
+        evidence.check_upload(upload)
+    except evidence.AttachmentRefused as error:
         form.add_error(form.attachment_field(), str(error))
         return True
     return False
@@ -161,12 +168,13 @@ def _rebased_form(
     answer: Answer,
     conflict: services.Conflict,
     levels: list[ScoreLevel],
+    library: QuerySet[EvidenceFile],
 ) -> AnswerForm:
     """The user's answer kept as typed, now based on the version just saved by
     someone else, so saving again is a deliberate choice."""
     data = request.POST.copy()
     data[f"version-{answer.pk}"] = str(conflict.answer.version)
-    rebased = AnswerForm(data, answer=answer, levels=levels)
+    rebased = AnswerForm(data, answer=answer, levels=levels, library=library)
     rebased.is_valid()
     rebased.add_error(
         None,
@@ -178,15 +186,29 @@ def _rebased_form(
 
 
 def _store_upload(request: AuthenticatedHttpRequest, form: AnswerForm) -> bool:
-    """Keep the evidence file once the answer is saved; say why when it could
-    not be kept (storage full or not writable, or past a limit: files an
-    answer, bytes a return). The answer stays saved either way."""
+    """Keep the evidence file in the library and link it, and link the library
+    file chosen, once the answer is saved; say why when one could not be kept
+    (storage full or not writable, or past a limit: files an answer, bytes a
+    return). The answer stays saved either way."""
+    answer = form.answer
+    chosen = form.library_file()
+    if chosen is not None:
+        try:
+            evidence.evidence_link(
+                answer=answer, evidence_file=chosen, user=request.user
+            )
+        except evidence.AttachmentRefused as refused:
+            messages.error(
+                request,
+                f"Your answer was saved, but “{chosen.title}” was not added to "
+                f"{answer.indicator.code}. {refused}.",
+            )
+            return False
     upload = form.upload()
     if not upload:
         return True
-    answer = form.answer
     try:
-        services.attachment_add(answer=answer, upload=upload, user=request.user)
+        evidence.evidence_upload(answer=answer, upload=upload, user=request.user)
     except OSError:
         logger.exception("Evidence file for answer %s not stored", answer.pk)
         messages.error(
@@ -197,7 +219,7 @@ def _store_upload(request: AuthenticatedHttpRequest, form: AnswerForm) -> bool:
             "administrator.",
         )
         return False
-    except services.AttachmentRefused as refused:
+    except evidence.AttachmentRefused as refused:
         messages.error(
             request,
             f"Your answer was saved, but “{upload.name}” was not attached to "

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -18,7 +17,7 @@ from indicators.models import Dimension
 from partnerships.users import AuthenticatedHttpRequest
 
 from .. import moderation, selectors, services, workflow
-from ..models import Answer, Attachment, Return, ReturnStatus
+from ..models import Answer, Return, ReturnStatus
 from ..review_forms import DecisionForm, ModerationForm
 from ..rules import check_may_read_answers
 from .returns import get_return_for_user
@@ -107,7 +106,7 @@ def review_dimension(
     answers = list(
         return_record.answers.filter(indicator__dimension=dimension)
         .select_related("indicator")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.all()))
+        .prefetch_related(selectors.answer_files())
     )
     levels = selectors.framework_levels(framework=return_record.framework)
     form = ModerationForm(

@@ -1,5 +1,6 @@
 """The manager's journey through a return: start, task list, check answers,
-submit; plus evidence files and history (the answering is in answering.py)."""
+submit; plus history (answering is in answering.py, evidence files in
+evidence.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import (
     require_http_methods,
     require_safe,
@@ -19,7 +19,6 @@ from partnerships.selectors import partnerships_for_user
 from partnerships.users import AuthenticatedHttpRequest
 
 from .. import review_notices, selectors, services, workflow
-from ..file_types import file_type_for, name_for
 from ..forms import StartReturnForm
 from ..models import Answer, Return
 from ..rules import VIEW_ANSWERS, check_may_read_answers
@@ -171,7 +170,13 @@ def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "return": return_record,
             "summaries": selectors.return_summary(
-                return_record=return_record, levels=levels
+                return_record=return_record,
+                answers=list(
+                    return_record.answers.select_related("indicator").prefetch_related(
+                        selectors.answer_files()
+                    )
+                ),
+                levels=levels,
             ),
             "levels": levels,
             "missing": missing,
@@ -214,63 +219,4 @@ def return_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "changes": selectors.answer_changes(return_record=return_record),
             "transitions": selectors.return_transitions(return_record=return_record),
         },
-    )
-
-
-@require_safe
-def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(selectors.attachments_for_user(request.user), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("The file is missing") from error
-    # Served as the type its content was found to be, under that type's
-    # extension, as a download the browser never renders in the service's own
-    # origin (a PDF that is also an HTML page stays a PDF).
-    file_type = file_type_for(attachment.content_type)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=(
-            name_for(attachment.original_name, file_type)
-            if file_type
-            else attachment.original_name
-        ),
-        content_type=file_type.content_type
-        if file_type
-        else "application/octet-stream",
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-@require_http_methods(["GET", "POST"])
-def attachment_remove(
-    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
-) -> HttpResponse:
-    return_record = get_return_for_user(request, pk, edit=True)
-    attachment = get_object_or_404(
-        selectors.attachments_for_user(request.user).select_related(
-            "answer__indicator__dimension"
-        ),
-        pk=attachment_pk,
-        answer__return_record=return_record,
-    )
-    indicator = attachment.answer.indicator
-    indicator_url = reverse(
-        "assessment:indicator",
-        kwargs={
-            "pk": return_record.pk,
-            "code": indicator.dimension.code,
-            "indicator": indicator.code,
-        },
-    )
-    if request.method == "POST":
-        services.attachment_remove(attachment=attachment, user=request.user)
-        messages.success(request, f"{attachment.original_name} removed.")
-        return redirect(indicator_url)
-    return render(
-        request,
-        "assessment/attachment_remove.html",
-        {"return": return_record, "attachment": attachment, "back": indicator_url},
     )

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessment.models import Attachment
-from assessment.services import AttachmentRefused, attachment_add, check_upload
+from assessment.evidence import AttachmentRefused, check_upload, evidence_upload
+from assessment.models import EvidenceFile, EvidenceLink
 from config.settings import base
 
 from .helpers import answer, form_data, indicator_url, snapshot
@@ -113,7 +113,7 @@ def upload_to_d11(client, return_record, name, content, **changes):
 
 def stored_files(return_record) -> list[str]:
     storage = storages["attachments"]
-    folder = f"returns/{return_record.pk}"
+    folder = f"evidence/{return_record.partnership_id}"
     return storage.listdir(folder)[1] if storage.exists(folder) else []
 
 
@@ -126,13 +126,17 @@ def test_accepted_file_is_kept_and_downloadable(
     response = upload_to_d11(client, return_a, name, content, score=3)
 
     assert response.status_code == 302
-    attachment = Attachment.objects.get()
-    assert attachment.answer == answer(return_a, "D1.1")
+    link = EvidenceLink.objects.get()
+    assert link.answer == answer(return_a, "D1.1")
+    attachment = EvidenceFile.objects.get()
+    assert link.evidence_file == attachment
+    assert attachment.partnership == return_a.partnership
+    assert attachment.title == name
     assert attachment.original_name == name
     assert attachment.content_type == content_type
     assert attachment.size == len(content)
     assert attachment.uploaded_by.username == "manager_a"
-    assert attachment.file.name.startswith(f"returns/{return_a.pk}/")
+    assert attachment.file.name.startswith(f"evidence/{return_a.partnership_id}/")
     assert attachment.file.name.endswith(extension)
     assert answer(return_a, "D1.1").score == 3  # the answers were saved too
 
@@ -149,15 +153,15 @@ def test_accepted_file_is_kept_and_downloadable(
 def test_attachment_is_listed_on_the_dimension_page(client_as, return_a):
     client = client_as("manager_a")
     upload_to_d11(client, return_a, "minutes.pdf", PDF)
-    attachment = Attachment.objects.get()
+    link = EvidenceLink.objects.get()
     html = client.get(indicator_url(return_a, "D1.1")).content.decode()
-    assert f'href="/attachments/{attachment.pk}/">minutes.pdf</a>' in html
-    assert f"/returns/{return_a.pk}/attachments/{attachment.pk}/remove/" in html
+    assert f'href="/attachments/{link.evidence_file_id}/">minutes.pdf</a>' in html
+    assert f"/returns/{return_a.pk}/attachments/{link.pk}/remove/" in html
 
 
 @pytest.fixture
-def attachment(return_a, manager_a) -> Attachment:
-    return attachment_add(
+def attachment(return_a, manager_a) -> EvidenceLink:
+    return evidence_upload(
         answer=answer(return_a, "D1.1"),
         upload=SimpleUploadedFile("minutes.pdf", PDF),
         user=manager_a,
@@ -168,22 +172,22 @@ def attachment(return_a, manager_a) -> Attachment:
     "name", ["manager_b", "officer_elsewhere", "go_elsewhere", "no_role"]
 )
 def test_download_is_not_found_outside_scope(client_as, attachment, name):
-    assert client_as(name).get(f"/attachments/{attachment.pk}/").status_code == 404
+    url = f"/attachments/{attachment.evidence_file_id}/"
+    assert client_as(name).get(url).status_code == 404
 
 
 def test_download_needs_sign_in(anonymous, attachment):
-    response = anonymous.get(f"/attachments/{attachment.pk}/")
+    url = f"/attachments/{attachment.evidence_file_id}/"
+    response = anonymous.get(url)
     assert response.status_code == 302
-    assert (
-        response["Location"] == f"/accounts/login/?next=/attachments/{attachment.pk}/"
-    )
+    assert response["Location"] == f"/accounts/login/?next={url}"
 
 
 def test_download_of_a_missing_file_is_not_found(client_as, attachment):
-    attachment.file.storage.delete(attachment.file.name)
-    assert (
-        client_as("manager_a").get(f"/attachments/{attachment.pk}/").status_code == 404
-    )
+    stored = attachment.evidence_file.file
+    stored.storage.delete(stored.name)
+    url = f"/attachments/{attachment.evidence_file_id}/"
+    assert client_as("manager_a").get(url).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "content"), REFUSED)
@@ -200,7 +204,7 @@ def test_refused_file_saves_nothing(client_as, return_a, name, content):
     ] == [REFUSED_TYPE]
     assert REFUSED_TYPE in response.content.decode()
     assert snapshot(return_a) == before
-    assert not Attachment.objects.exists()
+    assert not EvidenceFile.objects.exists()
     assert stored_files(return_a) == []
 
 
@@ -216,7 +220,7 @@ def test_file_over_the_limit_is_refused(client_as, return_a, settings):
     assert response.status_code == 200
     assert "The selected file must be smaller than 1 MB" in response.content.decode()
     assert snapshot(return_a) == before
-    assert not Attachment.objects.exists()
+    assert not EvidenceFile.objects.exists()
 
 
 def test_file_at_the_limit_is_accepted(client_as, return_a, settings):
@@ -224,7 +228,7 @@ def test_file_at_the_limit_is_accepted(client_as, return_a, settings):
     content = PDF + b"0" * (2048 - len(PDF))
     response = upload_to_d11(client_as("manager_a"), return_a, "full.pdf", content)
     assert response.status_code == 302
-    assert Attachment.objects.get().size == 2048
+    assert EvidenceFile.objects.get().size == 2048
 
 
 def test_the_limit_is_10_mb_by_default():
@@ -251,26 +255,30 @@ def test_refused_file_with_another_error_saves_nothing(client_as, return_a):
     )
     assert response.status_code == 200
     assert snapshot(return_a) == before
-    assert not Attachment.objects.exists()
+    assert not EvidenceFile.objects.exists()
 
 
-def test_remove_attachment(client_as, return_a, attachment):
+def test_remove_attachment_keeps_the_file_in_the_library(
+    client_as, return_a, attachment
+):
     client = client_as("manager_a")
     url = f"/returns/{return_a.pk}/attachments/{attachment.pk}/remove/"
-    stored = attachment.file.name
+    stored = attachment.evidence_file.file.name
     assert storages["attachments"].exists(stored)
 
     page = client.get(url)
     assert page.status_code == 200
-    assert "Remove minutes.pdf?" in page.content.decode()
+    assert "Remove minutes.pdf from D1.1?" in page.content.decode()
 
     response = client.post(url)
 
     assert response.status_code == 302
     assert response["Location"] == indicator_url(return_a, "D1.1")
-    assert not Attachment.objects.exists()
-    assert not storages["attachments"].exists(stored)
-    assert client.get(f"/attachments/{attachment.pk}/").status_code == 404
+    assert not EvidenceLink.objects.exists()
+    assert EvidenceFile.objects.get().pk == attachment.evidence_file_id
+    assert storages["attachments"].exists(stored)
+    html = client.get(indicator_url(return_a, "D1.1")).content.decode()
+    assert f"/attachments/{attachment.evidence_file_id}/" not in html
 
 
 @pytest.mark.parametrize(
@@ -288,8 +296,8 @@ def test_remove_attachment_refused(client_as, return_a, attachment, name, status
     client = client_as(name)
     assert client.get(url).status_code == status
     assert client.post(url).status_code == status
-    assert Attachment.objects.filter(pk=attachment.pk).exists()
-    assert storages["attachments"].exists(attachment.file.name)
+    assert EvidenceLink.objects.filter(pk=attachment.pk).exists()
+    assert storages["attachments"].exists(attachment.evidence_file.file.name)
 
 
 def test_remove_through_another_return_is_not_found(
@@ -300,7 +308,7 @@ def test_remove_through_another_return_is_not_found(
     other = return_start(partnership=partnership_a, period=period_2002, user=manager_a)
     url = f"/returns/{other.pk}/attachments/{attachment.pk}/remove/"
     assert client_as("manager_a").post(url).status_code == 404
-    assert Attachment.objects.filter(pk=attachment.pk).exists()
+    assert EvidenceLink.objects.filter(pk=attachment.pk).exists()
 
 
 @pytest.mark.parametrize(
@@ -330,7 +338,7 @@ def test_a_file_the_storage_refuses_leaves_the_answers_saved_and_says_so(
     assert response["Location"] == indicator_url(return_a, "D1.1")
     saved = answer(return_a, "D1.1")
     assert (saved.score, saved.evidence) == (3, "Minutes of May")
-    assert not Attachment.objects.exists()
+    assert not EvidenceFile.objects.exists()
     page = client.get(response["Location"])
     assert "Your answer was saved, but “minutes.pdf” could not be stored" in (page.text)
     assert "file storage is full or cannot be written to" in page.text

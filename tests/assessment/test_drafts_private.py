@@ -19,14 +19,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessment.models import Answer, Attachment, Return, ReturnStatus
+from assessment.evidence import evidence_upload
+from assessment.models import Answer, EvidenceFile, Return, ReturnStatus
 from assessment.selectors import (
     answers_for_user,
     draft_progress,
     returns_for_user,
     returns_with_answers_for_user,
 )
-from assessment.services import attachment_add, return_start
+from assessment.services import return_start
 from reports import pdf
 from tests.conftest import CAST
 
@@ -47,8 +48,8 @@ OUT_OF_SCOPE = ["manager_b", "officer_elsewhere", "go_elsewhere", "no_role"]
 class Returns:
     draft: Return
     submitted: Return
-    draft_file: Attachment
-    submitted_file: Attachment
+    draft_file: EvidenceFile
+    submitted_file: EvidenceFile
 
 
 def _answer(return_record: Return, code: str) -> Answer:
@@ -62,22 +63,22 @@ def returns(cast, partnership_a, manager_a, period_2002, period_2003) -> Returns
     Answer.objects.filter(return_record=draft, indicator__dimension__code="D1").update(
         score=3, evidence=DRAFT_EVIDENCE, barriers=DRAFT_BARRIER, version=2
     )
-    draft_file = attachment_add(
+    draft_file = evidence_upload(
         answer=_answer(draft, "D1.1"),
         upload=SimpleUploadedFile("draft.pdf", DRAFT_FILE),
         user=manager_a,
-    )
+    ).evidence_file
     submitted = return_start(
         partnership=partnership_a, period=period_2002, user=manager_a
     )
     Answer.objects.filter(return_record=submitted).update(
         score=2, evidence=SHARED_EVIDENCE, version=2
     )
-    submitted_file = attachment_add(
+    submitted_file = evidence_upload(
         answer=_answer(submitted, "D1.1"),
         upload=SimpleUploadedFile("submitted.pdf", SHARED_FILE),
         user=manager_a,
-    )
+    ).evidence_file
     Return.objects.filter(pk=submitted.pk).update(
         status=ReturnStatus.SUBMITTED, submitted_at=timezone.now()
     )

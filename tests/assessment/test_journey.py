@@ -9,9 +9,10 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessment.models import Answer, Attachment, Return
+from assessment.evidence import evidence_upload
+from assessment.models import Answer, EvidenceLink, Return
 from assessment.selectors import COMPLETED, IN_PROGRESS, NOT_STARTED
-from assessment.services import attachment_add, return_start
+from assessment.services import return_start
 
 from .helpers import (
     answer,
@@ -241,7 +242,7 @@ def submitted(client_as, return_a, manager_a):
     client = client_as("manager_a")
     for code in CODES:
         score_dimension(client, return_a, code, score=2)
-    attachment_add(
+    evidence_upload(
         answer=answer(return_a, "D1.1"),
         upload=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\nminutes"),
         user=manager_a,
@@ -256,7 +257,7 @@ def submitted(client_as, return_a, manager_a):
 def test_submitted_return_refuses_every_change(client_as, submitted):
     client = client_as("manager_a")
     before = snapshot(submitted)
-    attachment = Attachment.objects.get()
+    attachment = EvidenceLink.objects.get()
     d11 = [answer(submitted, "D1.1")]
 
     posts = {
@@ -271,8 +272,9 @@ def test_submitted_return_refuses_every_change(client_as, submitted):
         assert client.post(url, data).status_code == 403, url
 
     assert snapshot(submitted) == before
-    assert Attachment.objects.filter(pk=attachment.pk).exists()
-    assert attachment.file.storage.exists(attachment.file.name)
+    assert EvidenceLink.objects.filter(pk=attachment.pk).exists()
+    stored = attachment.evidence_file.file
+    assert stored.storage.exists(stored.name)
     submitted.refresh_from_db()
     assert submitted.status == Return.Status.SUBMITTED
     assert submitted.profile_checked_at is None
@@ -285,7 +287,7 @@ def test_submitted_return_dimension_page_goes_to_check(client_as, submitted):
         assert response.status_code == 302
         assert response["Location"] == f"/returns/{submitted.pk}/check/"
     remove = client.get(
-        f"/returns/{submitted.pk}/attachments/{Attachment.objects.get().pk}/remove/"
+        f"/returns/{submitted.pk}/attachments/{EvidenceLink.objects.get().pk}/remove/"
     )
     assert remove.status_code == 403
 

@@ -6,8 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from assessment.evidence import evidence_upload
 from assessment.models import Answer, Return
-from assessment.services import attachment_add, return_start
+from assessment.services import return_start
 from tests.factories import LearningPartnershipFactory, data_loader
 
 from .helpers import (
@@ -48,7 +49,7 @@ def grow(framework, partnership_a, manager_a, period_2002, period_2003):
             years=size,
         )
         for n in range(size):
-            attachment_add(
+            evidence_upload(
                 answer=answer(current, f"D1.{n % 7 + 1}"),
                 upload=SimpleUploadedFile(f"file{n}.pdf", b"%PDF-1.4 evidence"),
                 user=manager_a,
@@ -125,12 +126,13 @@ def test_indicator_page(client_as, grow, django_assert_num_queries, size):
     # 10. its answer to the same indicator, with that return's period
     # 11. the framework's score levels (the radios and "how to score")
     # 12. the dimension's indicator codes (where it stands, what comes next)
+    # 13. the partnership's library files not yet linked (the select)
     url = indicator_url(current, "D1.1")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert response.status_code == 200
     row = response.context["row"]
-    assert len(row.answer.attachments.all()) == (size + 6) // 7
+    assert len(row.answer.evidence_links.all()) == (size + 6) // 7
     assert row.last_year.agreed_score == 3
     assert row.last_year.return_record.period.code == "2002-03"
     assert (response.context["position"], response.context["count"]) == (1, 7)
@@ -148,11 +150,14 @@ def test_check_answers(client_as, grow, django_assert_num_queries, size):
     # 6. the framework's dimensions
     # 7. their indicators (prefetched)
     # 8. the return's answers, with their indicators
-    # 9. whether the user manages the partnership (the change links, submit)
-    with django_assert_num_queries(9):
+    # 9. their evidence files (prefetched)
+    # 10. whether the user manages the partnership (the change links, submit)
+    with django_assert_num_queries(10):
         response = client.get(f"/returns/{current.pk}/check/")
     assert response.status_code == 200
     assert sum(len(s.answers) for s in response.context["summaries"]) == 28
+    files = response.context["summaries"][0].answers[0].evidence_links.all()
+    assert len(files) == (size + 6) // 7
     assert "Submit the self-assessment" in response.content.decode()
 
 

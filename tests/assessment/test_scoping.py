@@ -9,13 +9,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from assessment.evidence import evidence_upload
+from assessment.evidence_selectors import evidence_files_for_user
 from assessment.models import Return
 from assessment.selectors import (
     answers_for_user,
-    attachments_for_user,
     returns_for_user,
 )
-from assessment.services import attachment_add, return_start
+from assessment.services import return_start
 from tests.conftest import CAST
 
 from .helpers import answer, dimension_url, form_data, indicator_url, snapshot
@@ -38,12 +39,12 @@ def return_b(partnership_b, manager_b, period_2003) -> Return:
 def files(return_a, return_b, manager_a, manager_b):
     """One evidence file in each return."""
     return {
-        "A": attachment_add(
+        "A": evidence_upload(
             answer=answer(return_a, "D1.1"),
             upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 a"),
             user=manager_a,
         ),
-        "B": attachment_add(
+        "B": evidence_upload(
             answer=answer(return_b, "D2.1"),
             upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4 b"),
             user=manager_b,
@@ -72,8 +73,8 @@ def test_selectors_for_each_role(cast, return_a, return_b, files, name):
         r.pk for r in readable
     }
     assert answers_for_user(user).count() == 28 * len(readable)
-    assert set(attachments_for_user(user)) == {
-        files[label]
+    assert set(evidence_files_for_user(user)) == {
+        files[label].evidence_file
         for label, return_record in (("A", return_a), ("B", return_b))
         if return_record in readable
     }
@@ -91,7 +92,9 @@ def test_selectors_once_submitted(cast, return_a, return_b, files, name):
     }
 
     assert answers_for_user(user).count() == 28 * len(expected)
-    assert set(attachments_for_user(user)) == {files[label] for label in expected}
+    assert set(evidence_files_for_user(user)) == {
+        files[label].evidence_file for label in expected
+    }
 
 
 PAGES = ["", "check/", "history/", "profile/"]

@@ -18,9 +18,9 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
 from assessment import pdf_actions
+from assessment.evidence import AttachmentRefused, check_upload, evidence_upload
 from assessment.file_refusals import CHUNK_BYTES
-from assessment.models import Attachment
-from assessment.services import AttachmentRefused, attachment_add, check_upload
+from assessment.models import EvidenceFile
 
 from .helpers import answer, indicator_url, snapshot
 from .test_attachments import (
@@ -319,7 +319,7 @@ def test_refusal_is_shown_on_the_dimension_page(
     assert message in html
     assert "Typed" in html  # what was typed is still on the page
     assert snapshot(return_a) == before
-    assert not Attachment.objects.exists()
+    assert not EvidenceFile.objects.exists()
     assert stored_files(return_a) == []
 
 
@@ -335,7 +335,7 @@ def test_polyglot_named_html_is_stored_and_served_as_pdf(client_as, return_a):
     response = upload_to_d11(client, return_a, "minutes.html", POLYGLOT, score=3)
 
     assert response.status_code == 302
-    attachment = Attachment.objects.get()
+    attachment = EvidenceFile.objects.get()
     assert attachment.original_name == "minutes.pdf"
     assert attachment.content_type == "application/pdf"
     assert attachment.file.name.endswith(".pdf")
@@ -369,11 +369,11 @@ def test_polyglot_named_html_is_stored_and_served_as_pdf(client_as, return_a):
 def test_kept_name_has_the_extension_of_the_content(
     return_a, manager_a, uploaded, kept
 ):
-    attachment = attachment_add(
+    attachment = evidence_upload(
         answer=answer(return_a, "D1.1"),
         upload=SimpleUploadedFile(uploaded, PDF),
         user=manager_a,
-    )
+    ).evidence_file
     assert attachment.original_name == kept
     assert attachment.file.name.endswith(".pdf")
 
@@ -382,12 +382,12 @@ def test_a_file_kept_under_its_old_name_is_served_under_its_type(
     client_as, return_a, manager_a
 ):
     """Files kept before names followed their content are served right too."""
-    attachment = attachment_add(
+    attachment = evidence_upload(
         answer=answer(return_a, "D1.1"),
         upload=SimpleUploadedFile("chart.png", image("PNG")),
         user=manager_a,
-    )
-    Attachment.objects.filter(pk=attachment.pk).update(original_name="chart.html")
+    ).evidence_file
+    EvidenceFile.objects.filter(pk=attachment.pk).update(original_name="chart.html")
 
     download = client_as("manager_a").get(f"/attachments/{attachment.pk}/")
 

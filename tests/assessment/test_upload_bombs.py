@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessment import services
+from assessment import evidence
+from assessment.evidence import AttachmentRefused, check_upload
 from assessment.file_types import ArchiveLimits, FileRefused, check_archive
-from assessment.models import Attachment
-from assessment.services import AttachmentRefused, check_upload
+from assessment.models import EvidenceFile
 
 from .helpers import answer, indicator_url, snapshot
 from .test_attachments import CONTENT_TYPES, REFUSED_TYPE, upload_to_d11
@@ -253,7 +253,7 @@ def test_bomb_uploaded_through_the_dimension_page(
     client = client_as("manager_a")
     before = snapshot(return_a)
     used: list[int] = []
-    check = services.check_upload
+    check = evidence.check_upload
 
     def measured(upload):
         tracemalloc.reset_peak()
@@ -263,7 +263,7 @@ def test_bomb_uploaded_through_the_dimension_page(
         finally:
             used.append(tracemalloc.get_traced_memory()[1] - start)
 
-    monkeypatch.setattr(services, "check_upload", measured)
+    monkeypatch.setattr(evidence, "check_upload", measured)
     client.get(indicator_url(return_a, "D1.1"))  # templates and imports loaded first
     tracemalloc.start()
     try:
@@ -282,7 +282,7 @@ def test_bomb_uploaded_through_the_dimension_page(
     # The whole request, the 1 MB upload itself included, stays small too.
     assert request_peak < 16 * MEGABYTE, f"{request_peak:,} bytes"
     assert snapshot(return_a) == before
-    assert not Attachment.objects.exists()
+    assert not EvidenceFile.objects.exists()
 
 
 LIMITS = ArchiveLimits(

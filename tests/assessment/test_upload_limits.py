@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessment.models import Attachment
-from assessment.services import AttachmentRefused, attachment_add
+from assessment.evidence import AttachmentRefused, evidence_upload
+from assessment.models import EvidenceFile
 from config.settings import base
 
 from .helpers import answer, indicator_url, post_answer, snapshot
@@ -25,7 +25,7 @@ def pdf_of(size: int) -> bytes:
 
 def keep(return_record, user, code: str, count: int, size: int = len(PDF)) -> None:
     for n in range(count):
-        attachment_add(
+        evidence_upload(
             answer=answer(return_record, code),
             upload=SimpleUploadedFile(f"file{n}.pdf", pdf_of(size)),
             user=user,
@@ -57,8 +57,8 @@ def test_an_eleventh_file_for_one_answer_is_not_kept(client_as, return_a, manage
     assert response["Location"] == indicator_url(return_a, "D1.1")
     saved = answer(return_a, "D1.1")
     assert (saved.score, saved.evidence) == (2, "New")
-    assert Attachment.objects.count() == 10
-    assert not Attachment.objects.filter(original_name="eleventh.pdf").exists()
+    assert EvidenceFile.objects.count() == 10
+    assert not EvidenceFile.objects.filter(original_name="eleventh.pdf").exists()
     page = client.get(response["Location"]).text
     assert not_kept("eleventh.pdf", "D1.1", TOO_MANY) in page
     assert 'class="govuk-notification-banner"' in page
@@ -74,7 +74,10 @@ def test_another_answer_still_takes_files(client_as, return_a, manager_a):
 
     assert response.status_code == 302
     assert response["Location"] == indicator_url(return_a, "D1.3")
-    assert answer(return_a, "D1.2").attachments.get().original_name == "other.pdf"
+    assert (
+        answer(return_a, "D1.2").evidence_links.get().evidence_file.original_name
+        == "other.pdf"
+    )
     assert answer(return_a, "D1.2").score == 3
 
 
@@ -82,7 +85,7 @@ def test_the_service_refuses_an_eleventh_file(return_a, manager_a):
     keep(return_a, manager_a, "D1.1", 10)
     with pytest.raises(AttachmentRefused, match=TOO_MANY):
         keep(return_a, manager_a, "D1.1", 1)
-    assert Attachment.objects.count() == 10
+    assert EvidenceFile.objects.count() == 10
 
 
 RETURN_FULL = (
@@ -102,7 +105,7 @@ def test_a_file_past_the_return_total_is_not_kept(
 
     assert response.status_code == 302
     assert answer(return_a, "D1.1").score == 2
-    assert Attachment.objects.count() == 1
+    assert EvidenceFile.objects.count() == 1
     page = client.get(response["Location"]).text
     assert not_kept("big.pdf", "D1.1", RETURN_FULL) in page
 
@@ -115,7 +118,7 @@ def test_the_service_refuses_a_file_past_the_return_total(
     with pytest.raises(AttachmentRefused, match=RETURN_FULL):
         keep(return_a, manager_a, "D1.1", 1, size=1001)
     keep(return_a, manager_a, "D1.1", 1, size=1000)  # exactly the total
-    assert Attachment.objects.count() == 2
+    assert EvidenceFile.objects.count() == 2
 
 
 def test_a_file_reaching_the_return_total_exactly_is_kept(
@@ -128,7 +131,7 @@ def test_a_file_reaching_the_return_total_exactly_is_kept(
     )
     assert response.status_code == 302
     assert response["Location"] == indicator_url(return_a, "D1.2")
-    assert Attachment.objects.count() == 2
+    assert EvidenceFile.objects.count() == 2
 
 
 def test_files_of_two_indicators_count_together(client_as, return_a, settings):
@@ -153,8 +156,11 @@ def test_files_of_two_indicators_count_together(client_as, return_a, settings):
     assert first.status_code == 302
     assert response.status_code == 302
     assert response["Location"] == indicator_url(return_a, "D1.2")
-    assert answer(return_a, "D1.1").attachments.get().original_name == "a.pdf"
-    assert not answer(return_a, "D1.2").attachments.exists()
+    assert (
+        answer(return_a, "D1.1").evidence_links.get().evidence_file.original_name
+        == "a.pdf"
+    )
+    assert not answer(return_a, "D1.2").evidence_links.exists()
     assert (answer(return_a, "D1.1").score, answer(return_a, "D1.2").score) == (1, 2)
     page = client.get(response["Location"]).text
     assert "Your answer was saved, but “b.pdf” was not attached to D1.2." in page
@@ -172,4 +178,4 @@ def test_a_refused_type_still_saves_nothing_beside_a_full_answer(
     )
     assert response.status_code == 200
     assert snapshot(return_a) == before
-    assert Attachment.objects.count() == 10
+    assert EvidenceFile.objects.count() == 10

@@ -33,10 +33,11 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessment.models import Return
+from assessment.models import EvidenceFile, Return
 from indicators.models import Dimension, Framework, Indicator, Period
 from plans.models import DevelopmentPlan, PlanAction, Priority, Target
-from tests.assessment.helpers import answers_of, form_data, indicator_url
+from tests.assessment.helpers import answer, answers_of, form_data, indicator_url
+from tests.assessment.test_attachments import PDF
 from tests.plans.helpers import action_data, target_data
 from tests.review.helpers import (
     check_url,
@@ -85,6 +86,8 @@ TEXT: dict[str, str] = {
     "planned_action": img("planned"),
     "reasons": script("reasons"),
     "officer_comment": script("officer-comment"),
+    # The evidence library: a file's title.
+    "evidence_title": img("evidence-title"),
     "overall_comment": img("overall"),
     "rationale": script("rating"),
     # The development plan.
@@ -251,6 +254,28 @@ def _build(client_as, cast, partnership, llsc, member, lsp_link) -> Hostile:
                     form_data([item], changes),
                 )
             )
+    # An evidence file for D1.1 and D1.2, titled in the library.
+    d11 = answer(return_record, "D1.1")
+    _ok(
+        client.post(
+            indicator_url(return_record, "D1.1"),
+            form_data(
+                [d11],
+                {"D1.1": {"attachment": SimpleUploadedFile("minutes.pdf", PDF)}},
+            ),
+        )
+    )
+    evidence_file = EvidenceFile.objects.get(partnership=partnership)
+    d12 = answer(return_record, "D1.2")
+    linked = form_data([d12])
+    linked[f"library-{d12.pk}"] = str(evidence_file.pk)
+    _ok(client.post(indicator_url(return_record, "D1.2"), linked))
+    _ok(
+        client.post(
+            f"/evidence/{evidence_file.pk}/edit/",
+            {"title": TEXT["evidence_title"]},
+        )
+    )
     check = f"/returns/{return_record.pk}/check/"
     _ok(client.post(check))
 

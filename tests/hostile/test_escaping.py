@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessment.models import Answer, Notification, Return
+from assessment.models import Answer, EvidenceFile, Notification, Return
 from assessment.reminders import send_reminders
 from indicators.models import Period
 from reports import pdf as reports_pdf
@@ -137,6 +137,7 @@ SHOWS: dict[str, list[str]] = {
     "task list": ["name", "dimension"],
     "return": ["name"],
     "check answers": [
+        "evidence_title",
         "statement",
         "evidence",
         "barriers",
@@ -144,7 +145,10 @@ SHOWS: dict[str, list[str]] = {
         "dimension",
     ],
     "history": ["evidence", "barriers", "planned_action", "reasons", "person"],
+    "evidence library": ["name", "evidence_title"],
+    "evidence file form": ["name", "evidence_title"],
     "return document": [
+        "evidence_title",
         "framework",
         "statement",
         "evidence",
@@ -155,6 +159,7 @@ SHOWS: dict[str, list[str]] = {
     ],
     "dimension": ["dimension", "dimension_description", "statement"],
     "indicator": [
+        "evidence_title",
         "level",
         "descriptor",
         "dimension",
@@ -170,6 +175,7 @@ SHOWS: dict[str, list[str]] = {
     "ratings": ["name", "rationale"],
     "review": ["name", "dimension"],
     "moderation": [
+        "evidence_title",
         "statement",
         "evidence",
         "barriers",
@@ -287,6 +293,22 @@ def test_return_pages(hostile, client_as):
             f"/returns/{pk}/document/": SHOWS["return document"],
         },
     )
+
+
+def test_evidence_library_pages(hostile, client_as):
+    evidence_file = EvidenceFile.objects.get(partnership=hostile.partnership)
+    base = f"/evidence/{evidence_file.pk}"
+    library = f"/partnerships/{hostile.partnership.pk}/evidence/"
+    check_pages(
+        client_as("manager_a"),
+        {
+            library: SHOWS["evidence library"],
+            f"{base}/edit/": SHOWS["evidence file form"],
+            f"{base}/delete/": SHOWS["evidence file form"],
+        },
+    )
+    # Read by the officer too: the return was submitted.
+    check_pages(client_as("officer_a"), {library: SHOWS["evidence library"]})
 
 
 def test_dimension_page_and_its_conflict(hostile, client_as):

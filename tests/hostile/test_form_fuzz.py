@@ -43,8 +43,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.views import SETUP_KEY
+from assessment.evidence import evidence_upload
 from assessment.models import EmailDelivery, Return
-from assessment.services import attachment_add, return_start, return_submit
+from assessment.services import return_start, return_submit
 from indicators.models import Dimension, Framework, Indicator, Period
 from indicators.services import REFERENCE_FRAMEWORK
 from plans import services as plan_services
@@ -144,7 +145,7 @@ def world(
         actuals={},
     )
     first = answers_of(return_a, "D1")[0]
-    attachment = attachment_add(
+    attachment = evidence_upload(
         answer=first,
         upload=SimpleUploadedFile("chart.png", png(), "image/png"),
         user=cast["manager_a"],
@@ -1407,6 +1408,52 @@ ENDPOINTS += [
 ]
 
 
+# The evidence library: a file's facts, deleting a file nothing links to,
+# keeping a file carried forward (the world's file is linked to A's D1.1).
+def _unlinked_file(world: World) -> int:
+    from assessment.models import EvidenceFile
+
+    evidence_file, _ = EvidenceFile.objects.get_or_create(
+        partnership=world.partnership_a,
+        title="Unused minutes",
+        defaults={
+            "file": "evidence/unused.pdf",
+            "original_name": "unused.pdf",
+            "content_type": "application/pdf",
+            "size": 10,
+        },
+    )
+    return evidence_file.pk
+
+
+ENDPOINTS += [
+    Endpoint(
+        "assessment:evidence_edit",
+        "manager_a",
+        lambda w: f"/evidence/{w.attachment.evidence_file_id}/edit/",
+        lambda w: {
+            "title": "Minutes of the board, May 2003",
+            **date_fields("document_date", ("14", "5", "2003")),
+            **date_fields("review_by", ("31", "3", "2005")),
+        },
+        examples=15,
+    ),
+    Endpoint(
+        "assessment:evidence_delete",
+        "manager_a",
+        lambda w: f"/evidence/{_unlinked_file(w)}/delete/",
+        examples=5,
+    ),
+    Endpoint(
+        "assessment:evidence_keep",
+        "manager_a",
+        lambda w: f"/returns/{w.return_a.pk}/attachments/{w.attachment.pk}/keep/",
+        examples=5,
+    ),
+]
+NOT_FORMS |= {"assessment:evidence_library"}
+
+
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every model of the project's apps and of auth."""
     rows = {}
@@ -1519,6 +1566,8 @@ PATHS: list[tuple[str, str, Callable[[World, str], str]]] = [
     ("admin", "get", lambda w, x: f"/plans/{x}/"),
     ("admin", "get", lambda w, x: f"/partnerships/{x}/members/{x}/edit/"),
     ("admin", "get", lambda w, x: f"/attachments/{x}/"),
+    ("admin", "post", lambda w, x: f"/evidence/{x}/edit/"),
+    ("admin", "get", lambda w, x: f"/partnerships/{x}/evidence/"),
     ("admin", "get", lambda w, x: f"/packs/{x}/download/"),
     ("admin", "post", lambda w, x: f"/emails/{x}/retry/"),
     ("admin", "get", lambda w, x: f"/summaries/{x}/progress.json"),

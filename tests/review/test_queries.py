@@ -9,8 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from assessment.evidence import evidence_upload
 from assessment.models import Answer, Return, Transition
-from assessment.services import attachment_add, return_start, return_submit
+from assessment.services import return_start, return_submit
 from assessment.workflow import answers_snapshot
 from tests.factories import (
     LearningPartnershipFactory,
@@ -55,7 +56,7 @@ def grow(return_a, llsc_a, manager_a, period_2002, period_2003):
         fill_answers(return_a, SELF_SCORES)
         answers = answers_by_code(return_a)
         for n in range(size):
-            attachment_add(
+            evidence_upload(
                 answer=answers[f"D{n % 4 + 1}.{n % 7 + 1}"],
                 upload=SimpleUploadedFile(f"file{n}.pdf", b"%PDF-1.4 evidence"),
                 user=manager_a,
@@ -151,7 +152,7 @@ def test_moderation_dimension_page(grow, officer_a, django_assert_num_queries, s
     assert response.status_code == 200
     rows = response.context["rows"]
     assert len(rows) == 7
-    assert sum(len(row.answer.attachments.all()) for row in rows) == (size + 3) // 4
+    assert sum(len(row.answer.evidence_links.all()) for row in rows) == (size + 3) // 4
     assert [row.answer.indicator.code for row in rows if row.changes] == ["D1.1"]
 
 

@@ -31,8 +31,9 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
-from assessment.models import Attachment, Return, attachment_storage
-from assessment.services import attachment_add, return_start, return_submit
+from assessment.evidence import evidence_upload
+from assessment.models import EvidenceLink, Return, attachment_storage
+from assessment.services import return_start, return_submit
 from indicators.models import Framework, Period
 from indicators.services import reference_framework_load
 from partnerships.models import (
@@ -75,7 +76,7 @@ class World:
     period: Period
     draft_return: Return
     submitted_return: Return
-    attachment: Attachment
+    attachment: EvidenceLink
     plan: DevelopmentPlan
     priority: Priority
     action: PlanAction
@@ -139,7 +140,7 @@ def _build() -> World:
     period_2003 = Period.objects.get(code="2003-04")
 
     draft = return_start(partnership=partnership, period=period_2003, user=manager)
-    attachment = attachment_add(
+    attachment = evidence_upload(
         answer=draft.answers.get(indicator__code="D1.1"),
         upload=SimpleUploadedFile("evidence.pdf", EVIDENCE),
         user=manager,
@@ -265,7 +266,9 @@ def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
 def world(matrix_world: World, db: None, _empty_attachment_storage: None) -> World:
     """The module's world for one test. The evidence file is written again:
     tests/conftest.py empties the evidence folder before every test."""
-    path = Path(attachment_storage().path(matrix_world.attachment.file.name))
+    path = Path(
+        attachment_storage().path(matrix_world.attachment.evidence_file.file.name)
+    )
     os.makedirs(path.parent, exist_ok=True)
     path.write_bytes(EVIDENCE)
     return matrix_world

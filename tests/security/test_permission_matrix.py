@@ -304,7 +304,7 @@ TABLE: dict[str, Entry] = {
         post=on_object(CHANGES_A, FOUND),
     ),
     "assessment:attachment": Entry(
-        lambda world: {"pk": world.attachment.pk},
+        lambda world: {"pk": world.attachment.evidence_file_id},
         get=on_object(CHANGES_A, OK, read_only=NOT_FOUND),
         post=NOT_THIS_METHOD,
     ),
@@ -758,6 +758,38 @@ TABLE["partnerships:body_edit"] = Entry(
 TABLE["partnerships:body_delete"] = Entry(
     _body_link_kwargs,
     get=on_object(CHANGES_A, OK),
+    post=on_object(CHANGES_A, FOUND),
+)
+
+# The evidence library: read by all who see A (each sees the files of the
+# returns they may read), changed by A's managers. The file of the world is
+# linked to the draft only (its managers' alone: 404 to the others); this one
+# is linked to the submitted return too, so readers see it and are refused
+# 403, and deleting it is refused while it is linked.
+
+
+def _shared_file(world: World) -> dict[str, Any]:
+    from assessment.models import EvidenceLink
+
+    link, _ = EvidenceLink.objects.get_or_create(
+        evidence_file=world.attachment.evidence_file,
+        answer=world.submitted_return.answers.get(indicator__code="D1.1"),
+    )
+    return {"pk": link.evidence_file_id}
+
+
+TABLE["assessment:evidence_library"] = Entry(
+    _partnership, get=on_object(SEES_A, OK), post=NOT_THIS_METHOD
+)
+TABLE["assessment:evidence_edit"] = Entry(
+    _shared_file, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, OK)
+)
+TABLE["assessment:evidence_delete"] = Entry(
+    _shared_file, get=on_object(CHANGES_A, OK), post=on_object(CHANGES_A, OK)
+)
+TABLE["assessment:evidence_keep"] = Entry(
+    lambda world: {"pk": world.draft_return.pk, "link_pk": world.attachment.pk},
+    get=NOT_THIS_METHOD,
     post=on_object(CHANGES_A, FOUND),
 )
 

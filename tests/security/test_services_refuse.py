@@ -12,10 +12,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from assessment import evidence as assessment_evidence
 from assessment import services as assessment_services
 from assessment.models import (
-    Attachment,
     EngagementRating,
+    EvidenceFile,
+    EvidenceLink,
     Notification,
     Reminder,
     Return,
@@ -152,7 +154,7 @@ def test_a_return_is_started_and_changed_only_by_its_managers(
                 user=user,
             )
         with pytest.raises(PermissionDenied):
-            assessment_services.attachment_add(
+            assessment_evidence.evidence_upload(
                 answer=answer,
                 upload=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 evidence"),
                 user=user,
@@ -163,20 +165,53 @@ def test_a_return_is_started_and_changed_only_by_its_managers(
     return_a.refresh_from_db()
     assert answer.score is None
     assert return_a.profile_checked_at is None
-    assert not Attachment.objects.exists()
+    assert not EvidenceFile.objects.exists()
 
 
 def test_evidence_is_removed_only_by_the_partnerships_managers(
     return_a, manager_a, manager_b
 ):
-    attachment = assessment_services.attachment_add(
+    attachment = assessment_evidence.evidence_upload(
         answer=return_a.answers.first(),
         upload=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 evidence"),
         user=manager_a,
     )
     with pytest.raises(PermissionDenied):
-        assessment_services.attachment_remove(attachment=attachment, user=manager_b)
-    assert Attachment.objects.filter(pk=attachment.pk).exists()
+        assessment_evidence.evidence_unlink(link=attachment, user=manager_b)
+    assert EvidenceLink.objects.filter(pk=attachment.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["manager_b", "officer_a", "go_a"])
+def test_the_evidence_library_is_changed_only_by_the_partnerships_managers(
+    return_a, manager_a, request, name
+):
+    link = assessment_evidence.evidence_upload(
+        answer=return_a.answers.first(),
+        upload=SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 evidence"),
+        user=manager_a,
+    )
+    evidence_file = link.evidence_file
+    user = request.getfixturevalue(name)
+    with pytest.raises(PermissionDenied):
+        assessment_evidence.evidence_file_update(
+            evidence_file=evidence_file,
+            user=user,
+            title="Changed",
+            document_date=None,
+            review_by=None,
+        )
+    with pytest.raises(PermissionDenied):
+        assessment_evidence.evidence_link(
+            answer=return_a.answers.last(), evidence_file=evidence_file, user=user
+        )
+    with pytest.raises(PermissionDenied):
+        assessment_evidence.evidence_keep(link=link, user=user)
+    assessment_evidence.evidence_unlink(link=link, user=manager_a)
+    with pytest.raises(PermissionDenied):
+        assessment_evidence.evidence_file_delete(evidence_file=evidence_file, user=user)
+    evidence_file.refresh_from_db()
+    assert evidence_file.title == "evidence.pdf"
+    assert not EvidenceLink.objects.exists()
 
 
 def test_ratings_and_packs_are_refused_to_other_roles(
