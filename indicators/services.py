@@ -213,16 +213,16 @@ def framework_publish(*, framework: Framework) -> Framework:
     return framework
 
 
-REFERENCE_FRAMEWORK = (
-    FilePath(__file__).resolve().parent
-    / "frameworks"
-    / ("learning-and-regeneration.yaml")
-)
+FRAMEWORKS_DIRECTORY = FilePath(__file__).resolve().parent / "frameworks"
+REFERENCE_FRAMEWORK = FRAMEWORKS_DIRECTORY / "learning-and-regeneration.yaml"
+# The collaboration role's reference framework (001 section 4.4, 002 paragraph 3).
+COLLABORATION_FRAMEWORK = FRAMEWORKS_DIRECTORY / "learning-collaboration.yaml"
 
 
-def reference_framework_load() -> Framework:
-    """The reference framework, imported from its file unless already there."""
-    text = REFERENCE_FRAMEWORK.read_text(encoding="utf-8")
+def reference_framework_load(*, path: FilePath = REFERENCE_FRAMEWORK) -> Framework:
+    """A reference framework (the regeneration one unless another file is
+    named), imported from its file unless already there."""
+    text = path.read_text(encoding="utf-8")
     parsed = parse_framework_file(text)
     existing = Framework.objects.filter(
         name=parsed.name, version=parsed.version
