@@ -17,7 +17,7 @@ from django.utils.text import get_valid_filename
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, Period
-from indicators.selectors import framework_for_period
+from indicators.selectors import framework_for_period, frameworks_for_period
 from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
 from partnerships.users import User
@@ -112,7 +112,12 @@ def return_start(
         else {}
     )
     answers = []
-    for indicator in Indicator.objects.filter(dimension__framework=framework):
+    # An answer for every role's framework the period runs: the return's
+    # (regeneration), and collaboration where the period runs it.
+    frameworks = [framework.pk] + [
+        f.pk for f in frameworks_for_period(period=period) if f.role != framework.role
+    ]
+    for indicator in Indicator.objects.filter(dimension__framework__in=frameworks):
         answer = Answer(return_record=return_record, indicator=indicator)
         old = last_year.get(indicator.code)
         if old is not None and (old.evidence or old.barriers or old.planned_action):
