@@ -181,7 +181,7 @@ def answer_save(
     stored.save()
     # A draft is not counted in the figures; a return returned for revision is.
     if "score" in changed and locked.status != ReturnStatus.DRAFT:
-        figures_refresh(period=locked.period_id, framework=locked.framework_id)
+        figures_refresh(period=locked.period_id)
     return stored
 
 
@@ -342,9 +342,7 @@ def return_review(
     return_record.review_comment = overall_comment
     return_record.save(update_fields=["review_comment"])
     if rescored:
-        figures_refresh(
-            period=return_record.period_id, framework=return_record.framework_id
-        )
+        figures_refresh(period=return_record.period_id)
     return return_record
 
 

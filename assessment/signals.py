@@ -38,21 +38,21 @@ def _refresh_after_move(
     before = getattr(instance, _BEFORE, None)
     if before is None or before == (instance.region_id, instance.is_active):
         return
-    pairs = set(
+    periods = set(
         Return.objects.filter(partnership=instance)
         .exclude(status=ReturnStatus.DRAFT)
-        .values_list("period_id", "framework_id")
+        .values_list("period_id", flat=True)
     )
     with transaction.atomic():
-        for period_id, framework_id in sorted(pairs):
-            figures_refresh(period=period_id, framework=framework_id)
+        for period_id in sorted(periods):
+            figures_refresh(period=period_id)
 
 
 def _refresh_after_delete(
     sender: type[Return], instance: Return, **kwargs: Any
 ) -> None:
     if instance.status != ReturnStatus.DRAFT:
-        figures_refresh(period=instance.period_id, framework=instance.framework_id)
+        figures_refresh(period=instance.period_id)
 
 
 def register() -> None:
