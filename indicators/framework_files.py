@@ -263,9 +263,7 @@ def _read_role(reader: _Reader, top: dict[str, Any]) -> str:
     if role is None or (isinstance(role, str) and not role.strip()):
         return FrameworkRole.REGENERATION.value
     if not isinstance(role, str) or role.strip() not in FrameworkRole.values:
-        reader.problem(
-            ("role",), f"must be one of {', '.join(FrameworkRole.values)}"
-        )
+        reader.problem(("role",), f"must be one of {', '.join(FrameworkRole.values)}")
         return FrameworkRole.REGENERATION.value
     return role.strip()
 

@@ -86,14 +86,14 @@ def _import_parsed(parsed: ParsedFramework) -> Framework:
             Indicator(dimension=dimension, order=i_order, **indicator)
             for i_order, indicator in enumerate(indicators, start=1)
         )
-    # A renamed copy of a framework may list the same periods (the newest
-    # version is used); only a clash of dimension codes across roles, which
-    # would mix two frameworks' answers, is refused here.
+    # A draft may list a period that runs another framework of its role (it
+    # is checked again when published); a clash of dimension codes across
+    # roles, which would mix two frameworks' answers, never.
     problems = [
         problem
         for period in framework.periods.all()
         for problem in period_framework_problems(
-            period=period, framework=framework, one_per_role=False
+            period=period, framework=framework, one_per_role=framework.is_published
         )
     ]
     if problems:
@@ -204,9 +204,18 @@ def framework_new_version(*, framework: Framework) -> Framework:
 
 
 def framework_publish(*, framework: Framework) -> Framework:
-    """Publish a draft framework; from then on it never changes."""
+    """Publish a draft framework; from then on it never changes. Refused
+    (``ValidationError``) when a period it lists already runs another
+    published framework of its role."""
     if framework.is_published:
         return framework
+    problems = [
+        problem
+        for period in framework.periods.all()
+        for problem in period_framework_problems(period=period, framework=framework)
+    ]
+    if problems:
+        raise ValidationError(problems)
     framework.status = FrameworkStatus.PUBLISHED
     framework.published_at = timezone.now()
     framework.save(update_fields=["status", "published_at"])
