@@ -97,3 +97,37 @@ def test_the_returns_document_shows_both_roles(client_as, return_both):
     html = client_as("manager_a").get(f"/returns/{return_both.pk}/document/").text
     assert 'id="dimension-C4"' in html
     assert html.index('id="dimension-D4"') < html.index('id="dimension-C1"')
+
+
+def test_a_framework_added_to_the_period_reaches_its_editable_returns(
+    return_a, submitted_b, collaboration, admin
+):
+    """return_a (a draft) gets the collaboration answers; a submitted return
+    is left as it was."""
+    from indicators.services import period_framework_add
+
+    period_framework_add(user=admin, period=return_a.period, framework=collaboration)
+
+    def roles(record: Return) -> set[str]:
+        return set(
+            Answer.objects.filter(return_record=record).values_list(
+                "indicator__dimension__framework__role", flat=True
+            )
+        )
+
+    assert roles(return_a) == {FrameworkRole.REGENERATION, FrameworkRole.COLLABORATION}
+    assert roles(submitted_b) == {FrameworkRole.REGENERATION}
+    # Added once only: adding again changes nothing.
+    count = Answer.objects.filter(return_record=return_a).count()
+    collaboration.periods.add(return_a.period)
+    assert Answer.objects.filter(return_record=return_a).count() == count == 46
+
+
+@pytest.fixture
+def submitted_b(partnership_b, manager_b, period_2003) -> Return:
+    record = return_start(partnership=partnership_b, period=period_2003, user=manager_b)
+    Answer.objects.filter(return_record=record).update(score=2)
+    Return.objects.filter(pk=record.pk).update(
+        status=Return.Status.SUBMITTED, submitted_at="2004-05-01T10:00Z"
+    )
+    return record
