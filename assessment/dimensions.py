@@ -5,19 +5,17 @@ grouped by role, regeneration first."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Case, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.shortcuts import get_object_or_404
-from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Dimension, Framework, FrameworkRole, Indicator
-from indicators.selectors import ROLE_ORDER, frameworks_for_period
+from indicators.selectors import ROLE_ORDER
 
-from .models import EDITABLE_STATUSES, Answer, Return
+from .models import Answer, Return
 
 
 def return_dimensions_query(return_record: Return) -> QuerySet[Dimension]:
@@ -94,46 +92,3 @@ def return_frameworks(*, return_record: Return) -> list[Framework]:
         group.framework
         for group in by_role(list(return_dimensions_query(return_record)))
     ]
-
-
-@transaction.atomic
-def returns_answers_add(*, period_ids: Collection[int]) -> int:
-    """Give the editable returns of the periods an answer for each indicator
-    of every role's framework the period now runs that the return has no
-    answers under yet (a framework added to a period after its returns
-    started); a return already answering a role keeps its version. The
-    number of answers added."""
-    added: list[Answer] = []
-    for period_id in period_ids:
-        returns = list(
-            Return.objects.filter(
-                period_id=period_id, status__in=EDITABLE_STATUSES
-            ).select_related("framework")
-        )
-        if not returns:
-            continue
-        frameworks = frameworks_for_period(period=period_id)
-        answered: dict[int, set[str]] = {}
-        for return_id, role in (
-            Answer.objects.filter(return_record__in=returns)
-            .values_list("return_record_id", "indicator__dimension__framework__role")
-            .distinct()
-        ):
-            answered.setdefault(return_id, set()).add(role)
-        indicators = {
-            framework.role: list(
-                Indicator.objects.filter(dimension__framework=framework)
-            )
-            for framework in frameworks
-        }
-        for record in returns:
-            roles = answered.get(record.pk, set()) | {record.framework.role}
-            for role, role_indicators in indicators.items():
-                if role not in roles:
-                    added += [
-                        Answer(return_record=record, indicator=indicator)
-                        for indicator in role_indicators
-                    ]
-    # With history, as return_start makes them.
-    bulk_create_with_history(added, Answer)
-    return len(added)

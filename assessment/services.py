@@ -3,6 +3,7 @@ optimistic locking, evidence files, confirming the profile, submitting."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,14 @@ from partnerships.users import User
 
 from .figures import figures_refresh
 from .file_types import ArchiveLimits, FileRefused, FileType, inspect_file, name_for
-from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
+from .models import (
+    EDITABLE_STATUSES,
+    Answer,
+    Attachment,
+    EngagementRating,
+    Return,
+    ReturnStatus,
+)
 from .selectors import previous_return
 from .workflow import return_transition
 
@@ -379,3 +387,47 @@ def rating_save(
     record.full_clean()
     record.save()
     return record
+
+
+@transaction.atomic
+def returns_answers_add(*, period_ids: Collection[int]) -> int:
+    """Give the editable returns of the periods an answer for each indicator
+    of every role's framework the period now runs that the return has no
+    answers under yet (a framework added to a period after its returns
+    started); a return already answering a role keeps its version. The
+    number of answers added. Made by the service itself when a framework
+    joins a period (see signals), whoever linked it: no perm is asked."""
+    added: list[Answer] = []
+    for period_id in period_ids:
+        returns = list(
+            Return.objects.filter(
+                period_id=period_id, status__in=EDITABLE_STATUSES
+            ).select_related("framework")
+        )
+        if not returns:
+            continue
+        frameworks = frameworks_for_period(period=period_id)
+        answered: dict[int, set[str]] = {}
+        for return_id, role in (
+            Answer.objects.filter(return_record__in=returns)
+            .values_list("return_record_id", "indicator__dimension__framework__role")
+            .distinct()
+        ):
+            answered.setdefault(return_id, set()).add(role)
+        indicators = {
+            framework.role: list(
+                Indicator.objects.filter(dimension__framework=framework)
+            )
+            for framework in frameworks
+        }
+        for record in returns:
+            roles = answered.get(record.pk, set()) | {record.framework.role}
+            for role, role_indicators in indicators.items():
+                if role not in roles:
+                    added += [
+                        Answer(return_record=record, indicator=indicator)
+                        for indicator in role_indicators
+                    ]
+    # With history, as return_start makes them.
+    bulk_create_with_history(added, Answer)
+    return len(added)

@@ -14,9 +14,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from indicators.models import Framework
 from partnerships.models import LearningPartnership
 
-from .dimensions import returns_answers_add
 from .figures import figures_refresh
 from .models import Return, ReturnStatus
+from .services import returns_answers_add
 
 # Where pre_save leaves a partnership's region and active flag as stored.
 _BEFORE = "_figures_before"

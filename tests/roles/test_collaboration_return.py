@@ -77,6 +77,8 @@ def test_after_the_last_regeneration_dimension_comes_the_first_collaboration_one
 
 
 def test_submitting_needs_both_roles_scored(client_as, return_both):
+    """Slow: all 46 indicators are scored through their pages, as a manager
+    would."""
     client = client_as("manager_a")
     for code in REGENERATION:
         score_dimension(client, return_both, code, score=2)
