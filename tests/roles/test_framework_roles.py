@@ -195,3 +195,13 @@ def test_a_period_takes_a_framework_of_another_role(framework, collaboration, ad
     period = Period.objects.get(code="2003-04")
     period_framework_add(user=admin, period=period, framework=collaboration)
     assert frameworks_for_period(period=period) == [framework, collaboration]
+
+
+def test_the_framework_pages_name_the_role(client_as, framework, collaboration):
+    client = client_as("admin")
+    listing = client.get("/frameworks/").text
+    assert "Collaboration role" in listing
+    assert "Regeneration role" in listing
+    detail = client.get(f"/frameworks/{collaboration.pk}/").text
+    assert "Collaboration role, version 1, published" in detail
+    assert "C3.5" in detail
