@@ -31,7 +31,7 @@ class ReturnAdmin(SimpleHistoryAdmin):
         """Scores and statuses changed here keep England's figures true."""
         super().save_related(request, form, formsets, change)
         record = form.instance
-        figures_refresh(period=record.period_id, framework=record.framework_id)
+        figures_refresh(period=record.period_id)
 
 
 @admin.register(EvidenceFile)

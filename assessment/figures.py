@@ -14,12 +14,12 @@ from django.db import transaction
 from django.db.models import Avg, Count, Sum
 from django.db.models.functions import Coalesce
 
-from indicators.models import Framework, Period
+from indicators.models import Period
 
 from .models import Answer, Return, ReturnStatus, ScoreFigure
 
-# (region id or None for England, dimension id)
-_Key = tuple[int | None, int]
+# (framework id, region id or None for England, dimension id)
+_Key = tuple[int, int | None, int]
 
 
 @dataclass
@@ -31,31 +31,29 @@ class _Tally:
     count: int = 0
 
 
-def _pk(value: Period | Framework | int) -> int:
+def _pk(value: Period | int) -> int:
     return value if isinstance(value, int) else value.pk
 
 
 @transaction.atomic(savepoint=False)
-def figures_refresh(
-    *, period: Period | int, framework: Framework | int
-) -> list[ScoreFigure]:
-    """Recompute the period's figures under the framework from its submitted
-    returns (every status but draft), in the caller's transaction. The period's
-    row is locked first, so two refreshes of a period follow one another and
-    the later one reads what the earlier one wrote. Three queries, and one
-    more for each kind of write needed (changed, added, removed figures);
-    returns the figures written."""
-    period_id, framework_id = _pk(period), _pk(framework)
+def figures_refresh(*, period: Period | int) -> list[ScoreFigure]:
+    """Recompute the period's figures under each framework its answers are
+    scored against (a period runs one per role: regeneration, collaboration)
+    from its submitted returns (every status but draft), in the caller's
+    transaction. The period's row is locked first, so two refreshes of a
+    period follow one another and the later one reads what the earlier one
+    wrote. Three queries whatever the number of frameworks, and one more for
+    each kind of write needed (changed, added, removed figures); returns the
+    figures written."""
+    period_id = _pk(period)
     list(Period.objects.select_for_update().filter(pk=period_id).values("pk"))
     tallies: dict[_Key, _Tally] = defaultdict(_Tally)
     per_return = (
-        Answer.objects.filter(
-            return_record__period_id=period_id,
-            return_record__framework_id=framework_id,
-        )
+        Answer.objects.filter(return_record__period_id=period_id)
         .exclude(return_record__status=ReturnStatus.DRAFT)
         .values(
             "return_record_id",
+            "indicator__dimension__framework_id",
             "return_record__partnership__region_id",
             "return_record__partnership__is_active",
             "indicator__dimension_id",
@@ -70,6 +68,7 @@ def figures_refresh(
     )
     for row in per_return:
         dimension = row["indicator__dimension_id"]
+        framework = row["indicator__dimension__framework_id"]
         active = row["return_record__partnership__is_active"]
         scopes = [None, row["return_record__partnership__region_id"]]
         mean = (
@@ -78,7 +77,7 @@ def figures_refresh(
         for region in scopes:
             if region is not None and not active:
                 continue
-            tally = tallies[(region, dimension)]
+            tally = tallies[(framework, region, dimension)]
             if mean is not None:
                 tally.means.append(float(mean))
             # England's trend counts active partnerships, as the view does.
@@ -94,30 +93,26 @@ def figures_refresh(
         )
         for key, tally in tallies.items()
     }
-    return _store(period_id, framework_id, wanted)
+    return _store(period_id, wanted)
 
 
 _FIELDS = ("median", "returns", "score_total", "score_count")
 
 
 def _store(
-    period_id: int,
-    framework_id: int,
-    wanted: dict[_Key, tuple[float | None, int, int, int]],
+    period_id: int, wanted: dict[_Key, tuple[float | None, int, int, int]]
 ) -> list[ScoreFigure]:
     """Write the figures that changed, add the new ones and delete those no
     longer there; a region whose figures did not change is not written."""
     kept = {
-        (figure.region_id, figure.dimension_id): figure
-        for figure in ScoreFigure.objects.filter(
-            period_id=period_id, framework_id=framework_id
-        )
+        (figure.framework_id, figure.region_id, figure.dimension_id): figure
+        for figure in ScoreFigure.objects.filter(period_id=period_id)
     }
     changed, added = [], []
     for key, values in wanted.items():
         figure = kept.pop(key, None)
         if figure is None:
-            region, dimension = key
+            framework_id, region, dimension = key
             added.append(
                 ScoreFigure(
                     period_id=period_id,
@@ -139,14 +134,11 @@ def _store(
 
 
 def figures_rebuild() -> int:
-    """Recompute the figures of every period and framework that has returns,
-    and drop any left for one that has none; the number of pairs rebuilt."""
-    pairs = set(Return.objects.values_list("period_id", "framework_id").distinct())
-    stale = ScoreFigure.objects.values_list("period_id", "framework_id").distinct()
-    for period_id, framework_id in sorted(set(stale) - pairs):
-        ScoreFigure.objects.filter(
-            period_id=period_id, framework_id=framework_id
-        ).delete()
-    for period_id, framework_id in sorted(pairs):
-        figures_refresh(period=period_id, framework=framework_id)
-    return len(pairs)
+    """Recompute the figures of every period that has returns, under each of
+    its frameworks, and drop any left for a period that has none; the number
+    of periods rebuilt."""
+    periods = set(Return.objects.values_list("period_id", flat=True).distinct())
+    ScoreFigure.objects.exclude(period_id__in=periods).delete()
+    for period_id in sorted(periods):
+        figures_refresh(period=period_id)
+    return len(periods)

@@ -196,7 +196,7 @@ def review_scores_save(
             ]
         )
     if rescored:
-        figures_refresh(period=locked.period_id, framework=locked.framework_id)
+        figures_refresh(period=locked.period_id)
     return answers
 
 

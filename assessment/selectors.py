@@ -15,11 +15,19 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
 from indicators.models import Dimension, Framework, Indicator, Period, ScoreLevel
-from indicators.selectors import framework_dimensions, framework_for_period
+from indicators.selectors import framework_for_period
 from partnerships.models import LearningPartnership
 from partnerships.selectors import partnerships_for_user
 from partnerships.users import AnyUser
 
+from .dimensions import (
+    RoleDimensions,
+    by_role,
+    return_dimension,
+    return_dimensions,
+    return_dimensions_query,
+    return_frameworks,
+)
 from .models import (
     Answer,
     EngagementRating,
@@ -27,6 +35,15 @@ from .models import (
     Return,
     ReturnStatus,
 )
+
+__all__ = [
+    "RoleDimensions",
+    "by_role",
+    "return_dimension",
+    "return_dimensions",
+    "return_dimensions_query",
+    "return_frameworks",
+]
 
 
 def returns_for_user(user: AnyUser) -> QuerySet[Return]:
@@ -93,7 +110,7 @@ def draft_progress(*, return_record: Return) -> DraftProgress:
     """How many of the return's dimensions are completed (every indicator
     scored) and when an answer was last saved, in two queries, without
     reading any answer."""
-    total = return_record.framework.dimensions.count()
+    total = return_dimensions_query(return_record).count()
     rows = (
         Answer.objects.filter(return_record=return_record)
         .values("indicator__dimension_id")
@@ -169,7 +186,7 @@ def return_summary(
     the score levels)."""
     if levels is None:
         levels = framework_levels(framework=return_record.framework)
-    dimensions = framework_dimensions(framework=return_record.framework)
+    dimensions = return_dimensions(return_record=return_record)
     if answers is None:
         answers = list(return_record.answers.select_related("indicator"))
     by_dimension: dict[int, list[Answer]] = {}

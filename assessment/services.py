@@ -3,6 +3,7 @@ optimistic locking, evidence files, confirming the profile, submitting."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,14 +13,20 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, Period
-from indicators.selectors import framework_for_period
+from indicators.selectors import framework_for_period, frameworks_for_period
 from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
 from partnerships.users import User
 
 from .evidence import evidence_carry_forward
 from .figures import figures_refresh
-from .models import Answer, EngagementRating, Return, ReturnStatus
+from .models import (
+    EDITABLE_STATUSES,
+    Answer,
+    EngagementRating,
+    Return,
+    ReturnStatus,
+)
 from .selectors import previous_return
 from .workflow import return_transition
 
@@ -107,7 +114,12 @@ def return_start(
         else {}
     )
     answers = []
-    for indicator in Indicator.objects.filter(dimension__framework=framework):
+    # An answer for every role's framework the period runs: the return's
+    # (regeneration), and collaboration where the period runs it.
+    frameworks = [framework.pk] + [
+        f.pk for f in frameworks_for_period(period=period) if f.role != framework.role
+    ]
+    for indicator in Indicator.objects.filter(dimension__framework__in=frameworks):
         answer = Answer(return_record=return_record, indicator=indicator)
         old = last_year.get(indicator.code)
         if old is not None and (old.evidence or old.barriers or old.planned_action):
@@ -173,7 +185,7 @@ def answer_save(
     stored.save()
     # A draft is not counted in the figures; a return returned for revision is.
     if "score" in changed and locked.status != ReturnStatus.DRAFT:
-        figures_refresh(period=locked.period_id, framework=locked.framework_id)
+        figures_refresh(period=locked.period_id)
     return stored
 
 
@@ -237,9 +249,7 @@ def return_review(
     return_record.review_comment = overall_comment
     return_record.save(update_fields=["review_comment"])
     if rescored:
-        figures_refresh(
-            period=return_record.period_id, framework=return_record.framework_id
-        )
+        figures_refresh(period=return_record.period_id)
     return return_record
 
 
@@ -276,3 +286,47 @@ def rating_save(
     record.full_clean()
     record.save()
     return record
+
+
+@transaction.atomic
+def returns_answers_add(*, period_ids: Collection[int]) -> int:
+    """Give the editable returns of the periods an answer for each indicator
+    of every role's framework the period now runs that the return has no
+    answers under yet (a framework added to a period after its returns
+    started); a return already answering a role keeps its version. The
+    number of answers added. Made by the service itself when a framework
+    joins a period (see signals), whoever linked it: no perm is asked."""
+    added: list[Answer] = []
+    for period_id in period_ids:
+        returns = list(
+            Return.objects.filter(
+                period_id=period_id, status__in=EDITABLE_STATUSES
+            ).select_related("framework")
+        )
+        if not returns:
+            continue
+        frameworks = frameworks_for_period(period=period_id)
+        answered: dict[int, set[str]] = {}
+        for return_id, role in (
+            Answer.objects.filter(return_record__in=returns)
+            .values_list("return_record_id", "indicator__dimension__framework__role")
+            .distinct()
+        ):
+            answered.setdefault(return_id, set()).add(role)
+        indicators = {
+            framework.role: list(
+                Indicator.objects.filter(dimension__framework=framework)
+            )
+            for framework in frameworks
+        }
+        for record in returns:
+            roles = answered.get(record.pk, set()) | {record.framework.role}
+            for role, role_indicators in indicators.items():
+                if role not in roles:
+                    added += [
+                        Answer(return_record=record, indicator=indicator)
+                        for indicator in role_indicators
+                    ]
+    # With history, as return_start makes them.
+    bulk_create_with_history(added, Answer)
+    return len(added)

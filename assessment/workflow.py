@@ -125,9 +125,7 @@ def return_transition(
     # Only a draft's first submission (or a step back to draft) changes which
     # returns the figures count; the other steps leave them as they are.
     if S.DRAFT in (from_status, to_status):
-        figures_refresh(
-            period=return_record.period_id, framework=return_record.framework_id
-        )
+        figures_refresh(period=return_record.period_id)
     step = Transition.objects.create(
         return_record=return_record,
         from_status=from_status,

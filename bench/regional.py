@@ -21,7 +21,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,15 +36,6 @@ PAGE_BYTES_BEFORE = 3050
 def _load() -> str:
     """The machine's load average over 1, 5 and 15 minutes (it is shared)."""
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
-def latest_framework(period: Any) -> int:
-    """The framework of the period's returns."""
-    from assessment.models import Return
-
-    return Return.objects.filter(period=period).values_list("framework_id", flat=True)[
-        0
-    ]
 
 
 def main() -> None:
@@ -169,7 +159,7 @@ def main() -> None:
     refreshes = []
     for _ in range(5):
         started = time.perf_counter()
-        figures_refresh(period=latest, framework=latest_framework(latest))
+        figures_refresh(period=latest)
         refreshes.append((time.perf_counter() - started) * 1000)
     print(
         f"figures of {latest.code} refreshed after a change: median "

@@ -52,6 +52,38 @@ EVIDENCE = {
         "Local learning groups in each LSP area report to the partnership board and to "
         "the LSP neighbourhood forums.",
     ],
+    "C1": [
+        "Partners agreed one map of post-16 provision in {month}; two overlapping "
+        "level 2 courses were merged and a gap in evening provision filled.",
+        "The colleges and sixth forms plan the {place} 16-19 offer together; joint "
+        "bids brought £85,000 into the area this year.",
+        "The partnership leads the quality theme of the area inspection action plan; "
+        "the {month} monitoring report shows two milestones met.",
+    ],
+    "C2": [
+        "The shared needs analysis, pooled from eight partners' data, went to the LLSC "
+        "in {month} and is cited in its local plan.",
+        "The local agreement with the LLSC was reviewed in {month}; the partnership "
+        "now advises on the adult learning allocation.",
+        "An employer skills survey of 240 firms in {place} informed two new "
+        "work-based courses.",
+    ],
+    "C3": [
+        "Three learner forums met in {month}, including one for adults not in "
+        "learning; their report went to every provider and the LLSC.",
+        "The IAG partnership and Connexions share one referral route and a directory "
+        "of the whole local offer.",
+        "A 'you said, we did' note after the {month} forum records changed timetables "
+        "at two centres.",
+    ],
+    "C4": [
+        "Local targets follow the National Learning Targets; level 2 attainment rose "
+        "2.1 points against a baseline agreed with the LEA.",
+        "Widening participation outreach recruited 180 adults new to learning; 62 "
+        "went on to a second course.",
+        "The joint basic skills plan with the LLSC reached 31 employers with "
+        "workplace basic skills by {month}.",
+    ],
 }
 BARRIERS = [
     "Core funding has been static for three years, which limits officer time for "

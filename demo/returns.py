@@ -38,6 +38,8 @@ S = ReturnStatus
 IN_PROGRESS = "in_progress"  # a draft with some dimensions done
 RESUBMITTED = "resubmitted"  # returned for revision, revised and submitted again
 DIMENSIONS = ("D1", "D2", "D3", "D4")
+# The open year assesses the collaboration role too.
+COLLABORATION_DIMENSIONS = ("C1", "C2", "C3", "C4")
 
 RETURN_REASON = (
     "The evidence for D3 and D4 does not yet show the LSP links the scores claim. "
@@ -139,16 +141,20 @@ def _cast() -> Cast:
 
 @transaction.atomic
 def load_demo_returns(
-    *, framework: Framework, periods: list[Period], clock: Clock
+    *,
+    framework: Framework,
+    periods: list[Period],
+    clock: Clock,
+    collaboration: Framework | None = None,
 ) -> int:
     """Create the demo returns and ratings that do not exist yet in the demo's
     years (``periods``, oldest first, the open one last); returns how many
-    returns were made."""
+    returns were made. The open year's returns answer the collaboration
+    framework's indicators too, when there is one."""
     cast = _cast()
-    indicators = list(
-        Indicator.objects.filter(dimension__framework=framework)
-        .select_related("dimension")
-        .order_by("dimension__order", "order")
+    indicators = _indicators(framework)
+    open_indicators = indicators + (
+        _indicators(collaboration) if collaboration is not None else []
     )
     *history, open_period = periods
     created = 0
@@ -156,6 +162,7 @@ def load_demo_returns(
         if partnership.name not in OPEN_YEAR:
             continue
         story = _Story(partnership, framework, indicators, cast, clock, index)
+        story.open_indicators = open_indicators
         for back, period in enumerate(reversed(history), start=1):
             if back == 1 and partnership.name in MISSED_LAST_YEAR:
                 continue
@@ -165,6 +172,14 @@ def load_demo_returns(
             created += story.make(open_period, state, base=2 + index % 2, now=True)
     _load_ratings(cast, history, clock)
     return created
+
+
+def _indicators(framework: Framework) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(dimension__framework=framework)
+        .select_related("dimension")
+        .order_by("dimension__order", "order")
+    )
 
 
 def _load_ratings(cast: Cast, history: list[Period], clock: Clock) -> None:
@@ -210,6 +225,7 @@ class _Story:
         self.partnership = partnership
         self.framework = framework
         self.indicators = indicators
+        self.open_indicators = indicators
         self.clock = clock
         self.index = index
         self.manager = cast.manager(partnership)
@@ -250,13 +266,18 @@ class _Story:
             [record], Return, default_user=manager, default_date=started
         )[0]
         Return.objects.filter(pk=record.pk).update(created_at=started)
-        story = AnswerStory(record, self.indicators, by=manager, at=started)
+        indicators = self.open_indicators if now else self.indicators
+        story = AnswerStory(record, indicators, by=manager, at=started)
         if state == S.DRAFT:
             story.write()
             return 1
-        for number, dimension in enumerate(DIMENSIONS):
-            if state == IN_PROGRESS and number > 1:
-                break
+        codes = {str(i.code).split(".")[0] for i in indicators}
+        dimensions = [d for d in (*DIMENSIONS, *COLLABORATION_DIMENSIONS) if d in codes]
+        for number, dimension in enumerate(dimensions):
+            # A draft half done: D1, half of D2 and the first collaboration
+            # dimension.
+            if state == IN_PROGRESS and number > 1 and dimension != "C1":
+                continue
             story.fill(
                 dimension,
                 base=base,
@@ -274,10 +295,10 @@ class _Story:
         if status == S.IN_REVIEW:
             story.agree({"D1", "D2"}, by=officer, at=at(3, hour=15))
         elif status == S.ACCEPTED:
-            story.agree(set(DIMENSIONS), by=officer, at=at(5, hour=15))
+            story.agree(set(dimensions), by=officer, at=at(5, hour=15))
             steps.append((S.IN_REVIEW, S.ACCEPTED, officer, at(6), ""))
         elif status == S.RETURNED or state == RESUBMITTED:
-            story.agree(set(DIMENSIONS), by=officer, at=at(3, hour=15))
+            story.agree(set(dimensions), by=officer, at=at(3, hour=15))
             steps.append((S.IN_REVIEW, S.RETURNED, officer, at(4), RETURN_REASON))
         if state == RESUBMITTED:
             story.revise("D4", by=manager, at=at(7, hour=11))

@@ -65,10 +65,15 @@ class Clock:
         return min(self.now, max(earliest, moment))
 
 
-def load_demo_periods(*, framework: Framework, today: datetime.date) -> list[Period]:
+def load_demo_periods(
+    *,
+    framework: Framework,
+    today: datetime.date,
+    collaboration: Framework | None = None,
+) -> list[Period]:
     """The demo's years, oldest first (the open one last), each under the
-    framework; a year that exists keeps its dates, so loading again changes
-    nothing."""
+    framework, and the open one under the collaboration framework too; a year
+    that exists keeps its dates, so loading again changes nothing."""
     open_deadline = today + DEADLINE_AHEAD
     periods = []
     for back in range(HISTORY_YEARS, -1, -1):
@@ -84,6 +89,9 @@ def load_demo_periods(*, framework: Framework, today: datetime.date) -> list[Per
         )
         periods.append(period)
     framework.periods.add(*periods)
+    if collaboration is not None:
+        # The open year is the first to assess both roles.
+        collaboration.periods.add(periods[-1])
     for period in Period.objects.filter(code__in=REFERENCE_YEARS):
         # A database with returns for them keeps them.
         with contextlib.suppress(ProtectedError):

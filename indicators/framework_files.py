@@ -9,11 +9,16 @@ from typing import Any
 
 import yaml
 
-from .models import FrameworkStatus, PMFQuality, period_dates
+from .models import (
+    ROLE_CODE_LETTER,
+    FrameworkRole,
+    FrameworkStatus,
+    PMFQuality,
+    period_dates,
+)
 
 Path = tuple[str | int, ...]
 
-DIMENSION_CODE = re.compile(r"^D\d+$")
 MAX_TEXT = 4000
 MAX_VERSION = 2_147_483_647  # the largest a PositiveIntegerField holds everywhere
 MAX_DEPTH = 20
@@ -134,6 +139,7 @@ class ParsedFramework:
     periods: list[str]
     score_levels: list[dict[str, Any]]
     dimensions: list[dict[str, Any]]
+    role: str = FrameworkRole.REGENERATION.value
     version_line: int = 1
     # Where the version is, as a problem names it: "line 2", or a cell.
     version_where: str = "line 1"
@@ -214,10 +220,11 @@ def parse_framework_data(
     status = top.get("status", FrameworkStatus.DRAFT)
     if status not in FrameworkStatus.values:
         reader.problem(("status",), "must be draft or published")
+    role = _read_role(reader, top)
     description = reader.text(top, (), "description", required=False)
     periods = _read_periods(reader, top)
     score_levels = _read_score_levels(reader, top)
-    dimensions = _read_dimensions(reader, top)
+    dimensions = _read_dimensions(reader, top, ROLE_CODE_LETTER.get(role, "D"))
     if reader.problems:
         raise FrameworkFileError(reader.problems)
     version_line = lines.get(("version",), 1)
@@ -229,6 +236,7 @@ def parse_framework_data(
         periods=periods,
         score_levels=score_levels,
         dimensions=dimensions,
+        role=role,
         version_line=version_line if isinstance(version_line, int) else 1,
         version_where=(
             version_line if isinstance(version_line, str) else f"line {version_line}"
@@ -247,6 +255,17 @@ def _read_version(reader: _Reader, top: dict[str, Any]) -> int:
         reader.problem(("version",), f"must be {MAX_VERSION} or less")
         return 0
     return version
+
+
+def _read_role(reader: _Reader, top: dict[str, Any]) -> str:
+    """The role the framework assesses: regeneration when not given."""
+    role = top.get("role")
+    if role is None or (isinstance(role, str) and not role.strip()):
+        return FrameworkRole.REGENERATION.value
+    if not isinstance(role, str) or role.strip() not in FrameworkRole.values:
+        reader.problem(("role",), f"must be one of {', '.join(FrameworkRole.values)}")
+        return FrameworkRole.REGENERATION.value
+    return role.strip()
 
 
 def _read_periods(reader: _Reader, top: dict[str, Any]) -> list[str]:
@@ -293,19 +312,24 @@ def _read_score_levels(reader: _Reader, top: dict[str, Any]) -> list[dict[str, A
     return levels
 
 
-def _read_dimensions(reader: _Reader, top: dict[str, Any]) -> list[dict[str, Any]]:
-    """The dimensions, in the file's order, each code used once."""
+def _read_dimensions(
+    reader: _Reader, top: dict[str, Any], letter: str
+) -> list[dict[str, Any]]:
+    """The dimensions, in the file's order, each code used once and starting
+    with the role's letter (D for regeneration, C for collaboration)."""
     dimensions = []
     seen_codes: set[str] = set()
     for index, item in enumerate(reader.items(top, (), "dimensions")):
-        dimension = _read_dimension(reader, item, ("dimensions", index), seen_codes)
+        dimension = _read_dimension(
+            reader, item, ("dimensions", index), seen_codes, letter
+        )
         if dimension is not None:
             dimensions.append(dimension)
     return dimensions
 
 
 def _read_dimension(
-    reader: _Reader, item: Any, path: Path, seen_codes: set[str]
+    reader: _Reader, item: Any, path: Path, seen_codes: set[str], letter: str
 ) -> dict[str, Any] | None:
     """One dimension with its indicators, or None when it is not a mapping.
     Its code, even a refused one, joins ``seen_codes``."""
@@ -313,8 +337,8 @@ def _read_dimension(
     if dimension is None:
         return None
     code = reader.text(dimension, path, "code", max_length=10)
-    if code and not DIMENSION_CODE.match(code):
-        reader.problem((*path, "code"), f"{code!r} is not a code like D1")
+    if code and not re.match(rf"^{letter}\d+$", code):
+        reader.problem((*path, "code"), f"{code!r} is not a code like {letter}1")
     elif code in seen_codes:
         reader.problem((*path, "code"), f"{code} appears twice")
     seen_codes.add(code)

@@ -3,8 +3,8 @@ structure as the YAML framework file, so the same checks run on both; every
 field read keeps its sheet, row and column, so each problem names its cell.
 
 The layout, one sheet each, a header row first:
-- Framework: field | value rows for name, version, status, description and
-  periods (the period codes separated by commas);
+- Framework: field | value rows for name, version, status, role,
+  description and periods (the period codes separated by commas);
 - Score levels: value | label | descriptor;
 - Dimensions: code | title | description;
 - Indicators: dimension | code | statement | guidance | evidence_examples |
@@ -38,7 +38,7 @@ LEVELS_SHEET = "Score levels"
 DIMENSIONS_SHEET = "Dimensions"
 INDICATORS_SHEET = "Indicators"
 SHEETS = (FRAMEWORK_SHEET, LEVELS_SHEET, DIMENSIONS_SHEET, INDICATORS_SHEET)
-FRAMEWORK_FIELDS = ("name", "version", "status", "description", "periods")
+FRAMEWORK_FIELDS = ("name", "version", "status", "role", "description", "periods")
 LEVEL_COLUMNS = ("value", "label", "descriptor")
 DIMENSION_COLUMNS = ("code", "title", "description")
 INDICATOR_COLUMNS = (
@@ -371,7 +371,7 @@ def _sheets_of(data: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
     """The workbook's sheets, each its rows (header first), from the
     structure a framework file holds."""
     framework = [["field", "value"]] + [
-        [field, ", ".join(data[field]) if field == "periods" else data[field]]
+        [field, ", ".join(data[field]) if field == "periods" else data.get(field)]
         for field in FRAMEWORK_FIELDS
     ]
     levels = [list(LEVEL_COLUMNS)] + [

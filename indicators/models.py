@@ -75,16 +75,39 @@ class FrameworkStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class FrameworkRole(models.TextChoices):
+    """The partnership role a framework assesses (001 section 4.4, 002
+    paragraph 3): regeneration, and collaboration between providers with the
+    LLSC. A period runs at most one published framework per role."""
+
+    REGENERATION = "regeneration", "Regeneration"
+    COLLABORATION = "collaboration", "Collaboration"
+
+
+# Each role's dimension codes start with its own letter, so the dimensions of
+# the frameworks a period runs never share a code.
+ROLE_CODE_LETTER: dict[str, str] = {
+    FrameworkRole.REGENERATION: "D",
+    FrameworkRole.COLLABORATION: "C",
+}
+
+
 class Framework(models.Model):
     """A version of an indicator framework. Published versions never change:
     a change makes a new version."""
 
     Status = FrameworkStatus
+    Role = FrameworkRole
 
     name = models.CharField(max_length=160)
     version = models.PositiveIntegerField()
     status = models.CharField(
         max_length=10, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
+    )
+    role = models.CharField(
+        max_length=20,
+        choices=FrameworkRole.choices,
+        default=FrameworkRole.REGENERATION,
     )
     description = models.TextField(blank=True)
     periods = models.ManyToManyField(Period, related_name="frameworks", blank=True)
@@ -100,6 +123,10 @@ class Framework(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=[c.value for c in FrameworkStatus]),
                 name="framework_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[c.value for c in FrameworkRole]),
+                name="framework_role_valid",
             ),
         ]
 

@@ -10,7 +10,7 @@ the answers after it are kept for when it is put right."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django import forms
@@ -47,6 +47,9 @@ class Opening:
     framework_use: FrameworkUse | None = None
     # The first page without a good answer; None once every page has one.
     first_missing: str | None = None
+    # The other roles' frameworks the latest period runs, which the new one
+    # keeps as they are (see services.period_open).
+    other_roles: list[Framework] = field(default_factory=list)
 
     @property
     def copy_version(self) -> int | None:
@@ -116,10 +119,18 @@ def form_for(
 def read(session: SessionBase, *, today: datetime.date) -> Opening:
     """The answers kept so far, each checked again in order."""
     latest = selectors.period_latest()
+    base = selectors.period_base_framework(latest=latest)
     opening = Opening(
         suggested=suggested_code(latest, today),
-        base=selectors.period_base_framework(latest=latest),
+        base=base,
         stored=dict(session.get(SESSION_KEY, {})),
+        other_roles=[
+            framework
+            for framework in (
+                selectors.frameworks_for_period(period=latest) if latest else []
+            )
+            if base is None or framework.role != base.role
+        ],
     )
     for step in STEPS:
         data = opening.stored.get(step)

@@ -10,7 +10,14 @@ from partnerships.models import Role
 from partnerships.selectors import role_of
 from partnerships.users import AnyUser
 
-from .models import Dimension, Framework, FrameworkStatus, Indicator, Period
+from .models import (
+    Dimension,
+    Framework,
+    FrameworkRole,
+    FrameworkStatus,
+    Indicator,
+    Period,
+)
 
 
 def frameworks_for_user(user: AnyUser) -> QuerySet[Framework]:
@@ -29,12 +36,31 @@ def periods_for_user(user: AnyUser) -> QuerySet[Period]:
 
 
 def framework_for_period(*, period: Period) -> Framework | None:
-    """The newest published framework that applies to the period."""
+    """The newest published regeneration framework that applies to the
+    period: the one its returns are made under (``Return.framework``)."""
     return (
-        Framework.objects.filter(periods=period, status=FrameworkStatus.PUBLISHED)
+        Framework.objects.filter(
+            periods=period,
+            status=FrameworkStatus.PUBLISHED,
+            role=FrameworkRole.REGENERATION,
+        )
         .order_by("-version", "-published_at")
         .first()
     )
+
+
+ROLE_ORDER = {role.value: index for index, role in enumerate(FrameworkRole)}
+
+
+def frameworks_for_period(*, period: Period | int) -> list[Framework]:
+    """The published frameworks the period runs, one per role (the newest
+    version of each), regeneration first; one query."""
+    chosen: dict[str, Framework] = {}
+    for framework in Framework.objects.filter(
+        periods=period, status=FrameworkStatus.PUBLISHED
+    ).order_by("-version", "-published_at"):
+        chosen.setdefault(framework.role, framework)
+    return sorted(chosen.values(), key=lambda f: ROLE_ORDER.get(f.role, 99))
 
 
 def framework_dimensions(*, framework: Framework) -> list[Dimension]:
@@ -69,6 +95,15 @@ def period_latest() -> Period | None:
     return Period.objects.order_by("-starts_on").first()
 
 
+def period_latest_before(*, period: Period) -> Period | None:
+    """The period that starts last before ``period``."""
+    return (
+        Period.objects.filter(starts_on__lt=period.starts_on)
+        .order_by("-starts_on")
+        .first()
+    )
+
+
 def period_base_framework(*, latest: Period | None) -> Framework | None:
     """The framework a new period starts from: the one the latest period is
     scored against, or else the newest published framework."""
@@ -77,7 +112,9 @@ def period_base_framework(*, latest: Period | None) -> Framework | None:
         if framework is not None:
             return framework
     return (
-        Framework.objects.filter(status=FrameworkStatus.PUBLISHED)
+        Framework.objects.filter(
+            status=FrameworkStatus.PUBLISHED, role=FrameworkRole.REGENERATION
+        )
         .order_by("-published_at", "-version")
         .first()
     )

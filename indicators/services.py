@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from partnerships.users import AnyUser
 
-from . import framework_sheets, period_checks
+from . import framework_sheets, period_checks, selectors
 from .framework_files import (
     FrameworkFileError,
     ParsedFramework,
@@ -24,6 +24,7 @@ from .framework_files import (
 from .models import (
     Dimension,
     Framework,
+    FrameworkRole,
     FrameworkStatus,
     FrameworkUse,
     Indicator,
@@ -68,6 +69,7 @@ def _import_parsed(parsed: ParsedFramework) -> Framework:
         name=parsed.name,
         version=parsed.version,
         status=parsed.status,
+        role=parsed.role,
         description=parsed.description,
         published_at=timezone.now()
         if parsed.status == FrameworkStatus.PUBLISHED
@@ -84,6 +86,19 @@ def _import_parsed(parsed: ParsedFramework) -> Framework:
             Indicator(dimension=dimension, order=i_order, **indicator)
             for i_order, indicator in enumerate(indicators, start=1)
         )
+    # A draft may list a period that runs another framework of its role (it
+    # is checked again when published); a clash of dimension codes across
+    # roles, which would mix two frameworks' answers, never.
+    problems = [
+        problem
+        for period in framework.periods.all()
+        for problem in period_framework_problems(
+            period=period, framework=framework, one_per_role=framework.is_published
+        )
+    ]
+    if problems:
+        # Rolled back with the rest of the import.
+        raise FrameworkFileError([f"periods: {problem}" for problem in problems])
     return framework
 
 
@@ -138,6 +153,7 @@ def _framework_data(framework: Framework) -> dict[str, Any]:
         "name": framework.name,
         "version": framework.version,
         "status": FrameworkStatus(framework.status).value,
+        "role": FrameworkRole(framework.role).value,
         "periods": [p.code for p in framework.periods.order_by("starts_on")],
         "description": long(framework.description),
         "score_levels": [
@@ -188,25 +204,34 @@ def framework_new_version(*, framework: Framework) -> Framework:
 
 
 def framework_publish(*, framework: Framework) -> Framework:
-    """Publish a draft framework; from then on it never changes."""
+    """Publish a draft framework; from then on it never changes. Refused
+    (``ValidationError``) when a period it lists already runs another
+    published framework of its role."""
     if framework.is_published:
         return framework
+    problems = [
+        problem
+        for period in framework.periods.all()
+        for problem in period_framework_problems(period=period, framework=framework)
+    ]
+    if problems:
+        raise ValidationError(problems)
     framework.status = FrameworkStatus.PUBLISHED
     framework.published_at = timezone.now()
     framework.save(update_fields=["status", "published_at"])
     return framework
 
 
-REFERENCE_FRAMEWORK = (
-    FilePath(__file__).resolve().parent
-    / "frameworks"
-    / ("learning-and-regeneration.yaml")
-)
+FRAMEWORKS_DIRECTORY = FilePath(__file__).resolve().parent / "frameworks"
+REFERENCE_FRAMEWORK = FRAMEWORKS_DIRECTORY / "learning-and-regeneration.yaml"
+# The collaboration role's reference framework (001 section 4.4, 002 paragraph 3).
+COLLABORATION_FRAMEWORK = FRAMEWORKS_DIRECTORY / "learning-collaboration.yaml"
 
 
-def reference_framework_load() -> Framework:
-    """The reference framework, imported from its file unless already there."""
-    text = REFERENCE_FRAMEWORK.read_text(encoding="utf-8")
+def reference_framework_load(*, path: FilePath = REFERENCE_FRAMEWORK) -> Framework:
+    """A reference framework (the regeneration one unless another file is
+    named), imported from its file unless already there."""
+    text = path.read_text(encoding="utf-8")
     parsed = parse_framework_file(text)
     existing = Framework.objects.filter(
         name=parsed.name, version=parsed.version
@@ -300,6 +325,12 @@ def period_open(
             period.save()
     except IntegrityError as error:
         raise ValidationError({"code": [f"{code} is already open"]}) from error
+    # The other roles' frameworks the latest period runs go on as they are.
+    latest = selectors.period_latest_before(period=period)
+    if latest is not None:
+        for other in selectors.frameworks_for_period(period=latest):
+            if other.role != framework.role:
+                other.periods.add(period)
     if framework_use == FrameworkUse.SAME:
         framework.periods.add(period)
         return period
@@ -308,6 +339,55 @@ def period_open(
     if framework_use == FrameworkUse.PUBLISH:
         framework_publish(framework=copy)
     return period
+
+
+def period_framework_problems(
+    *, period: Period, framework: Framework, one_per_role: bool = True
+) -> list[str]:
+    """Why ``framework`` cannot join the frameworks ``period`` runs: a
+    dimension code another role's framework uses, and (``one_per_role``)
+    another published framework of its role (a period runs one per role; a
+    newer version of the same framework is fine)."""
+    others = list(Framework.objects.filter(periods=period).exclude(pk=framework.pk))
+    problems = [
+        f"{period.code} already runs {other} for the "
+        f"{FrameworkRole(other.role).label.lower()} role"
+        for other in others
+        if one_per_role
+        and other.role == framework.role
+        and other.name != framework.name
+        and other.is_published
+    ]
+    clashing = sorted(
+        set(framework.dimensions.values_list("code", flat=True))
+        & set(
+            Dimension.objects.filter(
+                framework__in=[o for o in others if o.role != framework.role]
+            ).values_list("code", flat=True)
+        )
+    )
+    if clashing:
+        problems.append(
+            f"Dimension codes {', '.join(clashing)} are used by another framework "
+            f"{period.code} runs"
+        )
+    return problems
+
+
+@transaction.atomic
+def period_framework_add(
+    *, user: AnyUser, period: Period, framework: Framework
+) -> Framework:
+    """Let ``period`` run ``framework`` beside its others. Refused
+    (``ValidationError``) when the period already runs a framework of that
+    role or one of the same dimension codes; ``PermissionDenied`` unless the
+    user may change periods."""
+    _refuse_unless(user, "indicators.change_period")
+    problems = period_framework_problems(period=period, framework=framework)
+    if problems:
+        raise ValidationError({"framework": problems})
+    framework.periods.add(period)
+    return framework
 
 
 @transaction.atomic

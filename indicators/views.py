@@ -4,7 +4,7 @@ and published by national administrators."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -110,6 +110,11 @@ def framework_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _get_framework_for_user(request, pk, manage=True)
-    services.framework_publish(framework=framework)
+    try:
+        services.framework_publish(framework=framework)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"{framework} was not published: {message}.")
+        return redirect(framework)
     messages.success(request, f"{framework} is published. It can no longer change.")
     return redirect(framework)

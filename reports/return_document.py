@@ -33,6 +33,9 @@ class IndicatorEntry:
 class DimensionEntry:
     summary: DimensionSummary
     indicators: list[IndicatorEntry]
+    # The return is scored against more than one role's framework: each
+    # dimension's section names its role.
+    role_shown: bool = False
 
 
 def review_shown(*, user: AnyUser, return_record: Return) -> bool:
@@ -82,6 +85,7 @@ def return_document_context(*, user: AnyUser, return_record: Return) -> dict[str
     )
     labels = {level.value: level.label for level in levels}
     with_review = review_shown(user=user, return_record=return_record)
+    roles = {summary.dimension.framework_id for summary in summaries}
     dimensions = [
         DimensionEntry(
             summary=summary,
@@ -95,6 +99,7 @@ def return_document_context(*, user: AnyUser, return_record: Return) -> dict[str
                 )
                 for answer in summary.answers
             ],
+            role_shown=len(roles) > 1,
         )
         for summary in summaries
     ]

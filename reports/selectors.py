@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
 from django.db.models import Avg, Prefetch, QuerySet
 from django.utils import timezone
 
-from assessment.models import Answer, EngagementRating, Return, ReturnStatus
+from assessment.models import Answer, EngagementRating, Return
 from assessment.selectors import returns_with_answers, stage_label
-from indicators.models import Period, ScoreLevel
-from indicators.selectors import framework_dimensions, framework_for_period
+from indicators.models import FrameworkRole, Period, ScoreLevel
+from indicators.selectors import (
+    ROLE_ORDER,
+    framework_dimensions,
+    frameworks_for_period,
+)
 from partnerships.models import (
     SIGNED_AGREEMENTS,
     AgreementStatus,
@@ -36,9 +40,7 @@ from partnerships.users import AnyUser
 from plans.models import DevelopmentPlan, Priority
 from plans.selectors import plans_for_user
 
-from .cells import ScoreCell, figure_text, heat_class, score_cells
 from .counts import (
-    Breakdown,
     Means,
     common_barriers,
     lsp_counts,
@@ -46,6 +48,23 @@ from .counts import (
     national_medians,
     study_breakdowns,
 )
+from .dashboard_rows import (
+    NOT_STARTED,
+    OVERDUE,
+    UNSUBMITTED,
+    Dashboard,
+    DashboardRow,
+    RoleColumns,
+)
+
+__all__ = [
+    "NOT_STARTED",
+    "OVERDUE",
+    "UNSUBMITTED",
+    "Dashboard",
+    "DashboardRow",
+    "RoleColumns",
+]
 
 # A partnership's local agreement and LSP recognition are shown at their
 # strongest. Agreements are declared weakest first, and the two signed kinds
@@ -58,12 +77,6 @@ RECOGNITION_RANK: dict[str, int] = {
     recognition: len(Recognition) - position
     for position, recognition in enumerate(Recognition)
 }
-# The status filter's values beside the returns' own: a partnership with no
-# return for the period, and one whose return is overdue (see is_overdue).
-NOT_STARTED = "not_started"
-OVERDUE = "overdue"
-# Not (re)submitted yet: overdue once the period's deadline has passed.
-UNSUBMITTED = (NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.RETURNED)
 
 
 @dataclass
@@ -73,94 +86,6 @@ class DashboardFilters:
     structure_model: str = ""
     funded_lsp: bool = False
     status: str = ""
-
-
-@dataclass
-class DashboardRow:
-    partnership: LearningPartnership
-    return_record: Return | None
-    self_scores: dict[str, float | None]
-    agreed_scores: dict[str, float | None]
-    overall: float | None
-    stage: str
-    change: float | None
-    rating: EngagementRating | None
-    agreement: LLSCRelationship | None
-    recognition: LSPRelationship | None
-    lsp_links: list[LSPRelationship] = field(default_factory=list)
-    overdue: bool = False
-    plan: DevelopmentPlan | None = None
-    # The user may read the return's answers and document (not a draft of
-    # others), known from the rows read: no perm asked per row.
-    may_read: bool = False
-
-    @property
-    def status(self) -> str:
-        """The return's status value; NOT_STARTED when there is none."""
-        return self.return_record.status if self.return_record else NOT_STARTED
-
-    @property
-    def awaits_review(self) -> bool:
-        """Submitted and not yet decided: the LLSC officer's to review."""
-        return self.status in (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW)
-
-    @property
-    def status_label(self) -> str:
-        if self.return_record is None:
-            return "Not started"
-        return str(ReturnStatus(self.return_record.status).label)
-
-    @property
-    def cells(self) -> list[ScoreCell]:
-        """Per dimension, the self score's cell then the agreed score's."""
-        return [
-            cell
-            for d in self.self_scores
-            for cell in score_cells(self.self_scores[d], self.agreed_scores[d])
-        ]
-
-    @property
-    def overall_heat(self) -> str:
-        return heat_class(self.overall)
-
-    @property
-    def overall_text(self) -> str:
-        return figure_text(self.overall, 2)
-
-    @property
-    def change_text(self) -> str:
-        if self.change is None:
-            return "–"
-        return ("+" if self.change > 0 else "") + figure_text(self.change, 2)
-
-
-@dataclass
-class Dashboard:
-    period: Period
-    previous: Period | None
-    rows: list[DashboardRow]
-    learning_arm_share: float | None
-    lead_agency_share: float | None
-    york_stages: dict[str, int]
-    structure_models: dict[str, int]
-    regional_median: dict[str, float | None]
-    national_median: dict[str, float | None]
-    barriers: list[tuple[str, int]]
-    levels: list[ScoreLevel] = field(default_factory=list)
-    dimensions: list[str] = field(default_factory=list)
-    # Per dimension code, its name.
-    dimension_names: dict[str, str] = field(default_factory=dict)
-    # The counts the studies report, over the rows shown.
-    breakdowns: list[Breakdown] = field(default_factory=list)
-
-    @property
-    def column_count(self) -> int:
-        """The heatmap's columns: two per dimension and five others."""
-        return 2 * len(self.dimensions) + 5
-
-    @property
-    def overdue_count(self) -> int:
-        return sum(1 for row in self.rows if row.overdue)
 
 
 def _best(items: list[Any], attribute: str, rank: dict[str, int]) -> Any:
@@ -173,13 +98,18 @@ def _share(count: int, total: int) -> float | None:
     return round(100 * count / total, 1) if total else None
 
 
+# A dimension code's place: its role's rank (regeneration first), its order
+# in its framework, its name and its role.
+Place = tuple[int, int, str, str]
+
+
 def _dimension_means(
     returns: list[Return],
-) -> tuple[dict[int, Means], dict[str, tuple[int, str]]]:
+) -> tuple[dict[int, Means], dict[str, Place]]:
     """Per return, per dimension code: (mean self score, mean agreed score);
-    and each dimension code's place in its framework and its name."""
+    and each dimension code's place (role, order in its framework) and name."""
     means: dict[int, Means] = {}
-    places: dict[str, tuple[int, str]] = {}
+    places: dict[str, Place] = {}
     for row in (
         Answer.objects.filter(return_record__in=returns)
         .values(
@@ -187,6 +117,7 @@ def _dimension_means(
             "indicator__dimension__code",
             "indicator__dimension__order",
             "indicator__dimension__title",
+            "indicator__dimension__framework__role",
         )
         .annotate(self_mean=Avg("score"), agreed_mean=Avg("agreed_score"))
     ):
@@ -195,9 +126,15 @@ def _dimension_means(
             row["self_mean"],
             row["agreed_mean"],
         )
+        role = row["indicator__dimension__framework__role"]
         places.setdefault(
             code,
-            (row["indicator__dimension__order"], row["indicator__dimension__title"]),
+            (
+                ROLE_ORDER.get(role, len(ROLE_ORDER)),
+                row["indicator__dimension__order"],
+                row["indicator__dimension__title"],
+                role,
+            ),
         )
     return means, places
 
@@ -207,24 +144,22 @@ def _period_dimensions(
     period: Period,
     returns: list[Return],
     means: dict[int, Means],
-    places: dict[str, tuple[int, str]],
-) -> dict[str, str]:
-    """The codes and names of the period's dimensions, in their framework's
-    order: those of the framework its returns are scored against, as their
-    answers carry them (read with the means, no query of their own); when the
-    scope has no return for the period, those of the framework that applies
-    to it."""
+    places: dict[str, Place],
+) -> dict[str, tuple[str, str]]:
+    """The codes of the period's dimensions with their names and roles,
+    regeneration's first, each in its framework's order: those of the
+    frameworks its returns are scored against, as their answers carry them
+    (read with the means, no query of their own); when the scope has no
+    return for the period, those of the frameworks the period runs."""
     codes = {code for r in returns for code in means.get(r.pk, {})}
     if codes:
         return {
-            code: places[code][1]
-            for code in sorted(codes, key=lambda code: (places[code][0], code))
+            code: (places[code][2], places[code][3])
+            for code in sorted(codes, key=lambda code: (*places[code][:2], code))
         }
-    framework = framework_for_period(period=period)
-    if framework is None:
-        return {}
     return {
-        dimension.code: dimension.title
+        dimension.code: (dimension.title, framework.role)
+        for framework in frameworks_for_period(period=period)
         for dimension in framework_dimensions(framework=framework)
     }
 
@@ -233,12 +168,14 @@ def _rounded(value: Any) -> float | None:
     return round(float(value), 2) if value is not None else None
 
 
-def _overall(scores: Means) -> float | None:
-    """The mean across dimensions of the agreed score, else the self score."""
+def _overall(scores: Means, counted: Collection[str] | None = None) -> float | None:
+    """The mean across dimensions (those ``counted``, else all) of the agreed
+    score, else the self score."""
     values = [
         float(agreed if agreed is not None else own)
-        for own, agreed in scores.values()
+        for code, (own, agreed) in scores.items()
         if (agreed if agreed is not None else own) is not None
+        and (counted is None or code in counted)
     ]
     return round(mean(values), 2) if values else None
 
@@ -284,8 +221,21 @@ class _DashboardSources:
     ratings: dict[int, EngagementRating]
     plans: dict[int, DevelopmentPlan]  # the period's plan, per partnership
     levels: list[ScoreLevel]
-    dimensions: dict[str, str]  # code: name, in order
+    dimensions: dict[str, tuple[str, str]]  # code: (name, role), in order
     today: datetime.date
+
+    @property
+    def regeneration_codes(self) -> set[str] | None:
+        """The regeneration dimensions' codes; None (count every one) when
+        the period shows no other role's."""
+        roles = {role for _, role in self.dimensions.values()}
+        if roles <= {FrameworkRole.REGENERATION}:
+            return None
+        return {
+            code
+            for code, (_, role) in self.dimensions.items()
+            if role == FrameworkRole.REGENERATION
+        }
 
 
 def regional_dashboard(
@@ -422,10 +372,15 @@ def _dashboard_row(
     return_record: Return | None,
 ) -> DashboardRow:
     scores = sources.means.get(return_record.pk, {}) if return_record else {}
-    overall = _overall(scores)
+    # Overall, and its change, are of the regeneration dimensions: the years
+    # before a period ran the collaboration framework have no others.
+    counted = sources.regeneration_codes
+    overall = _overall(scores, counted)
     previous_return = sources.last.get(partnership.pk)
     before = (
-        _overall(sources.means.get(previous_return.pk, {})) if previous_return else None
+        _overall(sources.means.get(previous_return.pk, {}), counted)
+        if previous_return
+        else None
     )
     lsp_links = getattr(partnership, "lsp_links", [])
     return DashboardRow(
@@ -491,7 +446,8 @@ def _dashboard_aggregates(
         ),
         levels=sources.levels,
         dimensions=dimensions,
-        dimension_names=sources.dimensions,
+        dimension_names={code: name for code, (name, _) in sources.dimensions.items()},
+        dimension_roles={code: role for code, (_, role) in sources.dimensions.items()},
         breakdowns=study_breakdowns(rows),
     )
 

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from assessment import dimensions
 from assessment.models import ReturnStatus
 from partnerships.users import User
 
@@ -90,3 +91,11 @@ def scored(score: int | None, levels: Any) -> str:
         if level.value == score:
             return level.named
     return str(score)
+
+
+@register.filter
+def by_role(summaries: Any) -> list[Any]:
+    """A return's dimension summaries grouped by their framework's role,
+    regeneration first, as each page shows them: no queries (each summary's
+    dimension carries its framework)."""
+    return dimensions.by_role(list(summaries), lambda summary: summary.dimension)

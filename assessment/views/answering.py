@@ -9,7 +9,7 @@ import logging
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -33,7 +33,7 @@ def return_dimension(
     if not can_edit(request, return_record):
         # The page leads to forms: readers read the answers on check answers.
         return redirect("assessment:check", pk=return_record.pk)
-    dimension = get_object_or_404(return_record.framework.dimensions, code=code)
+    dimension = selectors.return_dimension(return_record=return_record, code=code)
     tasks = selectors.dimension_tasks(return_record=return_record, dimension=dimension)
     first_open = next((t for t in tasks if t.status != selectors.COMPLETED), None)
     following = _following_dimension(return_record, dimension)
@@ -51,9 +51,7 @@ def return_dimension(
             "returned": returned,
             "levels": {
                 level.value: level
-                for level in selectors.framework_levels(
-                    framework=return_record.framework
-                )
+                for level in selectors.framework_levels(framework=dimension.framework)
             }
             if returned
             else {},
@@ -68,7 +66,7 @@ def return_indicator(
     return_record = get_return_for_user(request, pk, edit=request.method == "POST")
     if not can_edit(request, return_record):
         return redirect("assessment:check", pk=return_record.pk)
-    dimension = get_object_or_404(return_record.framework.dimensions, code=code)
+    dimension = selectors.return_dimension(return_record=return_record, code=code)
     row: selectors.IndicatorRow | None = None
     try:
         if request.method == "POST":
@@ -84,7 +82,8 @@ def return_indicator(
             answer = row.answer
     except Answer.DoesNotExist as error:
         raise Http404("No such indicator") from error
-    levels = selectors.framework_levels(framework=return_record.framework)
+    # Each role's framework has its own (four-level) scale.
+    levels = selectors.framework_levels(framework=dimension.framework)
     codes = selectors.indicator_codes(dimension=dimension)
     library = evidence_selectors.library_choices(
         partnership_id=return_record.partnership_id, answer=answer
@@ -142,12 +141,12 @@ def return_indicator(
 def _following_dimension(
     return_record: Return, dimension: Dimension
 ) -> Dimension | None:
-    following: Dimension | None = (
-        return_record.framework.dimensions.filter(order__gt=dimension.order)
-        .order_by("order")
-        .first()
-    )
-    return following
+    """The next dimension of the return: the next of its framework's, then
+    the first of the next role's framework."""
+    dimensions = list(selectors.return_dimensions_query(return_record))
+    codes = [d.code for d in dimensions]
+    index = codes.index(dimension.code) if dimension.code in codes else len(codes)
+    return dimensions[index + 1] if index + 1 < len(dimensions) else None
 
 
 def _refused_upload(form: AnswerForm) -> bool:

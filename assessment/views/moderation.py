@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from indicators.models import Dimension
@@ -99,7 +99,7 @@ def review_dimension(
     request: AuthenticatedHttpRequest, pk: int, code: str
 ) -> HttpResponse:
     return_record = get_return_to_review(request, pk)
-    dimension = get_object_or_404(return_record.framework.dimensions, code=code)
+    dimension = selectors.return_dimension(return_record=return_record, code=code)
     can_decide = _can_decide(return_record)
     if request.method == "POST" and not can_decide:
         return _decided_meanwhile(request, return_record)

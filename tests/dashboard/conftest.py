@@ -88,7 +88,7 @@ def make_return(
             status=status, submitted_at=timezone.now()
         )
     # Written around the services: the figures are refreshed as they would.
-    figures_refresh(period=record.period_id, framework=record.framework_id)
+    figures_refresh(period=record.period_id)
     return Return.objects.get(pk=record.pk)
 
 

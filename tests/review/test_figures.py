@@ -268,11 +268,9 @@ def test_rebuild_command_recomputes_every_period(england, period_2003):
 
 
 def test_refreshing_twice_writes_nothing_the_second_time(england, submitted_a):
-    figures_refresh(period=submitted_a.period, framework=submitted_a.framework)
+    figures_refresh(period=submitted_a.period)
     with CaptureQueriesContext(connection) as queries:
-        written = figures_refresh(
-            period=submitted_a.period, framework=submitted_a.framework
-        )
+        written = figures_refresh(period=submitted_a.period)
     assert written == []
     # The lock, the answers' means, the figures kept.
     assert len(queries.captured_queries) == 3

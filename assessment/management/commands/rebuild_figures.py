@@ -15,5 +15,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        pairs = figures_rebuild()
-        self.stdout.write(f"Figures rebuilt for {pairs} period(s) and framework(s).")
+        periods = figures_rebuild()
+        self.stdout.write(f"Figures rebuilt for {periods} period(s).")

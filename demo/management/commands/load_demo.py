@@ -16,7 +16,7 @@ from demo.regeneration_bodies import load_demo_regeneration_bodies
 from demo.returns import load_demo_returns
 from demo.second_factor import DEMO_TOTP_SECRET, load_demo_second_factor
 from demo.years import Clock, load_demo_periods
-from indicators.services import reference_framework_load
+from indicators.services import COLLABORATION_FRAMEWORK, reference_framework_load
 from partnerships.models import LearningPartnership
 
 
@@ -34,10 +34,19 @@ class Command(BaseCommand):
         load_demo_imports()
         load_demo_api_token()
         framework = reference_framework_load()
-        # Dated around today: the year that contains it open, two before it.
+        collaboration = reference_framework_load(path=COLLABORATION_FRAMEWORK)
+        # Dated around today: the year that contains it open, two before it;
+        # the open year assesses the collaboration role too.
         clock = Clock(now=timezone.now())
-        periods = load_demo_periods(framework=framework, today=clock.today)
-        returns = load_demo_returns(framework=framework, periods=periods, clock=clock)
+        periods = load_demo_periods(
+            framework=framework, today=clock.today, collaboration=collaboration
+        )
+        returns = load_demo_returns(
+            framework=framework,
+            periods=periods,
+            clock=clock,
+            collaboration=collaboration,
+        )
         plans = load_demo_plans(periods=periods, clock=clock)
         load_demo_evidence(periods=periods, clock=clock)
         # Some of the demo's returns are written outside the services.
@@ -45,7 +54,7 @@ class Command(BaseCommand):
         count = LearningPartnership.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded: {count} partnerships, {framework}, "
+                f"Demo data loaded: {count} partnerships, {framework}, {collaboration}, "
                 f"{returns} new returns, {plans} new development plans; "
                 f"{periods[-1]} open until {periods[-1].submission_deadline:%-d %B %Y}."
             )

@@ -1,0 +1,140 @@
+"""The regional view's rows and page: one row per partnership, and the
+aggregates above and below the table, with the roles (regeneration, then
+collaboration) whose dimensions it shows side by side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assessment.models import EngagementRating, Return, ReturnStatus
+from indicators.models import FrameworkRole, Period, ScoreLevel
+from partnerships.models import LearningPartnership, LLSCRelationship, LSPRelationship
+from plans.models import DevelopmentPlan
+
+from .cells import ScoreCell, figure_text, heat_class, score_cells
+from .counts import Breakdown
+
+# The status filter's values beside the returns' own: a partnership with no
+# return for the period, and one whose return is overdue (see is_overdue).
+NOT_STARTED = "not_started"
+OVERDUE = "overdue"
+# Not (re)submitted yet: overdue once the period's deadline has passed.
+UNSUBMITTED = (NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.RETURNED)
+
+
+@dataclass
+class DashboardRow:
+    partnership: LearningPartnership
+    return_record: Return | None
+    self_scores: dict[str, float | None]
+    agreed_scores: dict[str, float | None]
+    overall: float | None
+    stage: str
+    change: float | None
+    rating: EngagementRating | None
+    agreement: LLSCRelationship | None
+    recognition: LSPRelationship | None
+    lsp_links: list[LSPRelationship] = field(default_factory=list)
+    overdue: bool = False
+    plan: DevelopmentPlan | None = None
+    # The user may read the return's answers and document (not a draft of
+    # others), known from the rows read: no perm asked per row.
+    may_read: bool = False
+
+    @property
+    def status(self) -> str:
+        """The return's status value; NOT_STARTED when there is none."""
+        return self.return_record.status if self.return_record else NOT_STARTED
+
+    @property
+    def awaits_review(self) -> bool:
+        """Submitted and not yet decided: the LLSC officer's to review."""
+        return self.status in (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW)
+
+    @property
+    def status_label(self) -> str:
+        if self.return_record is None:
+            return "Not started"
+        return str(ReturnStatus(self.return_record.status).label)
+
+    @property
+    def cells(self) -> list[ScoreCell]:
+        """Per dimension, the self score's cell then the agreed score's."""
+        return [
+            cell
+            for d in self.self_scores
+            for cell in score_cells(self.self_scores[d], self.agreed_scores[d])
+        ]
+
+    @property
+    def overall_heat(self) -> str:
+        return heat_class(self.overall)
+
+    @property
+    def overall_text(self) -> str:
+        return figure_text(self.overall, 2)
+
+    @property
+    def change_text(self) -> str:
+        if self.change is None:
+            return "–"
+        return ("+" if self.change > 0 else "") + figure_text(self.change, 2)
+
+
+@dataclass
+class RoleColumns:
+    """One role's dimensions on the regional view."""
+
+    role: str
+    codes: list[str]
+
+    @property
+    def label(self) -> str:
+        return str(FrameworkRole(self.role).label)
+
+    @property
+    def column_span(self) -> int:
+        """Its columns in the heatmap: a self and an agreed score each."""
+        return 2 * len(self.codes)
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    previous: Period | None
+    rows: list[DashboardRow]
+    learning_arm_share: float | None
+    lead_agency_share: float | None
+    york_stages: dict[str, int]
+    structure_models: dict[str, int]
+    regional_median: dict[str, float | None]
+    national_median: dict[str, float | None]
+    barriers: list[tuple[str, int]]
+    levels: list[ScoreLevel] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
+    # Per dimension code, its name, and its framework's role.
+    dimension_names: dict[str, str] = field(default_factory=dict)
+    dimension_roles: dict[str, str] = field(default_factory=dict)
+    # The counts the studies report, over the rows shown.
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+    @property
+    def column_count(self) -> int:
+        """The heatmap's columns: two per dimension and five others."""
+        return 2 * len(self.dimensions) + 5
+
+    @property
+    def roles(self) -> list[RoleColumns]:
+        """The roles shown, regeneration first, each with its dimensions'
+        codes in order: the regional view's sections side by side."""
+        groups: list[RoleColumns] = []
+        for code in self.dimensions:
+            role = self.dimension_roles.get(code, FrameworkRole.REGENERATION)
+            if not groups or groups[-1].role != role:
+                groups.append(RoleColumns(role=role, codes=[]))
+            groups[-1].codes.append(code)
+        return groups
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for row in self.rows if row.overdue)
