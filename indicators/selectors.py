@@ -10,7 +10,15 @@ from partnerships.models import Role
 from partnerships.selectors import role_of
 from partnerships.users import AnyUser
 
-from .models import Dimension, Framework, FrameworkStatus, Indicator, Period
+from .models import (
+    Category,
+    CategoryList,
+    Dimension,
+    Framework,
+    FrameworkStatus,
+    Indicator,
+    Period,
+)
 
 
 def frameworks_for_user(user: AnyUser) -> QuerySet[Framework]:
@@ -34,6 +42,16 @@ def framework_for_period(*, period: Period) -> Framework | None:
         Framework.objects.filter(periods=period, status=FrameworkStatus.PUBLISHED)
         .order_by("-version", "-published_at")
         .first()
+    )
+
+
+def framework_category_lists(*, framework: Framework) -> list[CategoryList]:
+    """The framework's category lists, each with its categories in order, in
+    two queries."""
+    return list(
+        framework.category_lists.prefetch_related(
+            Prefetch("categories", queryset=Category.objects.order_by("order"))
+        )
     )
 
 

@@ -22,6 +22,9 @@ from .framework_files import (
     parse_framework_file,
 )
 from .models import (
+    Category,
+    CategoryKind,
+    CategoryList,
     Dimension,
     Framework,
     FrameworkStatus,
@@ -83,6 +86,14 @@ def _import_parsed(parsed: ParsedFramework) -> Framework:
         Indicator.objects.bulk_create(
             Indicator(dimension=dimension, order=i_order, **indicator)
             for i_order, indicator in enumerate(indicators, start=1)
+        )
+    for kind, categories in parsed.categories.items():
+        category_list = CategoryList.objects.create(
+            framework=framework, kind=kind, title=CategoryKind(kind).label
+        )
+        Category.objects.bulk_create(
+            Category(category_list=category_list, order=order, **category)
+            for order, category in enumerate(categories, start=1)
         )
     return framework
 
@@ -171,6 +182,16 @@ def _framework_data(framework: Framework) -> dict[str, Any]:
             for dimension in framework.dimensions.prefetch_related("indicators")
         ],
     }
+    categories = {
+        category_list.kind: [
+            {"code": category.code, "name": category.name}
+            for category in category_list.categories.all()
+        ]
+        for category_list in framework.category_lists.prefetch_related("categories")
+    }
+    if categories:
+        # Left out when there are none, so older files read back the same.
+        data["categories"] = categories
     return data
 
 
