@@ -419,7 +419,10 @@ def _read_categories(
                 reader.problem((*path, "code"), f"{code} appears twice in {kind}")
             seen.add(code)
             categories.append(
-                {"code": code, "name": reader.text(category, path, "name", max_length=160)}
+                {
+                    "code": code,
+                    "name": reader.text(category, path, "name", max_length=160),
+                }
             )
         lists[kind] = categories
     return lists

@@ -378,9 +378,7 @@ class _Converter:
         lists: dict[str, list[dict[str, Any]]] = {}
         for number, row, cells in self.table(CATEGORIES_SHEET, CATEGORY_COLUMNS):
             kind = str(row.pop("kind", None) or "").strip()
-            where = cells.pop(
-                "kind", f"sheet {CATEGORIES_SHEET!r}, row {number}, kind"
-            )
+            where = cells.pop("kind", f"sheet {CATEGORIES_SHEET!r}, row {number}, kind")
             if not kind:
                 self.problems.append(f"{where}: is missing")
                 continue
