@@ -14,7 +14,14 @@ import rules
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
-from indicators.models import Dimension, Framework, Indicator, Period, ScoreLevel
+from indicators.models import (
+    Category,
+    Dimension,
+    Framework,
+    Indicator,
+    Period,
+    ScoreLevel,
+)
 from indicators.selectors import framework_dimensions, framework_for_period
 from partnerships.models import LearningPartnership
 from partnerships.selectors import partnerships_for_user
@@ -27,6 +34,14 @@ from .models import (
     Return,
     ReturnStatus,
 )
+
+
+def ticked_categories() -> Prefetch[Any]:
+    """The categories ticked on answers, with their lists (for the kind), as a
+    prefetch: one query for any number of answers."""
+    return Prefetch(
+        "categories", queryset=Category.objects.select_related("category_list")
+    )
 
 
 def returns_for_user(user: AnyUser) -> QuerySet[Return]:
@@ -159,15 +174,20 @@ def return_summary(
     return_record: Return,
     answers: list[Answer] | None = None,
     levels: list[ScoreLevel] | None = None,
+    with_categories: bool = False,
 ) -> list[DimensionSummary]:
     """Per dimension: its answers, task status and mean scores, in three queries
     (one, if the caller has already read the answers, with their indicators, and
-    the score levels)."""
+    the score levels), and one more for the answers' ticked categories when
+    ``with_categories``."""
     if levels is None:
         levels = framework_levels(framework=return_record.framework)
     dimensions = framework_dimensions(framework=return_record.framework)
     if answers is None:
-        answers = list(return_record.answers.select_related("indicator"))
+        read = return_record.answers.select_related("indicator")
+        if with_categories:
+            read = read.prefetch_related(ticked_categories())
+        answers = list(read)
     by_dimension: dict[int, list[Answer]] = {}
     for answer in answers:
         by_dimension.setdefault(answer.indicator.dimension_id, []).append(answer)
@@ -272,7 +292,10 @@ def indicator_row(
     answer = (
         return_record.answers.filter(indicator__dimension=dimension)
         .select_related("indicator", "updated_by")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.all()))
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.all()),
+            ticked_categories(),
+        )
         .get(indicator__code=code)
     )
     previous = previous_return(return_record=return_record)

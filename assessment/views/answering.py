@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from indicators.models import Dimension, ScoreLevel
+from indicators.models import CategoryList, Dimension, ScoreLevel
+from indicators.selectors import framework_category_lists
 from partnerships.users import AuthenticatedHttpRequest
 
 from .. import selectors, services
@@ -85,11 +86,13 @@ def return_indicator(
         raise Http404("No such indicator") from error
     levels = selectors.framework_levels(framework=return_record.framework)
     codes = selectors.indicator_codes(dimension=dimension)
+    category_lists = framework_category_lists(framework=return_record.framework)
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         request.FILES or None,
         answer=answer,
         levels=levels,
+        category_lists=category_lists,
     )
     conflict: services.Conflict | None = None
     if request.method == "POST" and form.is_valid() and not _refused_upload(form):
@@ -100,10 +103,11 @@ def return_indicator(
                 values=form.values(),
                 version=form.version(),
                 user=request.user,
+                categories=form.categories(),
             )
         except services.AnswerConflict as refused:
             conflict = refused.conflicts[0]
-            form = _rebased_form(request, answer, conflict, levels)
+            form = _rebased_form(request, answer, conflict, levels, category_lists)
         else:
             return _after_save(request, form, return_record, dimension, codes)
     if row is None:
@@ -119,6 +123,8 @@ def return_indicator(
             "dimension": dimension,
             "row": row,
             "f": form.named(),
+            "categories": form.category_fields(),
+            "beside_evidence": form.categories_beside_evidence(),
             "form": form,
             "levels": levels,
             "conflict": conflict,
@@ -161,12 +167,15 @@ def _rebased_form(
     answer: Answer,
     conflict: services.Conflict,
     levels: list[ScoreLevel],
+    category_lists: list[CategoryList],
 ) -> AnswerForm:
     """The user's answer kept as typed, now based on the version just saved by
     someone else, so saving again is a deliberate choice."""
     data = request.POST.copy()
     data[f"version-{answer.pk}"] = str(conflict.answer.version)
-    rebased = AnswerForm(data, answer=answer, levels=levels)
+    rebased = AnswerForm(
+        data, answer=answer, levels=levels, category_lists=category_lists
+    )
     rebased.is_valid()
     rebased.add_error(
         None,

@@ -107,7 +107,10 @@ def review_dimension(
     answers = list(
         return_record.answers.filter(indicator__dimension=dimension)
         .select_related("indicator")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.all()))
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.all()),
+            selectors.ticked_categories(),
+        )
     )
     levels = selectors.framework_levels(framework=return_record.framework)
     form = ModerationForm(

@@ -171,7 +171,7 @@ def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "return": return_record,
             "summaries": selectors.return_summary(
-                return_record=return_record, levels=levels
+                return_record=return_record, levels=levels, with_categories=True
             ),
             "levels": levels,
             "missing": missing,
