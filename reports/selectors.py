@@ -36,11 +36,11 @@ from partnerships.users import AnyUser
 from plans.models import DevelopmentPlan, Priority
 from plans.selectors import plans_for_user
 
+from .categories import CategoryCounts, category_counts
 from .cells import ScoreCell, figure_text, heat_class, score_cells
 from .counts import (
     Breakdown,
     Means,
-    common_barriers,
     lsp_counts,
     median_of,
     national_medians,
@@ -145,7 +145,8 @@ class Dashboard:
     structure_models: dict[str, int]
     regional_median: dict[str, float | None]
     national_median: dict[str, float | None]
-    barriers: list[tuple[str, int]]
+    # The categories named in the submitted returns shown, by dimension.
+    categories: CategoryCounts
     levels: list[ScoreLevel] = field(default_factory=list)
     dimensions: list[str] = field(default_factory=list)
     # Per dimension code, its name.
@@ -462,7 +463,7 @@ def _dashboard_aggregates(
     *, period: Period, sources: _DashboardSources, rows: list[DashboardRow]
 ) -> Dashboard:
     """The figures above and below the table, over the rows shown; the
-    national medians and the common barriers are a query each."""
+    national medians are a query, the category counts two."""
     shown = [row.partnership for row in rows]
     shown_ids = {p.pk for p in shown}
     learning_arm, lead_agency, york = lsp_counts([row.lsp_links for row in rows])
@@ -482,12 +483,18 @@ def _dashboard_aggregates(
             dimensions=dimensions,
             frameworks={r.framework_id for r in sources.current.values()},
         ),
-        barriers=common_barriers(
+        categories=category_counts(
             returns=[
                 r
                 for r in sources.current.values()
                 if r.partnership_id in shown_ids and r.pk in sources.readable
-            ]
+            ],
+            previous_returns=[
+                r
+                for r in sources.last.values()
+                if r.partnership_id in shown_ids and r.pk in sources.readable
+            ],
+            dimensions=dimensions,
         ),
         levels=sources.levels,
         dimensions=dimensions,
