@@ -8,6 +8,7 @@ from django.utils import timezone
 from assessment.figures import figures_rebuild
 from demo.api_tokens import DEMO_API_TOKEN, load_demo_api_token
 from demo.imports import load_demo_imports
+from demo.categories import load_demo_categories
 from demo.organisations import load_demo_data
 from demo.people import DEMO_PASSWORD
 from demo.plans import load_demo_plans
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         clock = Clock(now=timezone.now())
         periods = load_demo_periods(framework=framework, today=clock.today)
         returns = load_demo_returns(framework=framework, periods=periods, clock=clock)
+        load_demo_categories()
         plans = load_demo_plans(periods=periods, clock=clock)
         # Some of the demo's returns are written outside the services.
         figures_rebuild()
