@@ -112,8 +112,10 @@ def test_bad_categories_are_named_with_their_line(db, categories, problem):
 
 
 def test_import_page_lists_category_problems(client_as, db):
-    text = SMALL + "categories:\n  barriers:\n    - code: a\n      name: A\n" + (
-        "    - code: a\n      name: B\n"
+    text = (
+        SMALL
+        + "categories:\n  barriers:\n    - code: a\n      name: A\n"
+        + ("    - code: a\n      name: B\n")
     )
     upload = SimpleUploadedFile("bad.yaml", text.encode())
     response = client_as("admin").post("/frameworks/import/", {"file": upload})

@@ -33,9 +33,7 @@ def post_with(client, return_record, code, **ticked):
 
 
 def ticked(return_record, code) -> set[str]:
-    return set(
-        answer(return_record, code).categories.values_list("code", flat=True)
-    )
+    return set(answer(return_record, code).categories.values_list("code", flat=True))
 
 
 def test_the_page_offers_the_lists_as_checkboxes(client_as, return_a):
