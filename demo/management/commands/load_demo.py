@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from assessment.figures import figures_rebuild
 from demo.api_tokens import DEMO_API_TOKEN, load_demo_api_token
-from demo.imports import load_demo_imports
 from demo.categories import load_demo_categories
+from demo.imports import load_demo_imports
 from demo.organisations import load_demo_data
 from demo.people import DEMO_PASSWORD
 from demo.plans import load_demo_plans
