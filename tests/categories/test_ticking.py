@@ -131,3 +131,39 @@ def test_shown_on_check_answers_and_the_return_pdf(client_as, return_a):
     assert "Funding streams" in check
     document = client.get(f"/returns/{return_a.pk}/document/").text
     assert "Funding streams" in document
+
+
+def test_the_service_refuses_another_frameworks_category(return_a, manager_a):
+    from django.core.exceptions import ValidationError
+
+    from assessment.services import answer_save
+
+    other = framework_import(
+        text=SMALL + "categories:\n  barriers:\n    - code: llsc\n      name: LLSC\n"
+    )
+    item = answer(return_a, "D1.1")
+    values = {"score": None, "evidence": "", "barriers": "", "planned_action": ""}
+    with pytest.raises(ValidationError) as refused:
+        answer_save(
+            return_record=return_a,
+            answer=item,
+            values=values,
+            version=item.version,
+            user=manager_a,
+            categories=[category("llsc", framework=other)],
+        )
+    assert "this return's framework" in str(refused.value)
+    assert ticked(return_a, "D1.1") == set()
+
+
+def test_categories_changed_by_someone_else_are_a_conflict(client_as, return_a):
+    client = client_as("manager_a")
+    item = answer(return_a, "D1.1")
+    opened = form_data([item], {"D1.1": {"score": 2}})
+    # Someone else ticks a category and saves first.
+    post_with(client, return_a, "D1.1", barriers=[category("llsc").pk])
+    opened[f"categories-barriers-{item.pk}"] = [category("funding_streams").pk]
+    response = client.post(indicator_url(return_a, "D1.1"), opened)
+    assert response.status_code == 200
+    assert "Someone else saved this indicator" in response.text
+    assert ticked(return_a, "D1.1") == {"llsc"}
