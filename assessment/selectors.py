@@ -353,6 +353,12 @@ FIELD_LABELS = {
 }
 
 
+# The start of an answer history row's change reason when the categories
+# ticked changed (the history does not follow the many-to-many table).
+CATEGORIES_NOTE = "Categories: "
+NO_CATEGORIES = "none"
+
+
 def answer_changes(*, return_record: Return) -> list[AnswerChange]:
     """Who changed which answer and when, newest first, from the answers' history
     (two queries however long the history)."""
@@ -377,6 +383,12 @@ def answer_changes(*, return_record: Return) -> list[AnswerChange]:
             for name, label in FIELD_LABELS.items()
             if getattr(before, name) != getattr(record, name)
         ]
+        reason = record.history_change_reason or ""
+        if reason.startswith(CATEGORIES_NOTE):
+            ticked = reason.removeprefix(CATEGORIES_NOTE)
+            fields.append(
+                ("Categories", None, "" if ticked == NO_CATEGORIES else ticked)
+            )
         if not fields:
             continue
         user = record.history_user

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from simple_history.utils import bulk_create_with_history
 
-from indicators.models import Category, Indicator, Period
+from indicators.models import Category, Framework, Indicator, Period
 from indicators.selectors import framework_for_period
 from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
@@ -25,7 +25,7 @@ from partnerships.users import User
 from .figures import figures_refresh
 from .file_types import ArchiveLimits, FileRefused, FileType, inspect_file, name_for
 from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
-from .selectors import previous_return
+from .selectors import CATEGORIES_NOTE, NO_CATEGORIES, previous_return
 from .workflow import return_transition
 
 ANSWER_FIELDS = ("score", "evidence", "barriers", "planned_action")
@@ -129,7 +129,7 @@ def return_start(
 
 
 def _carry_categories(
-    *, previous: Return, answers: list[Answer], framework: Any
+    *, previous: Return, answers: list[Answer], framework: Framework
 ) -> None:
     """Tick on each answer carried forward the categories last year's answer
     had, matched by kind and code: a new framework version has its own
@@ -205,8 +205,8 @@ def answer_save(
         setattr(stored, name, values[name])
     if ticked is not None:
         stored.categories.set(ticked)
-        stored._change_reason = "Categories: " + (  # type: ignore[attr-defined]
-            "; ".join(c.name for c in ticked) or "none"
+        stored._change_reason = CATEGORIES_NOTE + (  # type: ignore[attr-defined]
+            "; ".join(c.name for c in ticked) or NO_CATEGORIES
         )
     stored.carried_forward = False
     stored.version += 1

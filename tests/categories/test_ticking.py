@@ -80,6 +80,9 @@ def test_the_change_is_in_the_answers_history(client_as, return_a):
     assert latest.history_change_reason == (
         "Categories: The local LSC; Competition and self-interest between providers"
     )
+    page = client_as("manager_a").get(f"/returns/{return_a.pk}/history/").text
+    assert "<strong>Categories</strong>" in page
+    assert "The local LSC; Competition and self-interest between providers" in page
 
 
 @pytest.mark.parametrize("value", ["999999", "funding", ""])
