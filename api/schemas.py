@@ -207,6 +207,16 @@ class ReturnOut(Schema):
         return obj.status != ReturnStatus.DRAFT or reads_drafts(context["request"].user)
 
 
+class TickedCategoryOut(Schema):
+    """A category of the framework's lists ticked on an answer."""
+
+    kind: str = Field(
+        alias="category_list.kind", description="barriers, impact or added_value"
+    )
+    code: str
+    name: str
+
+
 class AnswerOut(Schema):
     id: int
     indicator_code: str = Field(alias="indicator.code")
@@ -220,6 +230,14 @@ class AnswerOut(Schema):
     carried_forward: bool
     version: int
     updated_at: datetime.datetime
+    categories: list[TickedCategoryOut] = Field(
+        description="The categories ticked beside the free text (read only: "
+        "ticked on the indicator's page)."
+    )
+
+    @staticmethod
+    def resolve_categories(obj: Any) -> list[Any]:
+        return list(obj.categories.all())
 
 
 class AnswerIn(Schema):
@@ -323,6 +341,29 @@ class RegionalRowOut(Schema):
     plan_id: int | None
 
 
+class CategoryShareOut(Schema):
+    partnerships: int = Field(description="How many named the category.")
+    share: float | None = Field(
+        description="Their percentage of the partnerships counted."
+    )
+    previous_share: float | None = Field(
+        description="The percentage in the previous period."
+    )
+    change: float | None = Field(description="share less previous_share, in points.")
+
+
+class CategoryCountOut(Schema):
+    """A category of the framework's lists, as the regional view counts it:
+    the partnerships with a submitted return naming it on any indicator, and
+    per dimension."""
+
+    kind: str
+    code: str
+    name: str
+    any_dimension: CategoryShareOut
+    by_dimension: dict[str, CategoryShareOut]
+
+
 class RegionalOut(Schema):
     """What the regional view shows: one row per partnership and the figures
     around the table, for the period, scope and filters asked."""
@@ -340,4 +381,8 @@ class RegionalOut(Schema):
     england_median: dict[str, float | None]
     york_stages: dict[str, int]
     structure_models: dict[str, int]
-    common_barriers: list[tuple[str, int]]
+    categories_counted: int = Field(
+        description="The partnerships shown with a submitted return, of which "
+        "the category shares are."
+    )
+    categories: list[CategoryCountOut]

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from indicators.models import Period, ScoreLevel
+from indicators.models import Category, CategoryKind, CategoryList, Period, ScoreLevel
 
 from .models import (
     BARRIERS_MAX,
@@ -57,11 +57,13 @@ class AnswerForm(forms.Form):
         answer: Answer,
         levels: list[ScoreLevel],
         library: QuerySet[EvidenceFile] | None = None,
+        category_lists: list[CategoryList] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.answer = answer
         code = answer.indicator.code
+        self.category_lists = category_lists or []
         self.fields[f"score-{answer.pk}"] = ScoreField(
             levels=levels,
             label=f"Score for {code}",
@@ -87,6 +89,32 @@ class AnswerForm(forms.Form):
                         f"{label} for {code} must be {limit:,} characters or fewer"
                     )
                 },
+            )
+        # What is ticked now, only for a form shown unposted: a posted form
+        # shows what was posted.
+        ticked = (
+            {c.pk for c in answer.categories.all()}
+            if self.category_lists and not self.is_bound
+            else set()
+        )
+        for category_list in self.category_lists:
+            self.fields[f"categories-{category_list.kind}-{answer.pk}"] = (
+                forms.TypedMultipleChoiceField(
+                    label=f"{category_list.title} for {code}",
+                    required=False,
+                    coerce=int,
+                    choices=[(c.pk, c.name) for c in category_list.categories.all()],
+                    widget=forms.CheckboxSelectMultiple,
+                    initial=[
+                        c.pk for c in category_list.categories.all() if c.pk in ticked
+                    ],
+                    error_messages={
+                        "invalid_choice": (
+                            f"Select {category_list.title.lower()} for {code} "  # noqa: S608  # nosec B608
+                            "from the list"
+                        )
+                    },
+                )
             )
         self.fields[f"version-{answer.pk}"] = forms.IntegerField(
             widget=forms.HiddenInput, initial=answer.version
@@ -123,6 +151,19 @@ class AnswerForm(forms.Form):
             for name in ANSWER_FIELDS
         }
 
+    def categories(self) -> list[Category] | None:
+        """The categories ticked, across every list, ready for
+        ``answer_save``; None when the framework has no lists."""
+        if not self.category_lists:
+            return None
+        ticked: list[Category] = []
+        for category_list in self.category_lists:
+            chosen = set(
+                self.cleaned_data[f"categories-{category_list.kind}-{self.answer.pk}"]
+            )
+            ticked.extend(c for c in category_list.categories.all() if c.pk in chosen)
+        return ticked
+
     def version(self) -> int:
         version: int = self.cleaned_data[f"version-{self.answer.pk}"]
         return version
@@ -145,6 +186,24 @@ class AnswerForm(forms.Form):
         if f"library-{self.answer.pk}" in self.fields:
             names.append("library")
         return {name: self[f"{name}-{self.answer.pk}"] for name in names}
+
+    def category_fields(self) -> dict[str, forms.BoundField]:
+        """The bound checkboxes by kind (barriers, impact, added_value)."""
+        return {
+            category_list.kind: self[
+                f"categories-{category_list.kind}-{self.answer.pk}"
+            ]
+            for category_list in self.category_lists
+        }
+
+    def categories_beside_evidence(self) -> list[forms.BoundField]:
+        """Impact and added value, ticked beside the evidence they come from."""
+        fields = self.category_fields()
+        return [
+            fields[kind]
+            for kind in (CategoryKind.IMPACT, CategoryKind.ADDED_VALUE)
+            if kind in fields
+        ]
 
 
 class StartReturnForm(forms.Form):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from indicators.models import Dimension, Framework, Indicator, Period
+from indicators.models import Category, Dimension, Framework, Indicator, Period
 from partnerships.models import LearningPartnership, Region
 
 EVIDENCE_MAX = 5000
@@ -114,6 +114,9 @@ class Answer(models.Model):
     evidence = models.TextField(blank=True)
     barriers = models.TextField(blank=True)
     planned_action = models.TextField("planned future action", blank=True)
+    # The categories of the framework's lists (barriers, impact, added value)
+    # ticked beside the free text; the kind is the category's list's.
+    categories = models.ManyToManyField(Category, blank=True, related_name="+")
     agreed_score = models.PositiveSmallIntegerField(null=True, blank=True)
     officer_comment = models.TextField(blank=True)
     # When an LLSC officer last saved the agreed score and comment: saved since

@@ -14,7 +14,14 @@ import rules
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 
-from indicators.models import Dimension, Framework, Indicator, Period, ScoreLevel
+from indicators.models import (
+    Category,
+    Dimension,
+    Framework,
+    Indicator,
+    Period,
+    ScoreLevel,
+)
 from indicators.selectors import framework_for_period
 from partnerships.models import LearningPartnership
 from partnerships.selectors import partnerships_for_user
@@ -44,6 +51,14 @@ __all__ = [
     "return_dimensions_query",
     "return_frameworks",
 ]
+
+
+def ticked_categories() -> Prefetch[Any]:
+    """The categories ticked on answers, with their lists (for the kind), as a
+    prefetch: one query for any number of answers."""
+    return Prefetch(
+        "categories", queryset=Category.objects.select_related("category_list")
+    )
 
 
 def returns_for_user(user: AnyUser) -> QuerySet[Return]:
@@ -180,15 +195,20 @@ def return_summary(
     return_record: Return,
     answers: list[Answer] | None = None,
     levels: list[ScoreLevel] | None = None,
+    with_categories: bool = False,
 ) -> list[DimensionSummary]:
     """Per dimension: its answers, task status and mean scores, in three queries
     (one, if the caller has already read the answers, with their indicators, and
-    the score levels)."""
+    the score levels), and one more for the answers' ticked categories when
+    ``with_categories``."""
     if levels is None:
         levels = framework_levels(framework=return_record.framework)
     dimensions = return_dimensions(return_record=return_record)
     if answers is None:
-        answers = list(return_record.answers.select_related("indicator"))
+        read = return_record.answers.select_related("indicator")
+        if with_categories:
+            read = read.prefetch_related(ticked_categories())
+        answers = list(read)
     by_dimension: dict[int, list[Answer]] = {}
     for answer in answers:
         by_dimension.setdefault(answer.indicator.dimension_id, []).append(answer)
@@ -293,7 +313,7 @@ def indicator_row(
     answer = (
         return_record.answers.filter(indicator__dimension=dimension)
         .select_related("indicator", "updated_by")
-        .prefetch_related(answer_files())
+        .prefetch_related(answer_files(), ticked_categories())
         .get(indicator__code=code)
     )
     previous = previous_return(return_record=return_record)
@@ -351,6 +371,12 @@ FIELD_LABELS = {
 }
 
 
+# The start of an answer history row's change reason when the categories
+# ticked changed (the history does not follow the many-to-many table).
+CATEGORIES_NOTE = "Categories: "
+NO_CATEGORIES = "none"
+
+
 def answer_changes(*, return_record: Return) -> list[AnswerChange]:
     """Who changed which answer and when, newest first, from the answers' history
     (two queries however long the history)."""
@@ -375,6 +401,12 @@ def answer_changes(*, return_record: Return) -> list[AnswerChange]:
             for name, label in FIELD_LABELS.items()
             if getattr(before, name) != getattr(record, name)
         ]
+        reason = record.history_change_reason or ""
+        if reason.startswith(CATEGORIES_NOTE):
+            ticked = reason.removeprefix(CATEGORIES_NOTE)
+            fields.append(
+                ("Categories", None, "" if ticked == NO_CATEGORIES else ticked)
+            )
         if not fields:
             continue
         user = record.history_user

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from indicators.models import Indicator, Period
+from indicators.models import Category, Dimension, Indicator, Period
 from indicators.selectors import framework_for_period, frameworks_for_period
 from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
@@ -27,7 +27,7 @@ from .models import (
     Return,
     ReturnStatus,
 )
-from .selectors import previous_return
+from .selectors import CATEGORIES_NOTE, NO_CATEGORIES, previous_return
 from .workflow import return_transition
 
 ANSWER_FIELDS = ("score", "evidence", "barriers", "planned_action")
@@ -132,7 +132,50 @@ def return_start(
     created = bulk_create_with_history(answers, Answer)
     if previous is not None:
         evidence_carry_forward(previous=previous, answers=created, user=user)
+        _carry_categories(previous=previous, answers=created, frameworks=frameworks)
     return return_record
+
+
+def _carry_categories(
+    *, previous: Return, answers: list[Answer], frameworks: list[int]
+) -> None:
+    """Tick on each answer carried forward the categories last year's answer
+    had, matched by kind and code within the answer's own framework: a new
+    framework version has its own category rows, and a category it dropped is
+    left behind. Three queries and one insert, whatever the number of answers."""
+    current = {
+        (
+            category.category_list.framework_id,
+            category.category_list.kind,
+            category.code,
+        ): category.pk
+        for category in Category.objects.filter(
+            category_list__framework__in=frameworks
+        ).select_related("category_list")
+    }
+    framework_of = dict(
+        Dimension.objects.filter(framework__in=frameworks).values_list(
+            "pk", "framework_id"
+        )
+    )
+    by_code = {a.indicator.code: a for a in answers if a.carried_forward}
+    Through = Answer.categories.through
+    rows = []
+    for code, kind, category_code in Through.objects.filter(
+        answer__return_record=previous
+    ).values_list(
+        "answer__indicator__code",
+        "category__category_list__kind",
+        "category__code",
+    ):
+        answer = by_code.get(code)
+        if answer is None:
+            continue
+        framework_id = framework_of.get(answer.indicator.dimension_id, 0)
+        category_id = current.get((framework_id, kind, category_code))
+        if category_id is not None:
+            rows.append(Through(answer_id=answer.pk, category_id=category_id))
+    Through.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _ensure_editable(return_record: Return) -> None:
@@ -148,8 +191,13 @@ def answer_save(
     values: dict[str, Any],
     version: int,
     user: User,
+    categories: list[Category] | None = None,
 ) -> Answer:
-    """Save one answer: its score, evidence, barriers and planned action.
+    """Save one answer: its score, evidence, barriers and planned action, and
+    the categories ticked (left as they are when ``categories`` is None).
+    The categories must be of the return's framework; the change is noted in
+    the answer's history as its change reason, since the history does not
+    follow the many-to-many table.
 
     ``version`` is the version the answer had when the form was opened. When
     the stored version is newer and its values differ from those posted,
@@ -162,16 +210,24 @@ def answer_save(
     _ensure_editable(locked)
     stored = (
         Answer.objects.select_for_update(of=("self",))
-        .select_related("indicator", "updated_by")
+        .select_related("indicator__dimension", "updated_by")
         .get(pk=answer.pk, return_record=locked)
     )
     changed = [f for f in ANSWER_FIELDS if getattr(stored, f) != values[f]]
+    ticked = _categories_change(stored, locked, categories)
+    if ticked is not None:
+        changed.append("categories")
     if stored.version != version and changed:
         raise AnswerConflict([Conflict(stored, changed)])
     if not changed and not stored.carried_forward:
         return stored
     for name in ANSWER_FIELDS:
         setattr(stored, name, values[name])
+    if ticked is not None:
+        stored.categories.set(ticked)
+        stored._change_reason = CATEGORIES_NOTE + (  # type: ignore[attr-defined]
+            "; ".join(c.name for c in ticked) or NO_CATEGORIES
+        )
     stored.carried_forward = False
     stored.version += 1
     stored.updated_by = user
@@ -187,6 +243,27 @@ def answer_save(
     if "score" in changed and locked.status != ReturnStatus.DRAFT:
         figures_refresh(period=locked.period_id)
     return stored
+
+
+def _categories_change(
+    stored: Answer, locked: Return, categories: list[Category] | None
+) -> list[Category] | None:
+    """The categories to tick when they differ from those ticked, else None.
+    Categories of another framework are refused: a form or a client offering
+    them is wrong, and counting them would mix frameworks."""
+    if categories is None:
+        return None
+    # The indicator's own framework: each role's framework has its own lists.
+    framework_id = stored.indicator.dimension.framework_id
+    foreign = [c for c in categories if c.category_list.framework_id != framework_id]
+    if foreign:
+        raise ValidationError(
+            {"categories": "Choose categories of this indicator's framework"}
+        )
+    before = set(stored.categories.values_list("pk", flat=True))
+    if before == {c.pk for c in categories}:
+        return None
+    return sorted(categories, key=lambda c: (c.category_list_id, c.order))
 
 
 def profile_confirm(*, return_record: Return, user: User) -> Return:

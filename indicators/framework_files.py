@@ -4,13 +4,14 @@ field, and what YAML is slow to read refused before it is read."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from .models import (
     ROLE_CODE_LETTER,
+    CategoryKind,
     FrameworkRole,
     FrameworkStatus,
     PMFQuality,
@@ -19,6 +20,7 @@ from .models import (
 
 Path = tuple[str | int, ...]
 
+CATEGORY_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 MAX_TEXT = 4000
 MAX_VERSION = 2_147_483_647  # the largest a PositiveIntegerField holds everywhere
 MAX_DEPTH = 20
@@ -141,6 +143,9 @@ class ParsedFramework:
     dimensions: list[dict[str, Any]]
     role: str = FrameworkRole.REGENERATION.value
     version_line: int = 1
+    # Per kind (barriers, impact, added_value), its categories in order, each
+    # {"code", "name"}; a framework may have none.
+    categories: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # Where the version is, as a problem names it: "line 2", or a cell.
     version_where: str = "line 1"
 
@@ -225,6 +230,7 @@ def parse_framework_data(
     periods = _read_periods(reader, top)
     score_levels = _read_score_levels(reader, top)
     dimensions = _read_dimensions(reader, top, ROLE_CODE_LETTER.get(role, "D"))
+    categories = _read_categories(reader, top)
     if reader.problems:
         raise FrameworkFileError(reader.problems)
     version_line = lines.get(("version",), 1)
@@ -237,6 +243,7 @@ def parse_framework_data(
         score_levels=score_levels,
         dimensions=dimensions,
         role=role,
+        categories=categories,
         version_line=version_line if isinstance(version_line, int) else 1,
         version_where=(
             version_line if isinstance(version_line, str) else f"line {version_line}"
@@ -395,3 +402,52 @@ def _read_indicator(
         ),
         "pmf_quality": quality,
     }
+
+
+def _read_categories(
+    reader: _Reader, top: dict[str, Any]
+) -> dict[str, list[dict[str, str]]]:
+    """The category lists (none is fine): a mapping of kind to its list of
+    categories, each with a code used once in its list and a name."""
+    listed = top.get("categories")
+    if listed is None:
+        return {}
+    if not isinstance(listed, dict):
+        reader.problem(
+            ("categories",),
+            f"must be a mapping of {', '.join(CategoryKind.values)} to lists",
+        )
+        return {}
+    lists: dict[str, list[dict[str, str]]] = {}
+    for kind in listed:
+        if kind not in CategoryKind.values:
+            reader.problem(
+                ("categories", str(kind)),
+                f"{kind!r} is not one of {', '.join(CategoryKind.values)}",
+            )
+            continue
+        seen: set[str] = set()
+        categories = []
+        for index, item in enumerate(reader.items(listed, ("categories",), kind)):
+            path: Path = ("categories", kind, index)
+            category = reader.mapping(item, path)
+            if category is None:
+                continue
+            code = reader.text(category, path, "code", max_length=40)
+            if code and not CATEGORY_CODE.match(code):
+                reader.problem(
+                    (*path, "code"),
+                    f"{code!r} is not a code of lower-case letters, digits and "
+                    "underscores, like funding_streams",
+                )
+            elif code in seen:
+                reader.problem((*path, "code"), f"{code} appears twice in {kind}")
+            seen.add(code)
+            categories.append(
+                {
+                    "code": code,
+                    "name": reader.text(category, path, "name", max_length=160),
+                }
+            )
+        lists[kind] = categories
+    return lists

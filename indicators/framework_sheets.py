@@ -8,7 +8,9 @@ The layout, one sheet each, a header row first:
 - Score levels: value | label | descriptor;
 - Dimensions: code | title | description;
 - Indicators: dimension | code | statement | guidance | evidence_examples |
-  pmf_quality, each indicator under the dimension whose code it names.
+  pmf_quality, each indicator under the dimension whose code it names;
+- Categories (optional): kind | code | name, each category in the list of
+  its kind (barriers, impact, added_value), in the order of the rows.
 
 The type is judged from the content, never the name; macro-enabled,
 encrypted and oversized workbooks are refused before they are read.
@@ -37,7 +39,11 @@ FRAMEWORK_SHEET = "Framework"
 LEVELS_SHEET = "Score levels"
 DIMENSIONS_SHEET = "Dimensions"
 INDICATORS_SHEET = "Indicators"
-SHEETS = (FRAMEWORK_SHEET, LEVELS_SHEET, DIMENSIONS_SHEET, INDICATORS_SHEET)
+CATEGORIES_SHEET = "Categories"
+REQUIRED_SHEETS = (FRAMEWORK_SHEET, LEVELS_SHEET, DIMENSIONS_SHEET, INDICATORS_SHEET)
+# A workbook written before frameworks had categories has no Categories sheet.
+SHEETS = (*REQUIRED_SHEETS, CATEGORIES_SHEET)
+CATEGORY_COLUMNS = ("kind", "code", "name")
 FRAMEWORK_FIELDS = ("name", "version", "status", "role", "description", "periods")
 LEVEL_COLUMNS = ("value", "label", "descriptor")
 DIMENSION_COLUMNS = ("code", "title", "description")
@@ -143,7 +149,7 @@ def read_workbook(content: bytes, kind: str) -> tuple[dict[str, Any], dict[Path,
         raise
     except Exception as error:  # any parser error on a hostile file
         raise _refused("The selected file cannot be read as a spreadsheet") from error
-    missing = [name for name in SHEETS if name not in sheets]
+    missing = [name for name in REQUIRED_SHEETS if name not in sheets]
     if missing:
         raise FrameworkFileError(
             [f"workbook: there is no sheet called {name!r}" for name in missing]
@@ -295,6 +301,9 @@ class _Converter:
             DIMENSIONS_SHEET, DIMENSION_COLUMNS, "dimensions"
         )
         self.indicators(data["dimensions"])
+        if self.sheets.get(CATEGORIES_SHEET):
+            self.places[("categories",)] = f"sheet {CATEGORIES_SHEET!r}"
+            data["categories"] = self.categories()
         if self.problems:
             raise FrameworkFileError(self.problems)
         return data, self.places
@@ -363,6 +372,25 @@ class _Converter:
                 self.places[(*path, name)] = place
             dimensions[d_index].setdefault("indicators", []).append(row)
 
+    def categories(self) -> dict[str, list[dict[str, Any]]]:
+        """Each category row into the list of its kind, kinds in the order
+        they first appear; an unknown kind is left for the checker to name."""
+        lists: dict[str, list[dict[str, Any]]] = {}
+        for number, row, cells in self.table(CATEGORIES_SHEET, CATEGORY_COLUMNS):
+            kind = str(row.pop("kind", None) or "").strip()
+            where = cells.pop("kind", f"sheet {CATEGORIES_SHEET!r}, row {number}, kind")
+            if not kind:
+                self.problems.append(f"{where}: is missing")
+                continue
+            items = lists.setdefault(kind, [])
+            self.places.setdefault(("categories", kind), where)
+            path: Path = ("categories", kind, len(items))
+            self.places[path] = f"sheet {CATEGORIES_SHEET!r}, row {number}"
+            for name, place in cells.items():
+                self.places[(*path, name)] = place
+            items.append(row)
+        return lists
+
 
 # Writing -------------------------------------------------------------------------
 
@@ -387,11 +415,17 @@ def _sheets_of(data: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
         for dimension in data["dimensions"]
         for indicator in dimension["indicators"]
     ]
+    categories = [list(CATEGORY_COLUMNS)] + [
+        [kind, category["code"], category["name"]]
+        for kind, items in data.get("categories", {}).items()
+        for category in items
+    ]
     return [
         (FRAMEWORK_SHEET, framework),
         (LEVELS_SHEET, levels),
         (DIMENSIONS_SHEET, dimensions),
         (INDICATORS_SHEET, indicators),
+        (CATEGORIES_SHEET, categories),
     ]
 
 

@@ -219,3 +219,64 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.statement[:60]}"
+
+
+class CategoryKind(models.TextChoices):
+    """What a list of categories sorts: the barriers an answer names, the
+    impact it shows, the added value it claims."""
+
+    BARRIERS = "barriers", "Barriers"
+    IMPACT = "impact", "Impact"
+    ADDED_VALUE = "added_value", "Added value"
+
+
+class CategoryList(models.Model):
+    """A framework's list of categories of one kind, ticked beside the free
+    text of an answer so the regional and national views can count them."""
+
+    Kind = CategoryKind
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="category_lists"
+    )
+    kind = models.CharField(max_length=20, choices=CategoryKind.choices)
+    title = models.CharField(max_length=160)
+
+    class Meta:
+        ordering = ["framework", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "kind"], name="category_list_one_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[c.value for c in CategoryKind]),
+                name="category_list_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.framework})"
+
+
+class Category(models.Model):
+    """One category of a list: its code is what counts match on from one
+    framework version to the next."""
+
+    category_list = models.ForeignKey(
+        CategoryList, on_delete=models.CASCADE, related_name="categories"
+    )
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=160)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["category_list", "order"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category_list", "code"], name="category_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,6 +11,8 @@ from partnerships.selectors import role_of
 from partnerships.users import AnyUser
 
 from .models import (
+    Category,
+    CategoryList,
     Dimension,
     Framework,
     FrameworkRole,
@@ -61,6 +63,16 @@ def frameworks_for_period(*, period: Period | int) -> list[Framework]:
     ).order_by("-version", "-published_at"):
         chosen.setdefault(framework.role, framework)
     return sorted(chosen.values(), key=lambda f: ROLE_ORDER.get(f.role, 99))
+
+
+def framework_category_lists(*, framework: Framework) -> list[CategoryList]:
+    """The framework's category lists, each with its categories in order, in
+    two queries."""
+    return list(
+        framework.category_lists.prefetch_related(
+            Prefetch("categories", queryset=Category.objects.order_by("order"))
+        )
+    )
 
 
 def framework_dimensions(*, framework: Framework) -> list[Dimension]:

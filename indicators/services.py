@@ -22,6 +22,9 @@ from .framework_files import (
     parse_framework_file,
 )
 from .models import (
+    Category,
+    CategoryKind,
+    CategoryList,
     Dimension,
     Framework,
     FrameworkRole,
@@ -99,6 +102,14 @@ def _import_parsed(parsed: ParsedFramework) -> Framework:
     if problems:
         # Rolled back with the rest of the import.
         raise FrameworkFileError([f"periods: {problem}" for problem in problems])
+    for kind, categories in parsed.categories.items():
+        category_list = CategoryList.objects.create(
+            framework=framework, kind=kind, title=CategoryKind(kind).label
+        )
+        Category.objects.bulk_create(
+            Category(category_list=category_list, order=order, **category)
+            for order, category in enumerate(categories, start=1)
+        )
     return framework
 
 
@@ -187,6 +198,16 @@ def _framework_data(framework: Framework) -> dict[str, Any]:
             for dimension in framework.dimensions.prefetch_related("indicators")
         ],
     }
+    categories = {
+        category_list.kind: [
+            {"code": category.code, "name": category.name}
+            for category in category_list.categories.all()
+        ]
+        for category_list in framework.category_lists.prefetch_related("categories")
+    }
+    if categories:
+        # Left out when there are none, so older files read back the same.
+        data["categories"] = categories
     return data
 
 

@@ -50,6 +50,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "framework": framework,
             "dimensions": selectors.framework_dimensions(framework=framework),
+            "category_lists": selectors.framework_category_lists(framework=framework),
             "levels": list(framework.score_levels.all()),
             "periods": list(framework.periods.all()),
             "can_manage": request.user.has_perm(MANAGE),

@@ -1,8 +1,8 @@
 """The figures the regional view gives over many partnerships: the counts the
 2003 studies report (partnerships by York's stages of activity with LSPs, host
 organisation, coterminosity with the local LSC, local agreement and GO rating),
-each with its share of the partnerships shown; the medians and the most common
-barriers."""
+each with its share of the partnerships shown; the medians. The categories
+named are counted in categories.py."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count
-
-from assessment.models import Answer, EngagementRating, Return, ScoreFigure
+from assessment.models import EngagementRating, ScoreFigure
 from indicators.models import Period
 from partnerships.models import (
     AgreementStatus,
@@ -217,15 +215,3 @@ def national_medians(
         if code not in found or (rank and not found[code][0]):
             found[code] = (rank, value)
     return {d: found[d][1] if d in found else None for d in dimensions}
-
-
-def common_barriers(*, returns: list[Return], limit: int = 5) -> list[tuple[str, int]]:
-    """The barriers recorded most often in the returns, with how often."""
-    return [
-        (row["barriers"], row["times"])
-        for row in Answer.objects.filter(return_record__in=returns)
-        .exclude(barriers="")
-        .values("barriers")
-        .annotate(times=Count("pk"))
-        .order_by("-times", "barriers")[:limit]
-    ]

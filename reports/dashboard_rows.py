@@ -11,6 +11,7 @@ from indicators.models import FrameworkRole, Period, ScoreLevel
 from partnerships.models import LearningPartnership, LLSCRelationship, LSPRelationship
 from plans.models import DevelopmentPlan
 
+from .categories import CategoryCounts
 from .cells import ScoreCell, figure_text, heat_class, score_cells
 from .counts import Breakdown
 
@@ -109,7 +110,8 @@ class Dashboard:
     structure_models: dict[str, int]
     regional_median: dict[str, float | None]
     national_median: dict[str, float | None]
-    barriers: list[tuple[str, int]]
+    # The categories named in the submitted returns shown, by dimension.
+    categories: CategoryCounts
     levels: list[ScoreLevel] = field(default_factory=list)
     dimensions: list[str] = field(default_factory=list)
     # Per dimension code, its name, and its framework's role.

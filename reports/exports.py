@@ -1,8 +1,10 @@
 """The regional view's downloads, of what the page shows: its period, scope and
 filters. The Excel workbook and the OpenDocument spreadsheet have a sheet with
-one row per partnership as on the page, the medians, and a sheet with one row
-per partnership and indicator (scores, evidence, barriers, planned action and
-the officer's comment); the CSV has the indicator rows. A draft's answers only
+one row per partnership as on the page, the medians, the categories named (the
+share of partnerships naming each, by dimension, with the change since the
+previous period) and a sheet with one row per partnership and indicator
+(scores, evidence, barriers, planned action, the officer's comment and the
+categories ticked); the CSV has the indicator rows. A draft's answers only
 for the partnership's managers and administrators. The CSV is streamed row by
 row, with a byte-order mark so that spreadsheets read it as UTF-8; the
 spreadsheets are written row by row and spooled to disk when large. Text a
@@ -28,7 +30,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from assessment.models import ReturnStatus
+from assessment.models import Answer, ReturnStatus
 from assessment.selectors import answers_for_user
 from partnerships.models import BodyKind
 from partnerships.users import AnyUser
@@ -51,11 +53,19 @@ SCORE_COLUMNS = (
     ("Planned action", 50),
     ("Agreed score", 12),
     ("Officer's comment", 50),
+    ("Categories ticked", 50),
 )
 EXPORT_HEADERS = [title for title, _ in SCORE_COLUMNS]
 # The indicator columns of running text: wrapped, read from the top.
 _TEXT_COLUMNS = frozenset(
-    ("Statement", "Evidence", "Barriers", "Planned action", "Officer's comment")
+    (
+        "Statement",
+        "Evidence",
+        "Barriers",
+        "Planned action",
+        "Officer's comment",
+        "Categories ticked",
+    )
 )
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
 
@@ -72,13 +82,15 @@ _STATUS_LABELS = {status.value: str(status.label) for status in ReturnStatus}
 def score_rows(*, user: AnyUser, data: Dashboard | None) -> Iterator[list[Any]]:
     """One row per partnership and indicator of the returns the regional view
     shows (its period and filters), as far as the user may read them; streamed
-    from the database in chunks."""
+    from the database in chunks; the categories ticked on them read first, in
+    one query."""
     if data is None:
         return
     returns = [row.return_record.pk for row in data.rows if row.return_record]
     # A draft's answers are its managers' until submitted: for others its
     # rows are left out (the regional view shows its status).
     answers = answers_for_user(user).filter(return_record__in=returns)
+    ticked = _ticked_names(answers.values("pk"))
     values = answers.order_by(
         "return_record__partnership__name",
         "indicator__dimension__order",
@@ -97,11 +109,25 @@ def score_rows(*, user: AnyUser, data: Dashboard | None) -> Iterator[list[Any]]:
         "planned_action",
         "agreed_score",
         "officer_comment",
+        "pk",
     )
     for row in values.iterator(chunk_size=2000):
         values_row: list[Any] = list(row)
         values_row[3] = _STATUS_LABELS.get(str(values_row[3]), values_row[3])
+        values_row[-1] = "; ".join(ticked.get(values_row[-1], []))
         yield values_row
+
+
+def _ticked_names(answers: Any) -> dict[int, list[str]]:
+    """Per answer, the names of the categories ticked on it, list by list."""
+    ticked: dict[int, list[str]] = {}
+    for answer_id, name in (
+        Answer.categories.through.objects.filter(answer__in=answers)
+        .order_by("category__category_list_id", "category__order")
+        .values_list("answer_id", "category__name")
+    ):
+        ticked.setdefault(answer_id, []).append(name)
+    return ticked
 
 
 def partnership_columns(data: Dashboard) -> list[tuple[str, int]]:
@@ -177,6 +203,42 @@ def median_rows(data: Dashboard) -> Iterator[list[Any]]:
         yield [name, code, data.regional_median[code], data.national_median[code]]
 
 
+def category_columns(data: Dashboard) -> list[tuple[str, int]]:
+    """The Categories sheet's columns: the list, the category, how many
+    partnerships named it, their share and its change, then the share in
+    each dimension."""
+    since = f" since {data.previous.code}" if data.previous else ""
+    return [
+        ("List", 14),
+        ("Category", 50),
+        ("Code", 22),
+        ("Partnerships naming it", 14),
+        ("Of partnerships with a submitted return", 16),
+        ("Share (%)", 10),
+        ("Previous share (%)", 12),
+        (f"Change{since} (points)", 14),
+        *[(f"{code}: share (%)", 12) for code in data.categories.dimensions],
+    ]
+
+
+def category_rows(data: Dashboard) -> Iterator[list[Any]]:
+    """A row per category, numbers as numbers, empty where there is nothing
+    to divide by or compare with."""
+    counts = data.categories
+    for row in counts.rows:
+        yield [
+            row.kind_label,
+            row.name,
+            row.code,
+            row.any.count,
+            counts.partnerships,
+            row.any.share,
+            row.any.previous_share,
+            row.any.change,
+            *[cell.share for cell in row.dimension_cells],
+        ]
+
+
 class _Echo:
     """A file that hands back what is written to it: csv.writer then makes
     one line at a time for the streamed response."""
@@ -214,12 +276,14 @@ def csv_response(
 
 def score_sheets(*, user: AnyUser, data: Dashboard | None) -> list[Sheet]:
     """The workbook's sheets: the partnerships as on the page, the medians,
-    and the indicator rows (only the last when there are no returns)."""
+    the categories named, and the indicator rows (only the last when there
+    are no returns)."""
     sheets = []
     if data is not None:
         sheets += [
             Sheet("Partnerships", partnership_columns(data), partnership_rows(data)),
             Sheet("Medians", list(MEDIAN_COLUMNS), median_rows(data)),
+            Sheet("Categories", category_columns(data), category_rows(data)),
         ]
     sheets.append(
         Sheet(

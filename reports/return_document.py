@@ -76,7 +76,8 @@ def return_document_context(*, user: AnyUser, return_record: Return) -> dict[str
     levels, the dimensions and the reviewer check."""
     answers = list(
         return_record.answers.select_related("indicator").prefetch_related(
-            assessment_selectors.answer_files()
+            assessment_selectors.answer_files(),
+            assessment_selectors.ticked_categories(),
         )
     )
     levels = assessment_selectors.framework_levels(framework=return_record.framework)

@@ -40,9 +40,9 @@ from partnerships.users import AnyUser
 from plans.models import DevelopmentPlan, Priority
 from plans.selectors import plans_for_user
 
+from .categories import category_counts
 from .counts import (
     Means,
-    common_barriers,
     lsp_counts,
     median_of,
     national_medians,
@@ -417,7 +417,7 @@ def _dashboard_aggregates(
     *, period: Period, sources: _DashboardSources, rows: list[DashboardRow]
 ) -> Dashboard:
     """The figures above and below the table, over the rows shown; the
-    national medians and the common barriers are a query each."""
+    national medians are a query, the category counts two."""
     shown = [row.partnership for row in rows]
     shown_ids = {p.pk for p in shown}
     learning_arm, lead_agency, york = lsp_counts([row.lsp_links for row in rows])
@@ -437,12 +437,18 @@ def _dashboard_aggregates(
             dimensions=dimensions,
             frameworks={r.framework_id for r in sources.current.values()},
         ),
-        barriers=common_barriers(
+        categories=category_counts(
             returns=[
                 r
                 for r in sources.current.values()
                 if r.partnership_id in shown_ids and r.pk in sources.readable
-            ]
+            ],
+            previous_returns=[
+                r
+                for r in sources.last.values()
+                if r.partnership_id in shown_ids and r.pk in sources.readable
+            ],
+            dimensions=dimensions,
         ),
         levels=sources.levels,
         dimensions=dimensions,

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
 
+from reports.categories import ANY, CategoryCell, CategoryRow
 from reports.forms import DashboardFilterForm
 from reports.selectors import (
     Dashboard,
@@ -104,5 +105,26 @@ def _figures(data: Dashboard) -> dict[str, Any]:
         "england_median": data.national_median,
         "york_stages": data.york_stages,
         "structure_models": data.structure_models,
-        "common_barriers": data.barriers,
+        "categories_counted": data.categories.partnerships,
+        "categories": [_category(row) for row in data.categories.rows],
+    }
+
+
+def _category(row: CategoryRow) -> dict[str, Any]:
+    def share(cell: CategoryCell) -> dict[str, Any]:
+        return {
+            "partnerships": cell.count,
+            "share": cell.share,
+            "previous_share": cell.previous_share,
+            "change": cell.change,
+        }
+
+    return {
+        "kind": row.kind,
+        "code": row.code,
+        "name": row.name,
+        "any_dimension": share(row.any),
+        "by_dimension": {
+            code: share(cell) for code, cell in row.cells.items() if code != ANY
+        },
     }

@@ -105,7 +105,11 @@ def get_return(
 
 
 def _answers(return_record: Return) -> list[Answer]:
-    answers = list(return_record.answers.select_related("indicator__dimension"))
+    answers = list(
+        return_record.answers.select_related("indicator__dimension").prefetch_related(
+            selectors.ticked_categories()
+        )
+    )
     for answer in answers:
         answer.dimension_code = answer.indicator.dimension.code  # type: ignore[attr-defined]
     return answers

@@ -62,7 +62,7 @@ def library_to_attachments(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0008_score_figure'),
+        ('assessment', '0010_answer_categories'),
         ('partnerships', '0003_regeneration_bodies_manager_changes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from indicators.models import Dimension, ScoreLevel
+from indicators.models import CategoryList, Dimension, ScoreLevel
+from indicators.selectors import framework_category_lists
 from partnerships.users import AuthenticatedHttpRequest
 
 from .. import evidence, evidence_selectors, selectors, services
@@ -88,12 +89,15 @@ def return_indicator(
     library = evidence_selectors.library_choices(
         partnership_id=return_record.partnership_id, answer=answer
     )
+    # The lists of the indicator's own framework (each role has its own).
+    category_lists = framework_category_lists(framework=dimension.framework)
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         request.FILES or None,
         answer=answer,
         levels=levels,
         library=library,
+        category_lists=category_lists,
     )
     conflict: services.Conflict | None = None
     if request.method == "POST" and form.is_valid() and not _refused_upload(form):
@@ -104,10 +108,13 @@ def return_indicator(
                 values=form.values(),
                 version=form.version(),
                 user=request.user,
+                categories=form.categories(),
             )
         except services.AnswerConflict as refused:
             conflict = refused.conflicts[0]
-            form = _rebased_form(request, answer, conflict, levels, library)
+            form = _rebased_form(
+                request, answer, conflict, levels, library, category_lists
+            )
         else:
             return _after_save(request, form, return_record, dimension, codes)
     if row is None:
@@ -123,6 +130,8 @@ def return_indicator(
             "dimension": dimension,
             "row": row,
             "f": form.named(),
+            "categories": form.category_fields(),
+            "beside_evidence": form.categories_beside_evidence(),
             "form": form,
             "levels": levels,
             "conflict": conflict,
@@ -168,12 +177,19 @@ def _rebased_form(
     conflict: services.Conflict,
     levels: list[ScoreLevel],
     library: QuerySet[EvidenceFile],
+    category_lists: list[CategoryList],
 ) -> AnswerForm:
     """The user's answer kept as typed, now based on the version just saved by
     someone else, so saving again is a deliberate choice."""
     data = request.POST.copy()
     data[f"version-{answer.pk}"] = str(conflict.answer.version)
-    rebased = AnswerForm(data, answer=answer, levels=levels, library=library)
+    rebased = AnswerForm(
+        data,
+        answer=answer,
+        levels=levels,
+        library=library,
+        category_lists=category_lists,
+    )
     rebased.is_valid()
     rebased.add_error(
         None,

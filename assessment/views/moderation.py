@@ -106,7 +106,7 @@ def review_dimension(
     answers = list(
         return_record.answers.filter(indicator__dimension=dimension)
         .select_related("indicator")
-        .prefetch_related(selectors.answer_files())
+        .prefetch_related(selectors.answer_files(), selectors.ticked_categories())
     )
     levels = selectors.framework_levels(framework=return_record.framework)
     form = ModerationForm(

@@ -173,7 +173,7 @@ def return_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return_record=return_record,
                 answers=list(
                     return_record.answers.select_related("indicator").prefetch_related(
-                        selectors.answer_files()
+                        selectors.answer_files(), selectors.ticked_categories()
                     )
                 ),
                 levels=levels,

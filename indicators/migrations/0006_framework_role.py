@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0002_period_history'),
+        ('indicators', '0004_categories'),
     ]
 
     operations = [

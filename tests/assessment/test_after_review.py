@@ -336,9 +336,9 @@ def test_check_answers_of_a_returned_return_reads_the_same(
         officer_comment="See me."
     )
     client = client_as("manager_a")
-    # 1-9. as for a draft (see test_queries.py)
-    # 10. the step that returned it, with who took it
-    with django_assert_num_queries(10):
+    # 1-11. as for a draft (see test_queries.py)
+    # 12. the step that returned it, with who took it
+    with django_assert_num_queries(12):
         response = client.get(f"/returns/{returned.pk}/check/")
     assert text_of(response).count("LLSC officer's comment") == comments
 

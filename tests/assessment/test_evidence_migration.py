@@ -20,7 +20,7 @@ from assessment.models import EvidenceFile, EvidenceLink
 
 from .helpers import answer
 
-BEFORE = [("assessment", "0008_score_figure")]
+BEFORE = [("assessment", "0010_answer_categories")]
 MIGRATION = ("assessment", "0011_evidence_library")
 AT = datetime.datetime(2003, 11, 4, 9, 15, tzinfo=datetime.UTC)
 

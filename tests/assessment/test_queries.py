@@ -127,8 +127,11 @@ def test_indicator_page(client_as, grow, django_assert_num_queries, size):
     # 11. the framework's score levels (the radios and "how to score")
     # 12. the dimension's indicator codes (where it stands, what comes next)
     # 13. the partnership's library files not yet linked (the select)
+    # 14. the categories ticked on the answer, with their lists (prefetched)
+    # 15. the framework's category lists (the checkboxes)
+    # 16. their categories (prefetched)
     url = indicator_url(current, "D1.1")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
     row = response.context["row"]
@@ -151,8 +154,9 @@ def test_check_answers(client_as, grow, django_assert_num_queries, size):
     # 7. their indicators (prefetched)
     # 8. the return's answers, with their indicators
     # 9. their evidence files (prefetched)
-    # 10. whether the user manages the partnership (the change links, submit)
-    with django_assert_num_queries(10):
+    # 10. the categories ticked on them, with their lists (prefetched)
+    # 11. whether the user manages the partnership (the change links, submit)
+    with django_assert_num_queries(11):
         response = client.get(f"/returns/{current.pk}/check/")
     assert response.status_code == 200
     assert sum(len(s.answers) for s in response.context["summaries"]) == 28
@@ -180,14 +184,17 @@ def test_indicator_save(client_as, grow, django_assert_num_queries, size, change
     #    read only to show the page again)
     # 8. the framework's score levels (the choices the form accepts)
     # 9. the dimension's indicator codes (where Save and continue goes)
-    # 10. the save begins (a savepoint inside the test)
-    # 11. the return, locked, to check it is still a draft
-    # 12. the answer, locked, to compare versions
+    # 10. the framework's category lists (the checkboxes the form accepts)
+    # 11. their categories (prefetched)
+    # 12. the save begins (a savepoint inside the test)
+    # 13. the return, locked, to check it is still a draft
+    # 14. the answer, locked, to compare versions
+    # 15. the categories ticked on it, to compare
     # when changed: its update and its history row
-    # 13. the save ends
+    # 16. the save ends
     url, following = indicator_url(current, "D1.2"), indicator_url(current, "D1.3")
     data = form_data([d12], changes)
-    with django_assert_num_queries(15 if changed else 13):
+    with django_assert_num_queries(18 if changed else 16):
         response = client.post(url, data)
     assert response.status_code == 302
     assert response["Location"] == following

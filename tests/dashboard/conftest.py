@@ -8,7 +8,8 @@ region) with known LSP and LLSC relationships, and known scores:
   LSP with York stages 1 and 2, informal with a second LSP): 2003-04 accepted,
   self D1 1,2,3,4,1,2,3 (2.29) D2 3 D3 3 D4 4, agreed D1 1 D2 3 D3 4 D4 3
   (overall 2.75); 2002-03 accepted, self 2 throughout (change +0.75); GO
-  rating 4 for 2003-04. Barriers: Funding x3, Staff time x2.
+  rating 4 for 2003-04. Barriers: Funding x3, Staff time x2; the category
+  "Funding streams" ticked on D1.1.
 - Calder (shire, local LSC A in discussion and local LSC Y2 concordat, lead
   agency, York stage 1): 2003-04 submitted, self D1 3 D2 2 D3 1 D4 2, no
   agreed scores (overall 2.0); 2002-03 submitted self 3 (change -1.0); GO
@@ -33,7 +34,7 @@ from django.utils import timezone
 from assessment.figures import figures_refresh
 from assessment.models import Answer, EngagementRating, Return
 from assessment.services import return_start
-from indicators.models import Period
+from indicators.models import Category, Period
 from partnerships.models import (
     AgreementStatus,
     LearningPartnership,
@@ -61,9 +62,12 @@ def make_return(
     self_scores: Scores | None = None,
     agreed: Scores | None = None,
     barriers: dict[str, list[str]] | None = None,
+    categories: dict[str, list[str]] | None = None,
 ) -> Return:
     """A return with every answer of a dimension given the score (or the list of
-    seven scores), the agreed scores likewise, and barriers by indicator code."""
+    seven scores), the agreed scores likewise, barriers by indicator code, and
+    the categories of the return's framework ticked (by category code) on the
+    answers of the indicator codes given."""
     starter, _ = get_user_model().objects.get_or_create(
         username="return_starter", defaults={"is_superuser": True}
     )
@@ -83,6 +87,14 @@ def make_return(
         Answer.objects.filter(return_record=record, indicator__code__in=codes).update(
             barriers=text
         )
+    for category_code, codes in (categories or {}).items():
+        category = Category.objects.get(
+            category_list__framework=record.framework, code=category_code
+        )
+        for item in Answer.objects.filter(
+            return_record=record, indicator__code__in=codes
+        ):
+            item.categories.add(category)
     if status != "draft":
         Return.objects.filter(pk=record.pk).update(
             status=status, submitted_at=timezone.now()
@@ -181,6 +193,7 @@ def region_set(llsc_a: LocalLSC, period_2002: Period, period_2003: Period) -> Re
         self_scores={"D1": [1, 2, 3, 4, 1, 2, 3], "D2": 3, "D3": 3, "D4": 4},
         agreed={"D1": 1, "D2": 3, "D3": 4, "D4": 3},
         barriers={"Funding": ["D1.1", "D2.1", "D3.1"], "Staff time": ["D1.2", "D4.1"]},
+        categories={"funding_streams": ["D1.1"]},
     )
     make_return(
         aire,

@@ -120,13 +120,6 @@ def test_best_agreement_and_recognition(go_a, region_set, period_2003):
     assert rows["Esk Partnership"].recognition is None
 
 
-def test_common_barriers_of_this_periods_shown_returns(go_a, region_set, period_2003):
-    data = _dashboard(go_a, period_2003)
-    # Tees's Transport (x5, another region) and Aire's 2002-03 barrier (x4) are
-    # not counted.
-    assert data.barriers == [("Funding", 4), ("Staff time", 3), ("Access", 2)]
-
-
 def test_llsc_filter(go_a, region_set, period_2003):
     data = _dashboard(go_a, period_2003, llsc=region_set.llsc_a)
     assert [r.partnership.name for r in data.rows] == [
@@ -171,7 +164,8 @@ def test_status_filter_narrows_aggregates(go_a, region_set, period_2003):
     data = _dashboard(go_a, period_2003, status="submitted")
     assert data.learning_arm_share == 0.0
     assert data.lead_agency_share == 100.0
-    assert data.barriers == [("Access", 2), ("Funding", 1), ("Staff time", 1)]
+    # Of the categories, only Calder's submitted return is counted.
+    assert data.categories.partnerships == 1
     assert data.regional_median == {"D1": 3.0, "D2": 2.0, "D3": 1.0, "D4": 2.0}
 
 

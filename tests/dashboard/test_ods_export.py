@@ -46,7 +46,7 @@ def test_ods_cells_equal_the_workbooks(client_as, region_set, aire_written, quer
     ods = ods_sheets(_content(client.get(ODS + query)))
     xlsx = xlsx_sheets(_content(client.get(XLSX + query)))
     same_cells(ods, xlsx)
-    assert list(ods) == ["Partnerships", "Medians", "Scores"]
+    assert list(ods) == ["Partnerships", "Medians", "Categories", "Scores"]
 
 
 def test_ods_known_cells(client_as, region_set, aire_written):
@@ -83,7 +83,7 @@ def test_ods_layout(client_as, region_set):
         xml = archive.read("content.xml").decode()
         settings = archive.read("settings.xml").decode()
     # Each sheet's header row frozen, as in the workbook.
-    for name in ("Partnerships", "Medians", "Scores"):
+    for name in ("Partnerships", "Medians", "Categories", "Scores"):
         frozen = (
             f'<config:config-item-map-entry config:name="{name}">'
             '<config:config-item config:name="HorizontalSplitMode" '
@@ -96,7 +96,7 @@ def test_ods_layout(client_as, region_set):
         assert frozen in settings
     # Bold headings, filter buttons over every sheet's rows, column widths.
     assert 'style:name="heading"' in xml and 'fo:font-weight="bold"' in xml
-    assert "table:target-range-address=\"'Scores'.A1:'Scores'.M57\"" in xml
+    assert "table:target-range-address=\"'Scores'.A1:'Scores'.N57\"" in xml
     assert 'table:display-filter-buttons="true"' in xml
     assert 'style:column-width="12.00cm"' in xml  # the statement's 60 characters
 

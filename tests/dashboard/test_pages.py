@@ -208,7 +208,11 @@ def test_key_figures_and_barriers_on_the_page(client_as, region_set):
     # Aire, Alpha (informal), Calder: 1 of 3 learning arm, 2 of 3 lead.
     assert "33% formally the learning arm" in page
     assert "67% recognised as lead agency" in page
-    assert "Funding (4 indicators)" in page
+    # The categories named, not the free text: Aire ticked funding streams,
+    # one of the two partnerships shown with a submitted return.
+    assert "Of the 2 partnerships shown with a submitted return" in page
+    assert "Funding streams 1 50%" in page
+    assert "Funding (4 indicators)" not in page
     assert "Transport" not in page
 
 

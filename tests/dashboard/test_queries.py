@@ -28,12 +28,13 @@ from .conftest import make_return
 # with other regeneration bodies (prefetch, for their count), 9 the previous
 # period, 10 the returns of both periods, 11 the dimension means of those
 # returns, 12 the GO ratings, 13 the period's development plans, 14 the score
-# levels, 15 England's medians (the figures kept), 16 the common barriers;
-# regional_trends: 17 the region's figures of every period. The template's
-# filter form: 18 periods, 19 regions, 20 the local LSCs of the user's
+# levels, 15 England's medians (the figures kept), 16 the categories of the
+# returns' frameworks, 17 the categories ticked in both periods' returns;
+# regional_trends: 18 the region's figures of every period. The template's
+# filter form: 19 periods, 20 regions, 21 the local LSCs of the user's
 # regions. The links of each row (return, plan, rating) are decided from the
 # rows read, without a query.
-QUERIES = 20
+QUERIES = 21
 
 
 def _populate(count, llsc, period_2002, period_2003):
@@ -50,8 +51,15 @@ def _populate(count, llsc, period_2002, period_2003):
             status="submitted",
             self_scores={"D1": 2, "D2": 3, "D3": 1, "D4": 4},
             barriers={"Funding": ["D1.1"]},
+            categories={"funding_streams": ["D1.1", "D2.1"], "learners": ["D3.1"]},
         )
-        make_return(partnership, period_2002, status="accepted", self_scores={"D1": 1})
+        make_return(
+            partnership,
+            period_2002,
+            status="accepted",
+            self_scores={"D1": 1},
+            categories={"funding_streams": ["D1.1"]},
+        )
         EngagementRating.objects.create(
             partnership=partnership, period=period_2003, rating=3, rationale="x"
         )

@@ -50,8 +50,9 @@ def test_regional_pdf_has_every_partnership_and_the_key_figures(
     assert data.learning_arm_share is not None
     assert f"learning arm of an LSP {data.learning_arm_share:.0f}%" in text
     assert f"lead agency on learning {data.lead_agency_share:.0f}%" in text
-    for barrier, times in data.barriers:
-        assert f"{barrier} ({times})" in text
+    assert "Barriers, impact and added value named" in text
+    funding = next(r for r in data.categories.rows if r.code == "funding_streams")
+    assert f"Funding streams {funding.any.count} {funding.any.share_text}" in text
     assert "Annex: relationships with LSPs" in text
     reader = PdfReader(io.BytesIO(content))
     assert "Yorkshire and the Humber" in str(reader.metadata.title)

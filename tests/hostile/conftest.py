@@ -80,6 +80,7 @@ TEXT: dict[str, str] = {
     "statement": "@SUM(A1)" + script("statement"),
     "guidance": img("guidance"),
     "examples": script("examples"),
+    "category": script("category"),
     # The return and its review.
     "evidence": script("evidence"),
     "barriers": "+1+1" + script("barriers"),
@@ -135,6 +136,7 @@ def hostile_framework_file() -> bytes:
     first["statement"] = TEXT["statement"]
     first["guidance"] = TEXT["guidance"]
     first["evidence_examples"] = TEXT["examples"]
+    data["categories"]["barriers"][0]["name"] = TEXT["category"]
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()
 
 

@@ -168,6 +168,7 @@ SHOWS: dict[str, list[str]] = {
         "examples",
         "evidence",
         "barriers",
+        "category",
         "planned_action",
     ],
     "review queue": ["name"],
@@ -227,8 +228,10 @@ SHOWS: dict[str, list[str]] = {
         "statement",
         "guidance",
         "examples",
+        "category",
     ],
-    "dashboard": ["name", "llsc", "barriers"],
+    # The categories counted, not the barriers' free text.
+    "dashboard": ["name", "llsc", "category"],
     "dashboard partnership": ["name", "priority"],
     "rating": ["name", "rationale"],
     "manager's notifications": ["name", "reasons"],
@@ -620,7 +623,7 @@ def test_xlsx_export_keeps_formulas_as_text(hostile, client_as):
     # No cell of any sheet is a formula.
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
-        assert len(sheets) == 3
+        assert len(sheets) == 4
         for name in sheets:
             sheet_xml = archive.read(name).decode()
             assert "<f>" not in sheet_xml and "<f " not in sheet_xml
@@ -743,7 +746,7 @@ def test_regional_summary_pdf(hostile, client_as):
     summary = SummaryDocument.objects.get()
     response = client.get(f"/summaries/{summary.pk}/download/")
 
-    assert_pdf_text(response, ["name", "lsp", "barriers", "priority"])
+    assert_pdf_text(response, ["name", "lsp", "category", "priority"])
     # Its page names the region and the filters, nothing typed.
     assert_page(client.get(f"/summaries/{summary.pk}/"), [])
     # The HTML it was drawn from, charts included.

@@ -145,9 +145,10 @@ def test_moderation_dimension_page(grow, officer_a, django_assert_num_queries, s
     # 6. the dimension, by its code
     # 7. the dimension's answers with their indicators
     # 8. their evidence files (prefetched)
-    # 9. the framework's score levels (the radios)
-    # 10. the last two submissions' snapshots (what changed)
-    with django_assert_num_queries(10):
+    # 9. the categories ticked on them, with their lists (prefetched)
+    # 10. the framework's score levels (the radios)
+    # 11. the last two submissions' snapshots (what changed)
+    with django_assert_num_queries(11):
         response = client.get(moderation_url(current, "D1"))
     assert response.status_code == 200
     rows = response.context["rows"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assessment.figures import figures_rebuild
 from demo.api_tokens import DEMO_API_TOKEN, load_demo_api_token
+from demo.categories import load_demo_categories
 from demo.evidence import load_demo_evidence
 from demo.imports import load_demo_imports
 from demo.organisations import load_demo_data
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             clock=clock,
             collaboration=collaboration,
         )
+        load_demo_categories()
         plans = load_demo_plans(periods=periods, clock=clock)
         load_demo_evidence(periods=periods, clock=clock)
         # Some of the demo's returns are written outside the services.
