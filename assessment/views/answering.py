@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -104,6 +105,8 @@ def return_indicator(
         except services.AnswerConflict as refused:
             conflict = refused.conflicts[0]
             form = _rebased_form(request, answer, conflict, levels)
+        except ValidationError as refused:
+            _add_refusal(form, refused)
         else:
             return _after_save(request, form, return_record, dimension, codes)
     if row is None:
@@ -141,6 +144,19 @@ def _following_dimension(
         .first()
     )
     return following
+
+
+def _add_refusal(form: AnswerForm, refused: ValidationError) -> None:
+    """A "not applicable" the service refused, on the field it is about."""
+    pk = form.answer.pk
+    fields = {
+        "not_applicable": f"score-{pk}",
+        "not_applicable_reason": f"not_applicable_reason-{pk}",
+    }
+    for name, problems in refused.message_dict.items():
+        field = fields.get(name)
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
 
 
 def _refused_upload(form: AnswerForm) -> bool:
