@@ -139,7 +139,8 @@ class DimensionSummary:
 
     @property
     def scored_count(self) -> int:
-        return len(self.answers) - len(self.missing)
+        """The answers with a score (not those not applicable)."""
+        return sum(1 for a in self.answers if a.score is not None)
 
     @property
     def moderation_gap(self) -> float | None:
@@ -331,6 +332,8 @@ FIELD_LABELS = {
     "barriers": "Barriers",
     "planned_action": "Planned future action",
     "agreed_score": "Agreed score",
+    "not_applicable": "Not applicable",
+    "not_applicable_reason": "Why not applicable",
 }
 
 

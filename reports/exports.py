@@ -50,11 +50,19 @@ SCORE_COLUMNS = (
     ("Planned action", 50),
     ("Agreed score", 12),
     ("Officer's comment", 50),
+    ("Why not applicable", 40),
 )
 EXPORT_HEADERS = [title for title, _ in SCORE_COLUMNS]
 # The indicator columns of running text: wrapped, read from the top.
 _TEXT_COLUMNS = frozenset(
-    ("Statement", "Evidence", "Barriers", "Planned action", "Officer's comment")
+    (
+        "Statement",
+        "Evidence",
+        "Barriers",
+        "Planned action",
+        "Officer's comment",
+        "Why not applicable",
+    )
 )
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
 
@@ -65,6 +73,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOM = "\ufeff"
+NOT_APPLICABLE = "N/A"
 _STATUS_LABELS = {status.value: str(status.label) for status in ReturnStatus}
 
 
@@ -96,10 +105,15 @@ def score_rows(*, user: AnyUser, data: Dashboard | None) -> Iterator[list[Any]]:
         "planned_action",
         "agreed_score",
         "officer_comment",
+        "not_applicable_reason",
+        "not_applicable",
     )
     for row in values.iterator(chunk_size=2000):
         values_row: list[Any] = list(row)
         values_row[3] = _STATUS_LABELS.get(str(values_row[3]), values_row[3])
+        if values_row.pop():
+            # Not applicable: no score to show, and no agreed one counted.
+            values_row[7] = values_row[11] = NOT_APPLICABLE
         yield values_row
 
 
