@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 
+from api.services import token_create
 from assessment.models import Answer, Return
 from assessment.services import answer_save, return_start, return_submit
 from indicators.models import Indicator
@@ -243,3 +245,49 @@ def test_indicator_for_other_structure_models_is_never_asked(
     # Where it applies, it may still be answered not applicable.
     d4_4 = client_as("manager_b").get(f"/returns/{county.pk}/dimensions/D4/D4.4/")
     assert 'value="not_applicable"' in d4_4.content.decode()
+
+
+def test_api_patch_answers_not_applicable(return_a, manager_a):
+    client = Client(
+        HTTP_AUTHORIZATION=f"Bearer {token_create(user=manager_a, name='t').secret}"
+    )
+    url = f"/api/v1/returns/{return_a.pk}/answers/"
+    fill_answers(return_a, {"D4.3": 3})
+    no_reason = client.patch(
+        url + "D4.3",
+        {"version": 1, "not_applicable": True},
+        content_type="application/json",
+    )
+    assert no_reason.status_code == 422
+    assert "Say why D4.3 is not applicable" in no_reason.content.decode()
+    refused = client.patch(
+        url + "D4.1",
+        {"version": 1, "not_applicable": True, "not_applicable_reason": REASON},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert "D4.1 cannot be answered not applicable" in refused.content.decode()
+    saved = client.patch(
+        url + "D4.3",
+        {"version": 1, "not_applicable": True, "not_applicable_reason": REASON},
+        content_type="application/json",
+    )
+    assert saved.status_code == 200, saved.content
+    body = saved.json()
+    assert (body["not_applicable"], body["score"]) == (True, None)
+    assert body["not_applicable_reason"] == REASON
+    # A score sent later is instead of not applicable.
+    scored = client.patch(
+        url + "D4.3",
+        {"version": body["version"], "score": 2},
+        content_type="application/json",
+    )
+    assert (scored.json()["score"], scored.json()["not_applicable"]) == (2, False)
+
+
+def test_history_shows_the_change_to_not_applicable(return_a, client_as):
+    client = client_as("manager_a")
+    post_not_applicable(client, return_a, "D4.3")
+    page = text(client.get(f"/returns/{return_a.pk}/history/"))
+    assert "Not applicable : no → yes" in page
+    assert REASON in page
