@@ -291,3 +291,20 @@ def test_history_shows_the_change_to_not_applicable(return_a, client_as):
     page = text(client.get(f"/returns/{return_a.pk}/history/"))
     assert "Not applicable : no → yes" in page
     assert REASON in page
+
+
+def test_the_reason_is_shown_as_text_everywhere(submitted_with_na, officer_a):
+    hostile = '<script>alert("N/A")</script> & <b>bold</b>'
+    Answer.objects.filter(
+        return_record=submitted_with_na, indicator__code="D4.3"
+    ).update(not_applicable_reason=hostile)
+    client = signed_in(officer_a)
+    for url in (
+        f"/returns/{submitted_with_na.pk}/check/",
+        moderation_url(submitted_with_na, "D4"),
+        check_url(submitted_with_na),
+        f"/returns/{submitted_with_na.pk}/document/",
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html, url
+        assert "&lt;script&gt;alert(&quot;N/A&quot;)&lt;/script&gt;" in html, url
