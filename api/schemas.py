@@ -227,6 +227,15 @@ class AnswerOut(Schema):
     planned_action: str
     agreed_score: int | None
     officer_comment: str
+    not_applicable: bool = Field(
+        description="Answered not applicable (N/A): no score, left out of every "
+        "mean, median and gap."
+    )
+    not_applicable_reason: str
+    not_applicable_rejected: bool = Field(
+        description="The LLSC officer did not accept not applicable: the "
+        "indicator must be scored before the return is submitted again."
+    )
     carried_forward: bool
     version: int
     updated_at: datetime.datetime
@@ -252,6 +261,12 @@ class AnswerIn(Schema):
     evidence: str | None = None
     barriers: str | None = None
     planned_action: str | None = None
+    not_applicable: bool | None = Field(
+        None,
+        description="Not applicable, where the framework allows it for the "
+        "indicator: no score, and a reason is required.",
+    )
+    not_applicable_reason: str | None = None
 
 
 class DimensionScoresOut(Schema):

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from indicators.models import Period
 
+from .counting import counted_q
 from .models import Answer, Return, ReturnStatus, ScoreFigure
 
 # (framework id, region id or None for England, dimension id)
@@ -59,10 +60,11 @@ def figures_refresh(*, period: Period | int) -> list[ScoreFigure]:
             "indicator__dimension_id",
         )
         .annotate(
-            self_mean=Avg("score"),
-            agreed_mean=Avg("agreed_score"),
-            total=Sum(Coalesce("agreed_score", "score")),
-            count=Count(Coalesce("agreed_score", "score")),
+            # Answers not applicable are left out of every figure.
+            self_mean=Avg("score", filter=counted_q()),
+            agreed_mean=Avg("agreed_score", filter=counted_q()),
+            total=Sum(Coalesce("agreed_score", "score"), filter=counted_q()),
+            count=Count(Coalesce("agreed_score", "score"), filter=counted_q()),
         )
         .order_by()
     )

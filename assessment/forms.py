@@ -19,7 +19,9 @@ from .models import (
     EvidenceFile,
     ReturnStatus,
 )
-from .services import ANSWER_FIELDS
+from .services import ANSWER_FIELDS, NOT_APPLICABLE_REASON_MAX
+
+NOT_APPLICABLE = "not_applicable"
 
 
 class AnswerTextField(forms.CharField):
@@ -45,9 +47,15 @@ class ScoreField(forms.TypedChoiceField):
         )
 
 
+def _score_or_not_applicable(value: str) -> int | str:
+    return value if value == NOT_APPLICABLE else int(value)
+
+
 class AnswerForm(forms.Form):
     """One answer: score, evidence, barriers, planned action, the version it
-    was read at, and an optional evidence file. The fields are named after the
+    was read at, and an optional evidence file. Where the indicator offers
+    it (and the officer has not rejected it), "Not applicable" is one more
+    choice beside the scores, with its reason. The fields are named after the
     answer (``score-<id>``), so a page posted for one answer never writes into
     another."""
 
@@ -64,15 +72,39 @@ class AnswerForm(forms.Form):
         self.answer = answer
         code = answer.indicator.code
         self.category_lists = category_lists or []
-        self.fields[f"score-{answer.pk}"] = ScoreField(
+        score = ScoreField(
             levels=levels,
             label=f"Score for {code}",
             required=False,
-            initial=answer.score,
+            initial=NOT_APPLICABLE if answer.not_applicable else answer.score,
             error_messages={
                 "invalid_choice": f"Select a score for {code} from the scale"  # noqa: S608  # nosec B608
             },
         )
+        self.offers_not_applicable = (
+            answer.indicator.offers_not_applicable
+            and not answer.not_applicable_rejected
+        )
+        if self.offers_not_applicable:
+            score.choices = [
+                *[(level.value, level.named) for level in levels],
+                (NOT_APPLICABLE, "Not applicable"),
+            ]
+            score.coerce = _score_or_not_applicable
+            self.fields[f"not_applicable_reason-{answer.pk}"] = AnswerTextField(
+                label=f"Why {code} is not applicable",
+                required=False,
+                max_length=NOT_APPLICABLE_REASON_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=answer.not_applicable_reason,
+                error_messages={
+                    "max_length": (
+                        f"The reason {code} is not applicable must be "
+                        f"{NOT_APPLICABLE_REASON_MAX:,} characters or fewer"
+                    )
+                },
+            )
+        self.fields[f"score-{answer.pk}"] = score
         for name, label, limit in (
             ("evidence", "Evidence", EVIDENCE_MAX),
             ("barriers", "Barriers", BARRIERS_MAX),
@@ -142,13 +174,34 @@ class AnswerForm(forms.Form):
             raise ValidationError(
                 "The page was out of date. Reload it and enter your answer again."
             )
+        pk = self.answer.pk
+        if (
+            cleaned.get(f"score-{pk}") == NOT_APPLICABLE
+            and f"not_applicable_reason-{pk}" in cleaned
+            and not cleaned[f"not_applicable_reason-{pk}"].strip()
+        ):
+            self.add_error(
+                f"not_applicable_reason-{pk}",
+                f"Say why {self.answer.indicator.code} is not applicable",
+            )
         return cleaned
 
     def values(self) -> dict[str, Any]:
-        """The answer entered, ready for ``answer_save``."""
-        return {
+        """The answer entered, ready for ``answer_save``: a score, or "not
+        applicable" and its reason."""
+        values = {
             name: self.cleaned_data[f"{name}-{self.answer.pk}"]
             for name in ANSWER_FIELDS
+        }
+        if not self.offers_not_applicable:
+            return values
+        not_applicable = values["score"] == NOT_APPLICABLE
+        reason = self.cleaned_data.get(f"not_applicable_reason-{self.answer.pk}", "")
+        return {
+            **values,
+            "score": None if not_applicable else values["score"],
+            "not_applicable": not_applicable,
+            "not_applicable_reason": reason.strip() if not_applicable else "",
         }
 
     def categories(self) -> list[Category] | None:
@@ -185,6 +238,8 @@ class AnswerForm(forms.Form):
         names = [*ANSWER_FIELDS, "version", "attachment"]
         if f"library-{self.answer.pk}" in self.fields:
             names.append("library")
+        if self.offers_not_applicable:
+            names.append("not_applicable_reason")
         return {name: self[f"{name}-{self.answer.pk}"] for name in names}
 
     def category_fields(self) -> dict[str, forms.BoundField]:

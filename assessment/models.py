@@ -117,6 +117,16 @@ class Answer(models.Model):
     # The categories of the framework's lists (barriers, impact, added value)
     # ticked beside the free text; the kind is the category's list's.
     categories = models.ManyToManyField(Category, blank=True, related_name="+")
+    # "Not applicable", where the indicator allows it: no score, a reason the
+    # LLSC officer reads, and which they can reject ("not accepted: score
+    # it"), so that the return comes back needing a score. Left out of every
+    # figure (``assessment.counting``).
+    not_applicable = models.BooleanField(default=False)
+    not_applicable_reason = models.TextField("why it is not applicable", blank=True)
+    not_applicable_rejected = models.BooleanField(
+        default=False,
+        help_text="The LLSC officer did not accept it: the indicator needs a score.",
+    )
     agreed_score = models.PositiveSmallIntegerField(null=True, blank=True)
     officer_comment = models.TextField(blank=True)
     # When an LLSC officer last saved the agreed score and comment: saved since
@@ -152,6 +162,10 @@ class Answer(models.Model):
             models.CheckConstraint(
                 condition=Q(agreed_score__isnull=True) | Q(agreed_score__gte=1),
                 name="answer_agreed_score_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_applicable=False) | Q(score__isnull=True),
+                name="answer_not_applicable_unscored",
             ),
         ]
 

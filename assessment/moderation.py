@@ -16,6 +16,7 @@ from partnerships.rules import check_perm
 from partnerships.users import User
 
 from . import services
+from .counting import counted_answers, counts
 from .figures import figures_refresh
 from .models import Answer, Return, ReturnStatus
 from .selectors import DimensionSummary
@@ -23,7 +24,7 @@ from .services import AgreedScore, AnswerConflict, Conflict
 from .workflow import REVIEW, return_transition
 
 DECIDABLE = (ReturnStatus.SUBMITTED, ReturnStatus.IN_REVIEW)
-AGREED_FIELDS = ("agreed_score", "officer_comment")
+AGREED_FIELDS = ("agreed_score", "officer_comment", "not_applicable_rejected")
 REVIEWERS_ONLY = "Only the partnership's LLSC officers review its return."
 
 NOT_STARTED, IN_PROGRESS, MODERATED = "Not started", "In progress", "Moderated"
@@ -37,6 +38,19 @@ class ReviewClosed(Exception):
             "Someone else changed this return while you were working on it: it "
             f"is now {return_record.get_status_display().lower()}. Nothing you "
             "entered was saved."
+        )
+
+
+class NotApplicableRejected(Exception):
+    """Accepting a return in which the officer rejected a "not applicable":
+    only a return for revision gets it scored."""
+
+    def __init__(self, answers: list[Answer]) -> None:
+        codes = ", ".join(a.indicator.code for a in answers)
+        super().__init__(
+            f"You did not accept that {codes} is not applicable: return the "
+            "self-assessment for revision so that the partnership scores it, or "
+            "accept not applicable on its dimension's page."
         )
 
 
@@ -66,20 +80,25 @@ def moderation_state(answers: list[Answer], return_record: Return) -> str:
 
 def agreed_or_default(answer: Answer) -> int | None:
     """The score an answer is agreed at until an officer saves one: the score
-    agreed at an earlier review, else the self score."""
+    agreed at an earlier review, else the self score; none for an answer not
+    applicable."""
+    if answer.not_applicable:
+        return None
     return answer.agreed_score or answer.score
 
 
 def answer_gap(answer: Answer) -> int | None:
     """Agreed minus self for one indicator, once an agreed score is saved."""
-    if answer.agreed_score is None or answer.score is None:
+    if not counts(answer) or answer.agreed_score is None or answer.score is None:
         return None
     return answer.agreed_score - answer.score
 
 
 def dimension_gap(answers: list[Answer]) -> float | None:
     """Mean agreed minus mean self of a dimension's answers, from the unrounded
-    means as the scores table computes it; None before any agreed score."""
+    means as the scores table computes it; None before any agreed score.
+    Answers not applicable are left out."""
+    answers = counted_answers(answers)
     agreed = [a.agreed_score for a in answers if a.agreed_score is not None]
     scored = [a.score for a in answers if a.score is not None]
     if not agreed or not scored:
@@ -129,6 +148,19 @@ def _lock_open_return(return_record: Return) -> Return:
     return locked
 
 
+def _posted_values(answer: Answer, posted: AgreedScore) -> dict[str, Any]:
+    """What the officer's save writes to an answer: the agreed score and
+    comment; for an answer not applicable, no agreed score, and whether the
+    officer rejected it."""
+    if not answer.not_applicable:
+        return {"agreed_score": posted.score, "officer_comment": posted.comment}
+    return {
+        "agreed_score": None,
+        "officer_comment": posted.comment,
+        "not_applicable_rejected": bool(posted.not_applicable_rejected),
+    }
+
+
 @transaction.atomic
 def review_scores_save(
     *,
@@ -160,10 +192,7 @@ def review_scores_save(
         posted = agreed[answer.pk]
         changed = [
             name
-            for name, value in (
-                ("agreed_score", posted.score),
-                ("officer_comment", posted.comment),
-            )
+            for name, value in _posted_values(answer, posted).items()
             if getattr(answer, name) != value
         ]
         if answer.version != versions.get(answer.pk) and changed:
@@ -177,8 +206,8 @@ def review_scores_save(
     now = timezone.now()
     rescored = any(a.agreed_score != agreed[a.pk].score for a in answers)
     for answer in answers:
-        answer.agreed_score = agreed[answer.pk].score
-        answer.officer_comment = agreed[answer.pk].comment
+        for name, value in _posted_values(answer, agreed[answer.pk]).items():
+            setattr(answer, name, value)
         answer.agreed_at = now
         answer.version += 1
         answer.updated_by = user
@@ -220,13 +249,18 @@ def review_decide(
     check_perm(user, REVIEW, return_record, message=REVIEWERS_ONLY)
     _lock_open_return(return_record)
     answers = list(
-        Answer.objects.select_for_update().filter(return_record=return_record)
+        Answer.objects.select_for_update(of=("self",))
+        .filter(return_record=return_record)
+        .select_related("indicator")
     )
     if seen_version is not None and answers_version(answers) != seen_version:
         raise ScoresChanged(
             "Another officer saved agreed scores after you opened this page. "
             "Check them below, then confirm the decision again."
         )
+    rejected = [a for a in answers if a.not_applicable and a.not_applicable_rejected]
+    if rejected and decision == ReturnStatus.ACCEPTED:
+        raise NotApplicableRejected(rejected)
     agreed: dict[int, AgreedScore] = {}
     for answer in answers:
         score = agreed_or_default(answer)

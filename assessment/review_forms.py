@@ -16,6 +16,11 @@ from .moderation import agreed_or_default
 from .services import AgreedScore
 
 COMMENT_MAX = 2000
+ACCEPT, REJECT = "accept", "reject"
+NOT_APPLICABLE_CHOICES = [
+    (ACCEPT, "Accept: not applicable, left out of the scores"),
+    (REJECT, "Not accepted: the partnership must score it"),
+]
 DECISION_TEXT_MAX = 5000
 
 
@@ -31,17 +36,23 @@ class ModerationForm(forms.Form):
         self.answers = answers
         for answer in answers:
             code = answer.indicator.code
-            self.fields[f"agreed-{answer.pk}"] = ScoreField(
-                levels=levels,
-                label=f"Agreed score for {code}",
-                initial=agreed_or_default(answer),
-                error_messages={
-                    "required": f"Select the agreed score for {code}",
-                    "invalid_choice": (
-                        f"Select the agreed score for {code} from the scale"  # noqa: S608  # nosec B608
-                    ),
-                },
-            )
+            if answer.not_applicable:
+                self.fields[f"not_applicable-{answer.pk}"] = forms.ChoiceField(
+                    label=f"Is {code} not applicable?",
+                    choices=NOT_APPLICABLE_CHOICES,
+                    widget=forms.RadioSelect,
+                    initial=REJECT if answer.not_applicable_rejected else ACCEPT,
+                    error_messages={
+                        "required": (
+                            f"Select whether you accept that {code} is not applicable"
+                        ),
+                        "invalid_choice": (
+                            f"Select whether you accept that {code} is not applicable"
+                        ),
+                    },
+                )
+            else:
+                self.fields[f"agreed-{answer.pk}"] = self._agreed_field(answer, levels)
             self.fields[f"comment-{answer.pk}"] = AnswerTextField(
                 label=f"Comment on {code}",
                 required=False,
@@ -59,6 +70,21 @@ class ModerationForm(forms.Form):
                 widget=forms.HiddenInput, initial=answer.version
             )
 
+    @staticmethod
+    def _agreed_field(answer: Answer, levels: list[ScoreLevel]) -> ScoreField:
+        code = answer.indicator.code
+        return ScoreField(
+            levels=levels,
+            label=f"Agreed score for {code}",
+            initial=agreed_or_default(answer),
+            error_messages={
+                "required": f"Select the agreed score for {code}",
+                "invalid_choice": (
+                    f"Select the agreed score for {code} from the scale"  # noqa: S608  # nosec B608
+                ),
+            },
+        )
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for answer in self.answers:
@@ -73,8 +99,13 @@ class ModerationForm(forms.Form):
         """The agreed scores and comments entered, by answer id."""
         return {
             a.pk: AgreedScore(
-                score=self.cleaned_data[f"agreed-{a.pk}"],
+                score=None if a.not_applicable else self.cleaned_data[f"agreed-{a.pk}"],
                 comment=self.cleaned_data[f"comment-{a.pk}"].strip(),
+                not_applicable_rejected=(
+                    self.cleaned_data[f"not_applicable-{a.pk}"] == REJECT
+                    if a.not_applicable
+                    else None
+                ),
             )
             for a in self.answers
         }
@@ -84,14 +115,16 @@ class ModerationForm(forms.Form):
 
     def rows(self) -> dict[int, dict[str, forms.BoundField]]:
         """Bound fields by answer id, for the template."""
-        return {
-            a.pk: {
-                "agreed": self[f"agreed-{a.pk}"],
+        rows = {}
+        for a in self.answers:
+            choice = "not_applicable" if a.not_applicable else "agreed"
+            row = {
+                choice: self[f"{choice}-{a.pk}"],
                 "comment": self[f"comment-{a.pk}"],
                 "version": self[f"version-{a.pk}"],
             }
-            for a in self.answers
-        }
+            rows[a.pk] = row
+        return rows
 
 
 class DecisionForm(forms.Form):

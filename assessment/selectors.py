@@ -27,6 +27,7 @@ from partnerships.models import LearningPartnership
 from partnerships.selectors import partnerships_for_user
 from partnerships.users import AnyUser
 
+from .counting import counted_answers, is_answered, unanswered_q
 from .dimensions import (
     RoleDimensions,
     by_role,
@@ -123,7 +124,7 @@ class DraftProgress:
 
 def draft_progress(*, return_record: Return) -> DraftProgress:
     """How many of the return's dimensions are completed (every indicator
-    scored) and when an answer was last saved, in two queries, without
+    scored or not applicable) and when an answer was last saved, in two queries, without
     reading any answer."""
     total = return_dimensions_query(return_record).count()
     rows = (
@@ -131,7 +132,7 @@ def draft_progress(*, return_record: Return) -> DraftProgress:
         .values("indicator__dimension_id")
         .annotate(
             indicators=Count("pk"),
-            scored=Count("score"),
+            scored=Count("pk", filter=~unanswered_q()),
             # Answers are created with the return; a save moves their version on.
             saved=Max("updated_at", filter=Q(version__gt=1)),
         )
@@ -174,14 +175,16 @@ class DimensionSummary:
 
     @property
     def scored_count(self) -> int:
-        return len(self.answers) - len(self.missing)
+        """The answers with a score (not those not applicable)."""
+        return sum(1 for a in self.answers if a.score is not None)
 
     @property
     def moderation_gap(self) -> float | None:
         """Agreed minus self, from the unrounded means: negative when the LLSC
-        moderated the scores down."""
-        agreed = [a.agreed_score for a in self.answers if a.agreed_score is not None]
-        scored = [a.score for a in self.answers if a.score is not None]
+        moderated the scores down. Answers not applicable are left out."""
+        answers = counted_answers(self.answers)
+        agreed = [a.agreed_score for a in answers if a.agreed_score is not None]
+        scored = [a.score for a in answers if a.score is not None]
         if not agreed or not scored:
             return None
         return round(mean(agreed) - mean(scored), 2)
@@ -215,15 +218,16 @@ def return_summary(
     summaries = []
     for dimension in dimensions:
         dimension_answers = by_dimension.get(dimension.pk, [])
-        missing = [a for a in dimension_answers if a.score is None]
+        missing = [a for a in dimension_answers if not is_answered(a)]
         if dimension_answers and not missing:
             status = COMPLETED
         elif any(a.is_started for a in dimension_answers):
             status = IN_PROGRESS
         else:
             status = NOT_STARTED
-        self_score = mean_score([a.score for a in dimension_answers])
-        agreed_score = mean_score([a.agreed_score for a in dimension_answers])
+        counted = counted_answers(dimension_answers)
+        self_score = mean_score([a.score for a in counted])
+        agreed_score = mean_score([a.agreed_score for a in counted])
         summaries.append(
             DimensionSummary(
                 dimension=dimension,
@@ -259,9 +263,10 @@ class IndicatorRow:
 
 
 def answer_status(answer: Answer) -> str:
-    """An indicator's task status: completed once scored; in progress once
-    saved, or while it holds last year's words to review; else not started."""
-    if answer.score is not None:
+    """An indicator's task status: completed once scored (or not applicable,
+    unless the officer rejected that); in progress once saved, or while it
+    holds last year's words to review; else not started."""
+    if is_answered(answer):
         return COMPLETED
     if answer.is_started or answer.carried_forward:
         return IN_PROGRESS
@@ -368,6 +373,8 @@ FIELD_LABELS = {
     "barriers": "Barriers",
     "planned_action": "Planned future action",
     "agreed_score": "Agreed score",
+    "not_applicable": "Not applicable",
+    "not_applicable_reason": "Why not applicable",
 }
 
 

@@ -18,6 +18,7 @@ from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
 from partnerships.users import User
 
+from .counting import unanswered_q
 from .evidence import evidence_carry_forward
 from .figures import figures_refresh
 from .models import (
@@ -31,6 +32,9 @@ from .selectors import CATEGORIES_NOTE, NO_CATEGORIES, previous_return
 from .workflow import return_transition
 
 ANSWER_FIELDS = ("score", "evidence", "barriers", "planned_action")
+# Saved with the answer, where the indicator offers "not applicable".
+NOT_APPLICABLE_FIELDS = ("not_applicable", "not_applicable_reason")
+NOT_APPLICABLE_REASON_MAX = 2000
 
 
 CHANGE = "assessment.change_return"
@@ -82,8 +86,9 @@ def return_start(
     carry_forward: bool = False,
 ) -> Return:
     """Start a partnership's return for a period, with an empty answer per
-    indicator; optionally carrying forward last year's evidence and actions,
-    marked for review, and its evidence files as links to confirm."""
+    indicator that applies to the partnership's structure model; optionally
+    carrying forward last year's evidence and actions, marked for review, and
+    its evidence files as links to confirm."""
     check_perm(
         user,
         "assessment.add_return",
@@ -120,6 +125,10 @@ def return_start(
         f.pk for f in frameworks_for_period(period=period) if f.role != framework.role
     ]
     for indicator in Indicator.objects.filter(dimension__framework__in=frameworks):
+        # An indicator that never applies to this kind of partnership is not
+        # asked, so it is never shown nor counted.
+        if not indicator.applies_to_model(partnership.structure_model):
+            continue
         answer = Answer(return_record=return_record, indicator=indicator)
         old = last_year.get(indicator.code)
         if old is not None and (old.evidence or old.barriers or old.planned_action):
@@ -193,10 +202,11 @@ def answer_save(
     user: User,
     categories: list[Category] | None = None,
 ) -> Answer:
-    """Save one answer: its score, evidence, barriers and planned action, and
-    the categories ticked (left as they are when ``categories`` is None).
-    The categories must be of the return's framework; the change is noted in
-    the answer's history as its change reason, since the history does not
+    """Save one answer: its score, evidence, barriers and planned action, or,
+    where the indicator offers it, "not applicable" with a reason (no score);
+    and the categories ticked (left as they are when ``categories`` is None).
+    The categories must be of the indicator's framework; the change is noted
+    in the answer's history as its change reason, since the history does not
     follow the many-to-many table.
 
     ``version`` is the version the answer had when the form was opened. When
@@ -213,7 +223,9 @@ def answer_save(
         .select_related("indicator__dimension", "updated_by")
         .get(pk=answer.pk, return_record=locked)
     )
-    changed = [f for f in ANSWER_FIELDS if getattr(stored, f) != values[f]]
+    values = _not_applicable_checked(stored, values)
+    fields = (*ANSWER_FIELDS, *NOT_APPLICABLE_FIELDS)
+    changed = [f for f in fields if getattr(stored, f) != values[f]]
     ticked = _categories_change(stored, locked, categories)
     if ticked is not None:
         changed.append("categories")
@@ -221,7 +233,7 @@ def answer_save(
         raise AnswerConflict([Conflict(stored, changed)])
     if not changed and not stored.carried_forward:
         return stored
-    for name in ANSWER_FIELDS:
+    for name in fields:
         setattr(stored, name, values[name])
     if ticked is not None:
         stored.categories.set(ticked)
@@ -240,9 +252,61 @@ def answer_save(
     )
     stored.save()
     # A draft is not counted in the figures; a return returned for revision is.
-    if "score" in changed and locked.status != ReturnStatus.DRAFT:
+    counted_change = "score" in changed or "not_applicable" in changed
+    if counted_change and locked.status != ReturnStatus.DRAFT:
         figures_refresh(period=locked.period_id)
     return stored
+
+
+def _not_applicable_checked(answer: Answer, values: dict[str, Any]) -> dict[str, Any]:
+    """The values with "not applicable" settled: refused (ValidationError)
+    where the indicator does not offer it or the officer rejected it, or
+    without a reason; a score and "not applicable" never go together. Values
+    without the keys keep the answer's own."""
+    code = answer.indicator.code
+    if "not_applicable" in values:
+        wanted = bool(values["not_applicable"])
+    else:
+        # Not asked (a form or a client that does not offer it): kept while
+        # the answer stays unscored and the officer has not rejected it.
+        wanted = (
+            answer.not_applicable
+            and values.get("score") is None
+            and not answer.not_applicable_rejected
+        )
+    reason = str(
+        values.get("not_applicable_reason", answer.not_applicable_reason) or ""
+    ).strip()
+    values = {**values, "not_applicable": wanted, "not_applicable_reason": reason}
+    if not wanted:
+        return {**values, "not_applicable_reason": ""}
+    if not answer.indicator.offers_not_applicable:
+        raise ValidationError(
+            {"not_applicable": f"{code} cannot be answered not applicable"}
+        )
+    if answer.not_applicable_rejected:
+        raise ValidationError(
+            {
+                "not_applicable": f"The LLSC officer did not accept that {code} is "
+                "not applicable: give it a score"
+            }
+        )
+    if values.get("score") is not None:
+        raise ValidationError(
+            {"not_applicable": f"Choose a score for {code} or not applicable, not both"}
+        )
+    if not reason:
+        raise ValidationError(
+            {"not_applicable_reason": f"Say why {code} is not applicable"}
+        )
+    if len(reason) > NOT_APPLICABLE_REASON_MAX:
+        raise ValidationError(
+            {
+                "not_applicable_reason": f"The reason {code} is not applicable "
+                f"must be {NOT_APPLICABLE_REASON_MAX:,} characters or fewer"
+            }
+        )
+    return values
 
 
 def _categories_change(
@@ -278,10 +342,11 @@ def profile_confirm(*, return_record: Return, user: User) -> Return:
 
 @transaction.atomic
 def return_submit(*, return_record: Return, user: User) -> Return:
-    """Submit a return once every indicator is scored; it is read-only after."""
+    """Submit a return once every indicator is scored, or not applicable
+    (where the LLSC officer has not rejected that); it is read-only after."""
     _ensure_editable(return_record)
     missing = list(
-        return_record.answers.filter(score__isnull=True).select_related(
+        return_record.answers.filter(unanswered_q()).select_related(
             "indicator__dimension"
         )
     )
@@ -295,8 +360,11 @@ def return_submit(*, return_record: Return, user: User) -> Return:
 
 @dataclass
 class AgreedScore:
-    score: int
+    score: int | None
     comment: str
+    # For an answer "not applicable": whether the officer rejected that
+    # (None: not applicable is not in question).
+    not_applicable_rejected: bool | None = None
 
 
 @transaction.atomic

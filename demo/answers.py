@@ -249,6 +249,22 @@ class AnswerStory:
         self._save(answers, ["score", "evidence"], by=by, at=at)
         return [str(a.indicator.code) for a in answers]
 
+    def not_applicable(
+        self, code: str, reason: str, *, by: User | None, at: datetime.datetime
+    ) -> None:
+        """The manager answers one indicator "not applicable", with a reason,
+        where the framework allows it."""
+        answers = [a for a in self.answers if a.indicator.code == code]
+        for answer in answers:
+            if not answer.indicator.offers_not_applicable:
+                continue
+            answer.score = None
+            answer.not_applicable = True
+            answer.not_applicable_reason = reason
+            answer.barriers = ""
+            answer.planned_action = ""
+        self._save(answers, ["score", "not_applicable"], by=by, at=at)
+
     def snapshot(self) -> dict[str, dict[str, Any]]:
         """The answers as they stand, by indicator code, as a submission keeps them."""
         return {

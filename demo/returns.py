@@ -5,7 +5,8 @@ has work to do today:
 - the demo manager's Hull has a draft half done; Doncaster, which they also
   manage, has not started;
 - the demo officer (Humberside LSC) has East Riding submitted, North
-  Lincolnshire in review with two dimensions moderated, North East
+  Lincolnshire in review with two dimensions moderated (D4.3 answered not
+  applicable, with its reason, for them to accept or reject), North East
   Lincolnshire resubmitted after being returned (its reasons in its history),
   and Hull's draft to follow;
 - the demo GO officer (Yorkshire and the Humber) compares seven partnerships,
@@ -92,6 +93,17 @@ OPEN_YEAR: dict[str, str | None] = {
     "Leicestershire and Leicester City": S.IN_REVIEW,
     "Bedford": IN_PROGRESS,
     "West Sussex": S.SUBMITTED,
+}
+# The open year's answers "not applicable" (where the framework allows it),
+# for the demo officer to moderate: North Lincolnshire is in review, its D4
+# not yet moderated.
+NOT_APPLICABLE = {
+    "North Lincolnshire": (
+        "D4.3",
+        "North Lincolnshire is a unitary area with a single LSP and no district "
+        "LSPs: the partnership's board and theme groups already sit inside the "
+        "LSP's own structure, so there are no separate LSP areas to link into.",
+    ),
 }
 # Last year's returns not made: overdue since last year's deadline.
 MISSED_LAST_YEAR = {"Bradford"}
@@ -288,6 +300,9 @@ class _Story:
         if state == IN_PROGRESS:
             story.write()
             return 1
+        if now and self.partnership.name in NOT_APPLICABLE:
+            code, reason = NOT_APPLICABLE[self.partnership.name]
+            story.not_applicable(code, reason, by=manager, at=at(-5, hour=16))
         snapshots = {"first": story.snapshot()}
         steps.append((S.DRAFT, S.SUBMITTED, manager, at(0), ""))
         if status != S.SUBMITTED or state == RESUBMITTED:

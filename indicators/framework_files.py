@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from partnerships.models import StructureModel
+
 from .models import (
     ROLE_CODE_LETTER,
     CategoryKind,
@@ -395,6 +397,7 @@ def _read_indicator(
         )
     return {
         "code": code,
+        **_read_applicability(reader, indicator, path, code),
         "statement": reader.text(indicator, path, "statement"),
         "guidance": reader.text(indicator, path, "guidance", required=False),
         "evidence_examples": reader.text(
@@ -451,3 +454,45 @@ def _read_categories(
             )
         lists[kind] = categories
     return lists
+
+
+def _read_applicability(
+    reader: _Reader, indicator: dict[str, Any], path: Path, code: str
+) -> dict[str, Any]:
+    """``may_be_not_applicable`` (true or false, false when absent) and
+    ``applies_to`` (structure models, none for all), each problem naming the
+    indicator; only the keys given, so a file without them reads as before."""
+    found: dict[str, Any] = {}
+    name = code or "this indicator"
+    if "may_be_not_applicable" in indicator:
+        flag = indicator["may_be_not_applicable"]
+        if flag is None:
+            flag = False
+        if not isinstance(flag, bool):
+            reader.problem(
+                (*path, "may_be_not_applicable"),
+                f"must be true or false for indicator {name}",
+            )
+            flag = False
+        found["may_be_not_applicable"] = flag
+    if "applies_to" in indicator:
+        models = indicator["applies_to"] or []
+        if not isinstance(models, list):
+            reader.problem(
+                (*path, "applies_to"),
+                f"must be a list of structure models for indicator {name} "
+                f"({', '.join(StructureModel.values)})",
+            )
+            models = []
+        kept: list[str] = []
+        for index, model in enumerate(models):
+            if model not in StructureModel.values:
+                reader.problem(
+                    (*path, "applies_to", index),
+                    f"{model!r} is not a structure model, in indicator {name} "
+                    f"(expected one of {', '.join(StructureModel.values)})",
+                )
+            elif model not in kept:
+                kept.append(model)
+        found["applies_to"] = kept
+    return found

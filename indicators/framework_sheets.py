@@ -8,7 +8,9 @@ The layout, one sheet each, a header row first:
 - Score levels: value | label | descriptor;
 - Dimensions: code | title | description;
 - Indicators: dimension | code | statement | guidance | evidence_examples |
-  pmf_quality, each indicator under the dimension whose code it names;
+  pmf_quality | may_be_not_applicable (yes, or blank for no) | applies_to
+  (structure models separated by commas, blank for all), each indicator
+  under the dimension whose code it names;
 - Categories (optional): kind | code | name, each category in the list of
   its kind (barriers, impact, added_value), in the order of the rows.
 
@@ -54,7 +56,13 @@ INDICATOR_COLUMNS = (
     "guidance",
     "evidence_examples",
     "pmf_quality",
+    "may_be_not_applicable",
+    "applies_to",
 )
+# How a cell says yes or no to may_be_not_applicable; anything else is left
+# for the checker to refuse, naming its cell.
+YES = {"yes", "true", "y", "1"}
+NO = {"no", "false", "n", "0"}
 
 # A framework has tens of indicators; these bound what a hostile file costs.
 MAX_ROWS = 2000
@@ -370,6 +378,7 @@ class _Converter:
             self.places[path] = f"sheet {INDICATORS_SHEET!r}, row {number}"
             for name, place in cells.items():
                 self.places[(*path, name)] = place
+            _applicability(row)
             dimensions[d_index].setdefault("indicators", []).append(row)
 
     def categories(self) -> dict[str, list[dict[str, Any]]]:
@@ -392,6 +401,22 @@ class _Converter:
         return lists
 
 
+def _applicability(row: dict[str, Any]) -> None:
+    """The cells of may_be_not_applicable and applies_to as a YAML file holds
+    them: a yes or no, and a list of structure models; blank cells dropped."""
+    flag = row.pop("may_be_not_applicable", None)
+    if flag is not None:
+        text = str(flag).strip().lower()
+        row["may_be_not_applicable"] = (
+            True if text in YES else False if text in NO else flag
+        )
+    models = row.pop("applies_to", None)
+    if models is not None:
+        row["applies_to"] = [
+            model.strip() for model in str(models).split(",") if model.strip()
+        ]
+
+
 # Writing -------------------------------------------------------------------------
 
 
@@ -411,7 +436,7 @@ def _sheets_of(data: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
     ]
     indicators = [list(INDICATOR_COLUMNS)] + [
         [dimension["code"]]
-        + [indicator.get(name, "") for name in INDICATOR_COLUMNS[1:]]
+        + [_indicator_cell(indicator, name) for name in INDICATOR_COLUMNS[1:]]
         for dimension in data["dimensions"]
         for indicator in dimension["indicators"]
     ]
@@ -427,6 +452,15 @@ def _sheets_of(data: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
         (INDICATORS_SHEET, indicators),
         (CATEGORIES_SHEET, categories),
     ]
+
+
+def _indicator_cell(indicator: dict[str, Any], name: str) -> Any:
+    value = indicator.get(name, "")
+    if name == "may_be_not_applicable":
+        return "yes" if value else ""
+    if name == "applies_to":
+        return ", ".join(value or [])
+    return value
 
 
 def write_workbook(data: dict[str, Any], kind: str) -> bytes:

@@ -208,6 +208,13 @@ class Indicator(models.Model):
         "PMF partnership quality", max_length=20, choices=PMFQuality.choices, blank=True
     )
     order = models.PositiveSmallIntegerField()
+    # The framework's word that a partnership may answer "not applicable",
+    # giving a reason its LLSC officer can reject.
+    may_be_not_applicable = models.BooleanField(default=False)
+    # The structure models (partnerships.models.StructureModel values) the
+    # indicator applies to; empty for all. A partnership of another model
+    # never sees it.
+    applies_to = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["dimension__order", "order"]
@@ -219,6 +226,16 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.statement[:60]}"
+
+    @property
+    def offers_not_applicable(self) -> bool:
+        """Whether "not applicable" may be answered: the framework says so, or
+        the indicator applies only to some structure models."""
+        return self.may_be_not_applicable or bool(self.applies_to)
+
+    def applies_to_model(self, structure_model: str) -> bool:
+        """Whether the indicator applies to a partnership of that model."""
+        return not self.applies_to or structure_model in self.applies_to
 
 
 class CategoryKind(models.TextChoices):

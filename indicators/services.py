@@ -189,6 +189,8 @@ def _framework_data(framework: Framework) -> dict[str, Any]:
                             "guidance": long(indicator.guidance),
                             "evidence_examples": long(indicator.evidence_examples),
                             "pmf_quality": indicator.pmf_quality,
+                            "may_be_not_applicable": indicator.may_be_not_applicable,
+                            "applies_to": list(indicator.applies_to),
                         }.items()
                         if value
                     }

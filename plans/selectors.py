@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
 
+from assessment.counting import counted
 from assessment.models import Answer, Return, ReturnStatus
 from assessment.selectors import (
     DimensionSummary,
@@ -102,7 +103,8 @@ def plan_suggestions(*, plan: DevelopmentPlan) -> list[Suggestion]:
     skipped = taken | set(plan.dismissed_suggestions)
     answers = [
         a
-        for a in Answer.objects.filter(return_record_id=plan.source_return_id)
+        # An indicator not applicable is no priority to improve.
+        for a in counted(Answer.objects.filter(return_record_id=plan.source_return_id))
         .select_related("indicator__dimension")
         .order_by("indicator__dimension__order", "indicator__order")
         if (a.agreed_score or a.score) is not None and a.indicator.code not in skipped

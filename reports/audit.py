@@ -66,8 +66,17 @@ _ANSWER_FIELDS = {
     "evidence": "Evidence",
     "barriers": "Barriers",
     "planned_action": "Planned future action",
+    "not_applicable": "Not applicable",
+    "not_applicable_reason": "Why not applicable",
 }
-_AGREED_FIELDS = {"agreed_score": "Agreed score", "officer_comment": "Comment"}
+_AGREED_FIELDS = {
+    "agreed_score": "Agreed score",
+    "officer_comment": "Comment",
+    "not_applicable_rejected": "Not applicable rejected",
+}
+# Shown in the score columns for an answer not applicable.
+NOT_APPLICABLE = "N/A"
+_FLAGS = ("not_applicable", "not_applicable_rejected")
 _ROLE_LABELS = {role.value: str(role.label) for role in Role}
 _STATUS_LABELS = {status.value: str(status.label) for status in ReturnStatus}
 # Events at the same moment: a return started before its answers change, a
@@ -283,7 +292,11 @@ def _answer_rows(
     if before is None:
         # Created without history (bulk loads): compared with a blank answer.
         before = {
-            name: hash("") if name not in ("score", "agreed_score") else None
+            name: None
+            if name in ("score", "agreed_score")
+            else False
+            if name in _FLAGS
+            else hash("")
             for name in _COMPARED
         }
     after = answers[answer_id]
@@ -300,7 +313,14 @@ def _answer_rows(
             continue
         if old_name == "agreed_score" and before[old_name] == after[old_name]:
             event = "Officer's comment changed"
-        new = values[old_name]
+        new, old = values[old_name], before[old_name]
+        if old_name == "score" and values["not_applicable"]:
+            new = NOT_APPLICABLE
+        if old_name == "score" and before["not_applicable"]:
+            old = NOT_APPLICABLE
+        reason = values["officer_comment"] if old_name == "agreed_score" else ""
+        if old_name == "score" and values["not_applicable"]:
+            reason = values["not_applicable_reason"]
         yield _row(
             when,
             who,
@@ -308,9 +328,11 @@ def _answer_rows(
             period,
             event,
             indicator=code,
-            old=before[old_name],
+            old=old,
             new=new,
-            stage=levels.get((the_return.framework_id, new)) if new else None,
+            stage=levels.get((the_return.framework_id, new))
+            if new and new != NOT_APPLICABLE
+            else None,
             status=status_then,
             evidence=(
                 ("Yes" if "Evidence" in changed else "No")
@@ -318,7 +340,7 @@ def _answer_rows(
                 else None
             ),
             changed=", ".join(changed),
-            reason=values["officer_comment"] if old_name == "agreed_score" else "",
+            reason=reason,
         )
 
 

@@ -53,6 +53,7 @@ SCORE_COLUMNS = (
     ("Planned action", 50),
     ("Agreed score", 12),
     ("Officer's comment", 50),
+    ("Why not applicable", 40),
     ("Categories ticked", 50),
 )
 EXPORT_HEADERS = [title for title, _ in SCORE_COLUMNS]
@@ -64,6 +65,7 @@ _TEXT_COLUMNS = frozenset(
         "Barriers",
         "Planned action",
         "Officer's comment",
+        "Why not applicable",
         "Categories ticked",
     )
 )
@@ -76,6 +78,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOM = "\ufeff"
+NOT_APPLICABLE = "N/A"
 _STATUS_LABELS = {status.value: str(status.label) for status in ReturnStatus}
 
 
@@ -109,12 +112,18 @@ def score_rows(*, user: AnyUser, data: Dashboard | None) -> Iterator[list[Any]]:
         "planned_action",
         "agreed_score",
         "officer_comment",
+        "not_applicable_reason",
+        "not_applicable",
         "pk",
     )
     for row in values.iterator(chunk_size=2000):
         values_row: list[Any] = list(row)
         values_row[3] = _STATUS_LABELS.get(str(values_row[3]), values_row[3])
-        values_row[-1] = "; ".join(ticked.get(values_row[-1], []))
+        answer_id = values_row.pop()
+        if values_row.pop():
+            # Not applicable: no score to show, and no agreed one counted.
+            values_row[7] = values_row[11] = NOT_APPLICABLE
+        values_row.append("; ".join(ticked.get(answer_id, [])))
         yield values_row
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessment import selectors as assessment_selectors
+from assessment.counting import counts
 from assessment.models import Answer, Return, ReturnStatus
 from assessment.selectors import DimensionSummary
 from partnerships.users import AnyUser
@@ -95,7 +96,7 @@ def return_document_context(*, user: AnyUser, return_record: Return) -> dict[str
                     answer=answer,
                     self_stage=labels.get(answer.score, "") if answer.score else "",
                     agreed_stage=labels.get(answer.agreed_score, "")
-                    if answer.agreed_score and with_review
+                    if answer.agreed_score and with_review and counts(answer)
                     else "",
                 )
                 for answer in summary.answers

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Avg, Prefetch, QuerySet
 from django.utils import timezone
 
+from assessment.counting import counted_q
 from assessment.models import Answer, EngagementRating, Return
 from assessment.selectors import returns_with_answers, stage_label
 from indicators.models import FrameworkRole, Period, ScoreLevel
@@ -119,7 +120,12 @@ def _dimension_means(
             "indicator__dimension__title",
             "indicator__dimension__framework__role",
         )
-        .annotate(self_mean=Avg("score"), agreed_mean=Avg("agreed_score"))
+        # Answers not applicable are left out of the means (not the rows, so
+        # a dimension answered all not applicable still has its place).
+        .annotate(
+            self_mean=Avg("score", filter=counted_q()),
+            agreed_mean=Avg("agreed_score", filter=counted_q()),
+        )
     ):
         code = row["indicator__dimension__code"]
         means.setdefault(row["return_record_id"], {})[code] = (

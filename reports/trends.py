@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from assessment.counting import counted_q
 from assessment.models import Answer, ReturnStatus, ScoreFigure
 from indicators.models import Indicator
 from partnerships.models import LearningPartnership, Role
@@ -87,7 +88,9 @@ def _trend_totals(
             "return_record__period__code",
             "indicator_id",
         )
-        .annotate(total=Sum(score), count=Count(score))
+        .annotate(
+            total=Sum(score, filter=counted_q()), count=Count(score, filter=counted_q())
+        )
         .order_by()
     )
     totals: dict[tuple[Any, str], dict[int, list[int]]] = {}

@@ -9,6 +9,7 @@ through assessment.services.answer_save, which checks the perm itself."""
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as Refused
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -17,6 +18,7 @@ from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
 from assessment import selectors, services
+from assessment.counting import counted_answers
 from assessment.models import (
     BARRIERS_MAX,
     EVIDENCE_MAX,
@@ -46,6 +48,7 @@ TEXT_LIMITS = {
     "evidence": EVIDENCE_MAX,
     "barriers": BARRIERS_MAX,
     "planned_action": PLANNED_ACTION_MAX,
+    "not_applicable_reason": services.NOT_APPLICABLE_REASON_MAX,
 }
 
 
@@ -142,7 +145,7 @@ def get_scores(
     levels = selectors.framework_levels(framework=return_record.framework)
     summaries = selectors.return_summary(return_record=return_record, levels=levels)
     overall = selectors.mean_score(
-        [a.score for summary in summaries for a in summary.answers]
+        [a.score for summary in summaries for a in counted_answers(summary.answers)]
     )
     return {
         "return_id": return_record.pk,
@@ -202,6 +205,15 @@ def save_answer(
             version=payload.version,
             user=request.user,  # type: ignore[arg-type]
         )
+    except Refused as refused:
+        # "Not applicable" refused: not offered, rejected, or without a reason.
+        raise ValidationError(
+            [
+                {"loc": ["body", "payload", name], "msg": message}
+                for name, messages in refused.message_dict.items()
+                for message in messages
+            ]
+        ) from refused
     except services.AnswerConflict as refused:
         conflict = refused.conflicts[0]
         return Status(
@@ -255,5 +267,10 @@ def _values(payload: AnswerIn, answer: Answer, return_record: Return) -> dict[st
     if errors:
         raise ValidationError(errors)
     sent.pop("version", None)
+    if sent.get("not_applicable") is None:
+        sent.pop("not_applicable", None)
+    elif sent["not_applicable"] and "score" not in sent:
+        # Not applicable is instead of a score: the one stored goes.
+        sent["score"] = None
     values.update(sent)
     return values

@@ -5,11 +5,10 @@ from django.db import migrations, models
 
 
 def build_figures(apps, schema_editor):
-    """The figures of the returns already there. On a new database there are
-    none and this reads one column pair of an empty table."""
-    from assessment.figures import figures_rebuild
-
-    figures_rebuild()
+    """Nothing here any more: the figures are built by 0012_figures_built,
+    once the answers have every column the live figures code reads (it reads
+    ``not_applicable``, which a database migrated from before this one does
+    not have yet)."""
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0008_score_figure'),
+        ('assessment', '0009_answer_not_applicable'),
         ('indicators', '0004_categories'),
     ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -115,6 +116,8 @@ def return_indicator(
             form = _rebased_form(
                 request, answer, conflict, levels, library, category_lists
             )
+        except ValidationError as refused:
+            _add_refusal(form, refused)
         else:
             return _after_save(request, form, return_record, dimension, codes)
     if row is None:
@@ -156,6 +159,19 @@ def _following_dimension(
     codes = [d.code for d in dimensions]
     index = codes.index(dimension.code) if dimension.code in codes else len(codes)
     return dimensions[index + 1] if index + 1 < len(dimensions) else None
+
+
+def _add_refusal(form: AnswerForm, refused: ValidationError) -> None:
+    """A "not applicable" the service refused, on the field it is about."""
+    pk = form.answer.pk
+    fields = {
+        "not_applicable": f"score-{pk}",
+        "not_applicable_reason": f"not_applicable_reason-{pk}",
+    }
+    for name, problems in refused.message_dict.items():
+        field = fields.get(name)
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
 
 
 def _refused_upload(form: AnswerForm) -> bool:

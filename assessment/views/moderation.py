@@ -218,8 +218,8 @@ def review_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except (moderation.ReviewClosed, workflow.TransitionLost) as lost:
             messages.error(request, str(lost))
             return redirect("assessment:review", pk=return_record.pk)
-        except moderation.ScoresChanged as changed:
-            form.add_error(None, str(changed))
+        except (moderation.ScoresChanged, moderation.NotApplicableRejected) as refused:
+            form.add_error(None, str(refused))
         else:
             return _decided(request, return_record)
     levels = selectors.framework_levels(framework=return_record.framework)

@@ -71,7 +71,7 @@ def add_reference_lists(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("indicators", "0002_period_history"),
+        ("indicators", "0003_indicator_applicability"),
     ]
 
     operations = [

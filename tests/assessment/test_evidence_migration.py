@@ -22,6 +22,8 @@ from .helpers import answer
 
 BEFORE = [("assessment", "0010_answer_categories")]
 MIGRATION = ("assessment", "0011_evidence_library")
+# Unapplied with it: the migrations after it (no change to files or links).
+AFTER = [("assessment", "0012_figures_built")]
 AT = datetime.datetime(2003, 11, 4, 9, 15, tzinfo=datetime.UTC)
 
 
@@ -30,7 +32,7 @@ def _go_back(executor: MigrationExecutor):
     loader = executor.loader
     applied = {key for key in loader.applied_migrations if key in loader.graph.nodes}
     plan = executor.migration_plan(BEFORE)
-    assert [(m.app_label, m.name) for m, _ in plan] == [MIGRATION]
+    assert [(m.app_label, m.name) for m, _ in plan] == [*AFTER, MIGRATION]
     for migration, backwards in plan:
         assert backwards
         applied.discard((migration.app_label, migration.name))

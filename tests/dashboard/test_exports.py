@@ -97,6 +97,7 @@ def test_csv_known_answer_exactly(client_as, region_set, statement, aire_written
         "A working group on funding",
         "1",
         "Agreed lower: no minutes seen",
+        "",
         "Funding streams",
     ]
     assert rows[2][5:] == [
@@ -107,6 +108,7 @@ def test_csv_known_answer_exactly(client_as, region_set, statement, aire_written
         "Staff time",
         "",
         "1",
+        "",
         "",
         "",
     ]
@@ -194,7 +196,7 @@ def test_xlsx_sheets_and_layout(client_as, region_set):
     assert all(cell.font.b for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 1 + 2 * 28
-    assert sheet.auto_filter.ref == f"A1:N{1 + 2 * 28}"
+    assert sheet.auto_filter.ref == f"A1:O{1 + 2 * 28}"
     # Widths that fit what the columns hold; long text wraps.
     widths = {c: sheet.column_dimensions[c].width for c in "ABGIK"}
     assert widths == {"A": 28, "B": 22, "G": 60, "I": 60, "K": 50}
@@ -296,7 +298,7 @@ def test_xlsx_scoped_and_filtered(client_as, region_set):
     names = {sheet.cell(row=n, column=1).value for n in range(2, sheet.max_row + 1)}
     assert names == {"Tees Partnership"}  # Wear's return is a draft
     assert sheet.max_row == 1 + 28
-    assert sheet.auto_filter.ref == "A1:N29"
+    assert sheet.auto_filter.ref == "A1:O29"
 
 
 def test_xlsx_empty_selection_has_headers_only(client_as, region_set):
@@ -304,5 +306,5 @@ def test_xlsx_empty_selection_has_headers_only(client_as, region_set):
     sheet = workbook["Scores"]
     assert [c.value for c in sheet[1]] == EXPORT_HEADERS
     assert sheet.max_row == 1
-    assert sheet.auto_filter.ref == "A1:N1"
+    assert sheet.auto_filter.ref == "A1:O1"
     assert workbook["Partnerships"].max_row == 1
