@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, Sum
 from django.db.models.functions import Coalesce
 
 from indicators.models import Framework, Period
+from indicators.selectors import national
 
 from .models import Answer, Return, ReturnStatus, ScoreFigure
 
@@ -48,10 +49,15 @@ def figures_refresh(
     period_id, framework_id = _pk(period), _pk(framework)
     list(Period.objects.select_for_update().filter(pk=period_id).values("pk"))
     tallies: dict[_Key, _Tally] = defaultdict(_Tally)
+    # National indicators only: a region's local statements never move
+    # England's or a region's figures.
     per_return = (
-        Answer.objects.filter(
-            return_record__period_id=period_id,
-            return_record__framework_id=framework_id,
+        national(
+            Answer.objects.filter(
+                return_record__period_id=period_id,
+                return_record__framework_id=framework_id,
+            ),
+            through="indicator__",
         )
         .exclude(return_record__status=ReturnStatus.DRAFT)
         .values(

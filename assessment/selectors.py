@@ -111,6 +111,11 @@ def draft_progress(*, return_record: Return) -> DraftProgress:
     return DraftProgress(completed=completed, total=total, last_saved=last_saved)
 
 
+# What an answer is read with to show its indicator, labelled with its area
+# when it is a local statement: joined, no query of its own.
+WITH_AREA = ("indicator__supplement__region", "indicator__supplement__local_lsc")
+
+
 def stage_label(score: float | None, levels: list[ScoreLevel]) -> str:
     """The label of the level nearest a (mean) score; halves round up."""
     if score is None or not levels:
@@ -167,7 +172,7 @@ def return_summary(
         levels = framework_levels(framework=return_record.framework)
     dimensions = framework_dimensions(framework=return_record.framework)
     if answers is None:
-        answers = list(return_record.answers.select_related("indicator"))
+        answers = list(return_record.answers.select_related(*WITH_AREA))
     by_dimension: dict[int, list[Answer]] = {}
     for answer in answers:
         by_dimension.setdefault(answer.indicator.dimension_id, []).append(answer)
@@ -181,8 +186,13 @@ def return_summary(
             status = IN_PROGRESS
         else:
             status = NOT_STARTED
-        self_score = mean_score([a.score for a in dimension_answers])
-        agreed_score = mean_score([a.agreed_score for a in dimension_answers])
+        # A dimension's scores are its national indicators' (comparable with
+        # England's); its local statements are answered, not averaged in.
+        national_answers = [
+            a for a in dimension_answers if a.indicator.supplement_id is None
+        ]
+        self_score = mean_score([a.score for a in national_answers])
+        agreed_score = mean_score([a.agreed_score for a in national_answers])
         summaries.append(
             DimensionSummary(
                 dimension=dimension,
@@ -241,13 +251,18 @@ def dimension_tasks(
     answers = return_record.answers.filter(indicator__dimension=dimension)
     return [
         IndicatorTask(answer, answer_status(answer))
-        for answer in answers.select_related("indicator")
+        for answer in answers.select_related(*WITH_AREA)
     ]
 
 
-def indicator_codes(*, dimension: Dimension) -> list[str]:
-    """The codes of a dimension's indicators, in order."""
-    return list(dimension.indicators.order_by("order").values_list("code", flat=True))
+def indicator_codes(*, return_record: Return, dimension: Dimension) -> list[str]:
+    """The codes of the indicators of a dimension the return answers (the
+    national ones and its area's local statements), in order."""
+    return list(
+        return_record.answers.filter(indicator__dimension=dimension)
+        .order_by("indicator__order", "indicator__code")
+        .values_list("indicator__code", flat=True)
+    )
 
 
 def indicator_answer(
@@ -258,7 +273,7 @@ def indicator_answer(
     Answer.DoesNotExist."""
     return (
         return_record.answers.filter(indicator__dimension=dimension)
-        .select_related("indicator")
+        .select_related(*WITH_AREA)
         .get(indicator__code=code)
     )
 
@@ -271,7 +286,7 @@ def indicator_row(
     Raises Answer.DoesNotExist."""
     answer = (
         return_record.answers.filter(indicator__dimension=dimension)
-        .select_related("indicator", "updated_by")
+        .select_related(*WITH_AREA, "updated_by")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.all()))
         .get(indicator__code=code)
     )

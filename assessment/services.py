@@ -17,13 +17,14 @@ from django.utils.text import get_valid_filename
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Indicator, Period
-from indicators.selectors import framework_for_period
+from indicators.selectors import framework_for_period, national
 from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
 from partnerships.users import User
 
 from .figures import figures_refresh
 from .file_types import ArchiveLimits, FileRefused, FileType, inspect_file, name_for
+from .local_statements import local_indicators
 from .models import Answer, Attachment, EngagementRating, Return, ReturnStatus
 from .selectors import previous_return
 from .workflow import return_transition
@@ -80,8 +81,8 @@ def return_start(
     carry_forward: bool = False,
 ) -> Return:
     """Start a partnership's return for a period, with an empty answer per
-    indicator; optionally carrying forward last year's evidence and actions,
-    marked for review."""
+    indicator (national, and the local statements of its area); optionally
+    carrying forward last year's evidence and actions, marked for review."""
     check_perm(
         user,
         "assessment.add_return",
@@ -112,7 +113,13 @@ def return_start(
         else {}
     )
     answers = []
-    for indicator in Indicator.objects.filter(dimension__framework=framework):
+    # The framework's national indicators, then the local statements of the
+    # partnership's region and local LSCs in force for the period.
+    indicators = [
+        *national(Indicator.objects.filter(dimension__framework=framework)),
+        *local_indicators(partnership=partnership, framework=framework, period=period),
+    ]
+    for indicator in indicators:
         answer = Answer(return_record=return_record, indicator=indicator)
         old = last_year.get(indicator.code)
         if old is not None and (old.evidence or old.barriers or old.planned_action):

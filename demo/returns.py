@@ -146,7 +146,7 @@ def load_demo_returns(
     returns were made."""
     cast = _cast()
     indicators = list(
-        Indicator.objects.filter(dimension__framework=framework)
+        Indicator.objects.filter(dimension__framework=framework, supplement=None)
         .select_related("dimension")
         .order_by("dimension__order", "order")
     )

@@ -15,6 +15,7 @@ from django.db.models import Count
 
 from assessment.models import Answer, EngagementRating, Return, ScoreFigure
 from indicators.models import Period
+from indicators.selectors import national
 from partnerships.models import (
     AgreementStatus,
     BodyKind,
@@ -223,7 +224,9 @@ def common_barriers(*, returns: list[Return], limit: int = 5) -> list[tuple[str,
     """The barriers recorded most often in the returns, with how often."""
     return [
         (row["barriers"], row["times"])
-        for row in Answer.objects.filter(return_record__in=returns)
+        for row in national(
+            Answer.objects.filter(return_record__in=returns), through="indicator__"
+        )
         .exclude(barriers="")
         .values("barriers")
         .annotate(times=Count("pk"))

@@ -72,9 +72,9 @@ def return_document_context(*, user: AnyUser, return_record: Return) -> dict[str
     indicators: the answers with their indicators, their files, the score
     levels, the dimensions and the reviewer check."""
     answers = list(
-        return_record.answers.select_related("indicator").prefetch_related(
-            "attachments"
-        )
+        return_record.answers.select_related(
+            *assessment_selectors.WITH_AREA
+        ).prefetch_related("attachments")
     )
     levels = assessment_selectors.framework_levels(framework=return_record.framework)
     summaries = assessment_selectors.return_summary(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from assessment.models import Answer, EngagementRating, Return, ReturnStatus
 from assessment.selectors import returns_with_answers, stage_label
 from indicators.models import Period, ScoreLevel
-from indicators.selectors import framework_dimensions, framework_for_period
+from indicators.selectors import framework_dimensions, framework_for_period, national
 from partnerships.models import (
     SIGNED_AGREEMENTS,
     AgreementStatus,
@@ -181,7 +181,11 @@ def _dimension_means(
     means: dict[int, Means] = {}
     places: dict[str, tuple[int, str]] = {}
     for row in (
-        Answer.objects.filter(return_record__in=returns)
+        # National indicators only, comparable with England's medians; local
+        # statements have a section of their own.
+        national(
+            Answer.objects.filter(return_record__in=returns), through="indicator__"
+        )
         .values(
             "return_record_id",
             "indicator__dimension__code",

@@ -12,7 +12,7 @@ from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from indicators.models import Dimension, Framework, FrameworkStatus, Indicator, Period
-from indicators.selectors import frameworks_for_user
+from indicators.selectors import frameworks_for_user, national
 
 from ..pagination import CursorPagination
 from ..schemas import MAX_ID, FrameworkDetailOut, FrameworkOut, Message, Text
@@ -64,7 +64,10 @@ def get_framework(
             Prefetch(
                 "dimensions",
                 queryset=Dimension.objects.order_by("order").prefetch_related(
-                    Prefetch("indicators", queryset=Indicator.objects.order_by("order"))
+                    Prefetch(
+                        "indicators",
+                        queryset=national(Indicator.objects.order_by("order")),
+                    )
                 ),
             ),
         ),

@@ -84,7 +84,7 @@ def return_indicator(
     except Answer.DoesNotExist as error:
         raise Http404("No such indicator") from error
     levels = selectors.framework_levels(framework=return_record.framework)
-    codes = selectors.indicator_codes(dimension=dimension)
+    codes = selectors.indicator_codes(return_record=return_record, dimension=dimension)
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
         request.FILES or None,
