@@ -146,6 +146,19 @@ class DimensionSummary:
         return len(self.answers) - len(self.missing)
 
     @property
+    def local_labels(self) -> list[str]:
+        """The labels of the local statements among the answers (their
+        supplements' areas), each once."""
+        return sorted(
+            {
+                a.indicator.supplement.label
+                for a in self.answers
+                if a.indicator.supplement_id is not None
+                and a.indicator.supplement is not None
+            }
+        )
+
+    @property
     def moderation_gap(self) -> float | None:
         """Agreed minus self, from the unrounded means: negative when the LLSC
         moderated the scores down."""

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from govuk.forms import default_layout
 
 from . import framework_sheets
-from .framework_files import FrameworkFileError
+from .framework_files import MAX_TEXT, FrameworkFileError
+from .models import Dimension, Framework, PMFQuality
 
 MAX_FRAMEWORK_FILE = 1024 * 1024
 
@@ -35,3 +38,76 @@ class FrameworkImportForm(forms.Form):
                 error.problems[0].removeprefix("file: ")
             ) from error
         return content
+
+
+class SupplementImportForm(FrameworkImportForm):
+    """A supplement file (local statements), checked as a framework file is."""
+
+    file = forms.FileField(
+        label="Local statements file (YAML, XLSX or ODS)",
+        help_text="A file exported from this service, or written to the same layout.",
+        error_messages={"required": "Select a file of local statements"},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = default_layout("Import local statements")
+
+
+class LocalStatementForm(forms.Form):
+    """One statement added to a draft supplement, under a dimension of its
+    base framework."""
+
+    dimension = forms.ModelChoiceField(
+        queryset=Dimension.objects.none(),
+        empty_label="Select a dimension",
+        error_messages={
+            "required": "Select the dimension the statement belongs to",
+            "invalid_choice": "Select the dimension the statement belongs to",
+        },
+    )
+    statement = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_TEXT,
+        error_messages={
+            "required": "Enter the statement",
+            "max_length": f"The statement must be {MAX_TEXT} characters or fewer",
+        },
+    )
+    guidance = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_TEXT,
+        error_messages={
+            "max_length": f"The guidance must be {MAX_TEXT} characters or fewer"
+        },
+    )
+    evidence_examples = forms.CharField(
+        label="Examples of evidence",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_TEXT,
+        error_messages={
+            "max_length": f"The examples must be {MAX_TEXT} characters or fewer"
+        },
+    )
+    pmf_quality = forms.ChoiceField(
+        label="PMF partnership quality (optional)",
+        choices=[("", "None"), *PMFQuality.choices],
+        required=False,
+        error_messages={"invalid_choice": "Select a PMF quality from the list"},
+    )
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dimension = cast(forms.ModelChoiceField, self.fields["dimension"])
+        dimension.queryset = framework.dimensions.order_by("order")
+        self.helper = default_layout("Add the statement")
+
+    def clean_statement(self) -> str:
+        statement = str(self.cleaned_data["statement"])
+        if "\x00" in statement:
+            raise forms.ValidationError(
+                "The statement must not contain a NUL character"
+            )
+        return statement

@@ -39,8 +39,10 @@ from plans.selectors import plans_for_user
 from .cells import ScoreCell, figure_text, heat_class, score_cells
 from .counts import (
     Breakdown,
+    LocalStatementMean,
     Means,
     common_barriers,
+    local_statement_means,
     lsp_counts,
     median_of,
     national_medians,
@@ -152,6 +154,9 @@ class Dashboard:
     dimension_names: dict[str, str] = field(default_factory=dict)
     # The counts the studies report, over the rows shown.
     breakdowns: list[Breakdown] = field(default_factory=list)
+    # The local statements the rows shown answer, each with its area's label:
+    # never in the dimension figures above, never compared with England.
+    local_statements: list[LocalStatementMean] = field(default_factory=list)
 
     @property
     def column_count(self) -> int:
@@ -466,12 +471,18 @@ def _dashboard_aggregates(
     *, period: Period, sources: _DashboardSources, rows: list[DashboardRow]
 ) -> Dashboard:
     """The figures above and below the table, over the rows shown; the
-    national medians and the common barriers are a query each."""
+    national medians, the common barriers and the local statements' means
+    are a query each."""
     shown = [row.partnership for row in rows]
     shown_ids = {p.pk for p in shown}
     learning_arm, lead_agency, york = lsp_counts([row.lsp_links for row in rows])
     structures = Counter(p.get_structure_model_display() for p in shown)
     dimensions = list(sources.dimensions)
+    readable_shown = [
+        r
+        for r in sources.current.values()
+        if r.partnership_id in shown_ids and r.pk in sources.readable
+    ]
     return Dashboard(
         period=period,
         previous=sources.previous,
@@ -486,17 +497,12 @@ def _dashboard_aggregates(
             dimensions=dimensions,
             frameworks={r.framework_id for r in sources.current.values()},
         ),
-        barriers=common_barriers(
-            returns=[
-                r
-                for r in sources.current.values()
-                if r.partnership_id in shown_ids and r.pk in sources.readable
-            ]
-        ),
+        barriers=common_barriers(returns=readable_shown),
         levels=sources.levels,
         dimensions=dimensions,
         dimension_names=sources.dimensions,
         breakdowns=study_breakdowns(rows),
+        local_statements=local_statement_means(returns=readable_shown),
     )
 
 

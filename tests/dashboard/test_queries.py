@@ -28,12 +28,12 @@ from .conftest import make_return
 # with other regeneration bodies (prefetch, for their count), 9 the previous
 # period, 10 the returns of both periods, 11 the dimension means of those
 # returns, 12 the GO ratings, 13 the period's development plans, 14 the score
-# levels, 15 England's medians (the figures kept), 16 the common barriers;
-# regional_trends: 17 the region's figures of every period. The template's
-# filter form: 18 periods, 19 regions, 20 the local LSCs of the user's
-# regions. The links of each row (return, plan, rating) are decided from the
-# rows read, without a query.
-QUERIES = 20
+# levels, 15 England's medians (the figures kept), 16 the common barriers,
+# 17 the local statements' means; regional_trends: 18 the region's figures of
+# every period. The template's filter form: 19 periods, 20 regions, 21 the
+# local LSCs of the user's regions. The links of each row (return, plan,
+# rating) are decided from the rows read, without a query.
+QUERIES = 21
 
 
 def _populate(count, llsc, period_2002, period_2003):
