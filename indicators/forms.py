@@ -103,11 +103,3 @@ class LocalStatementForm(forms.Form):
         dimension = cast(forms.ModelChoiceField, self.fields["dimension"])
         dimension.queryset = framework.dimensions.order_by("order")
         self.helper = default_layout("Add the statement")
-
-    def clean_statement(self) -> str:
-        statement = str(self.cleaned_data["statement"])
-        if "\x00" in statement:
-            raise forms.ValidationError(
-                "The statement must not contain a NUL character"
-            )
-        return statement

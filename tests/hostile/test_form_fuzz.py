@@ -1407,6 +1407,78 @@ ENDPOINTS += [
 ]
 
 
+# Local statements: the GO officer of Yorkshire and the Humber adds its
+# statements from a file (any framework-like file fuzzed), one at a time on a
+# draft's page, copies and publishes them.
+NOT_FORMS |= {
+    "indicators:supplement_list",
+    "indicators:supplement_detail",
+    "indicators:supplement_export",
+}
+
+
+def _supplement_file() -> SimpleUploadedFile:
+    from tests.indicators.test_supplements import _yaml
+
+    return SimpleUploadedFile("local.yaml", _yaml(), "application/yaml")
+
+
+def _draft_supplement(world: World) -> int:
+    from indicators.models import Supplement
+
+    supplement, _ = Supplement.objects.get_or_create(
+        framework=world.framework,
+        period=world.return_a.period,
+        region=world.partnership_a.region,
+        version=1,
+        defaults={"name": "Hostile local statements"},
+    )
+    return supplement.pk
+
+
+def _make_draft_supplement(client: Client, world: World) -> None:
+    _draft_supplement(world)
+
+
+ENDPOINTS += [
+    Endpoint(
+        "indicators:supplement_import",
+        "go_a",
+        lambda w: "/frameworks/local/import/",
+        examples=10,
+        files={"file": framework_files()},
+        valid_files=lambda: {"file": _supplement_file()},
+        always=lambda: [{"file": upload} for upload in nasty_framework_files()],
+    ),
+    Endpoint(
+        "indicators:supplement_statement_add",
+        "go_a",
+        lambda w: f"/frameworks/local/{_draft_supplement(w)}/statements/add/",
+        lambda w: {
+            "dimension": w.d1.pk,
+            "statement": "Runs a Humber bidding clinic.",
+            "pmf_quality": "strategic",
+        },
+        examples=25,
+        prepare=_make_draft_supplement,
+    ),
+    Endpoint(
+        "indicators:supplement_new_version",
+        "go_a",
+        lambda w: f"/frameworks/local/{_draft_supplement(w)}/new-version/",
+        examples=3,
+        prepare=_make_draft_supplement,
+    ),
+    Endpoint(
+        "indicators:supplement_publish",
+        "go_a",
+        lambda w: f"/frameworks/local/{_draft_supplement(w)}/publish/",
+        examples=3,
+        prepare=_make_draft_supplement,
+    ),
+]
+
+
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every model of the project's apps and of auth."""
     rows = {}
