@@ -102,10 +102,11 @@ def supplement_answers_add(*, supplement: Supplement) -> int:
         .first()
     )
     if clash is not None:
+        other = clash.indicator.supplement
         raise ValidationError(
             f"{clash.indicator.code} is already a local statement of "
-            f"{clash.indicator.supplement.area} in some of these partnerships' "
-            "returns: give the statement another code"
+            f"{other.area if other else 'another area'} in some of these "
+            "partnerships' returns: give the statement another code"
         )
     earlier = (
         Answer.objects.filter(return_record__in=returns)

@@ -120,7 +120,7 @@ def _answer_submitted(supplement: Supplement) -> None:
     for return_record in Return.objects.filter(
         period=supplement.period,
         framework=supplement.framework,
-        partnership__region_id=supplement.region_id,
+        partnership__region=supplement.region,
         status__in=ANSWERED,
     ).select_related("partnership"):
         scores = SCORES.get(return_record.partnership.name, (2, 2, 2))
