@@ -811,6 +811,11 @@ TABLE["indicators:supplement_new_version"] = Entry(
     get=NOT_THIS_METHOD,
     post=on_object(CHANGES_YH_SUPPLEMENT, FOUND, sees=SEES_YH_SUPPLEMENT),
 )
+TABLE["api:v1:list_supplements"] = Entry(
+    lambda world: {"framework_id": world.framework.pk},
+    get=_api(on_object(HAS_ROLE, OK, sees=HAS_ROLE)),
+    post=API_GET_ONLY,
+)
 # An empty draft is not published: the page says why.
 TABLE["indicators:supplement_publish"] = Entry(
     _supplement,
