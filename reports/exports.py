@@ -96,10 +96,17 @@ def score_rows(*, user: AnyUser, data: Dashboard | None) -> Iterator[list[Any]]:
         "planned_action",
         "agreed_score",
         "officer_comment",
+        "indicator__supplement__region__name",
+        "indicator__supplement__local_lsc__name",
     )
     for row in values.iterator(chunk_size=2000):
-        values_row: list[Any] = list(row)
+        values_row: list[Any] = list(row[:-2])
         values_row[3] = _STATUS_LABELS.get(str(values_row[3]), values_row[3])
+        region, llsc = row[-2:]
+        if region or llsc:
+            # A local statement, labelled with its area as on every page.
+            area = region or f"{llsc} LSC"
+            values_row[6] = f"Local statement: {area}. {values_row[6]}"
         yield values_row
 
 

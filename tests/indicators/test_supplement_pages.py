@@ -228,3 +228,14 @@ def test_regional_view_keeps_local_statements_apart(
         in page
     )
     assert page.count(LABEL) == 3
+
+
+def test_score_export_labels_local_statements(
+    client, published, go_a, partnership_a, period_2003
+):
+    make_return(partnership_a, period_2003, self_scores={"D2": 3})
+    _login(client, go_a)
+    response = client.get("/dashboard/scores.csv?period=2003-04")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert f"{LABEL}. The partnership runs a Humber-wide" in text
+    assert text.count("Local statement:") == 3
