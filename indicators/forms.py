@@ -5,10 +5,11 @@ from typing import Any, cast
 from django import forms
 
 from govuk.forms import default_layout
+from partnerships.models import LocalLSC, Region
 
 from . import framework_sheets
 from .framework_files import MAX_TEXT, FrameworkFileError
-from .models import Dimension, Framework, PMFQuality
+from .models import Dimension, Framework, FrameworkStatus, Period, PMFQuality
 
 MAX_FRAMEWORK_FILE = 1024 * 1024
 
@@ -103,3 +104,57 @@ class LocalStatementForm(forms.Form):
         dimension = cast(forms.ModelChoiceField, self.fields["dimension"])
         dimension.queryset = framework.dimensions.order_by("order")
         self.helper = default_layout("Add the statement")
+
+
+class SupplementCreateForm(forms.Form):
+    """A new, empty draft of local statements, to add statements to one at a
+    time. Officers write for their own area; administrators choose one."""
+
+    name = forms.CharField(
+        max_length=160,
+        help_text="For example, Yorkshire and the Humber regional statements",
+        error_messages={
+            "required": "Enter a name for the statements",
+            "max_length": "The name must be 160 characters or fewer",
+        },
+    )
+    period = forms.ModelChoiceField(
+        queryset=Period.objects.none(),
+        empty_label="Select a period",
+        error_messages={
+            "required": "Select the period the statements are for",
+            "invalid_choice": "Select the period the statements are for",
+        },
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label="None",
+        error_messages={"invalid_choice": "Select a region from the list"},
+    )
+    local_lsc = forms.ModelChoiceField(
+        label="Local LSC",
+        queryset=LocalLSC.objects.all(),
+        required=False,
+        empty_label="None",
+        error_messages={"invalid_choice": "Select a local LSC from the list"},
+    )
+
+    def __init__(self, *args: Any, choose_area: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        period = cast(forms.ModelChoiceField, self.fields["period"])
+        period.queryset = Period.objects.filter(
+            frameworks__status=FrameworkStatus.PUBLISHED
+        ).distinct()
+        if not choose_area:
+            del self.fields["region"]
+            del self.fields["local_lsc"]
+        self.helper = default_layout("Start the statements")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "region" in self.fields and (
+            bool(data.get("region")) == bool(data.get("local_lsc"))
+        ):
+            self.add_error("region", "Choose either a region or a local LSC")
+        return data

@@ -20,7 +20,7 @@ from partnerships.users import AuthenticatedHttpRequest
 
 from . import framework_sheets, selectors
 from . import supplements as services
-from .forms import LocalStatementForm, SupplementImportForm
+from .forms import LocalStatementForm, SupplementCreateForm, SupplementImportForm
 from .framework_files import FrameworkFileError
 from .models import Supplement
 
@@ -108,6 +108,27 @@ def supplement_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         "indicators/supplement_import.html",
         {"form": form, "problems": problems},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def supplement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _refuse_unless_officer(request)
+    form = SupplementCreateForm(
+        request.POST if request.method == "POST" else None,
+        choose_area=request.user.has_perm("indicators.manage_frameworks"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            supplement = services.supplement_create(
+                user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"{supplement} started: add its statements.")
+            return redirect(supplement)
+    return render(request, "indicators/supplement_create.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -31,6 +31,7 @@ from .models import (
     PMFQuality,
     Supplement,
 )
+from .selectors import framework_for_period
 from .services import _Dumper, _Folded
 from .supplement_files import (
     ParsedSupplement,
@@ -151,6 +152,53 @@ def _import_parsed(parsed: ParsedSupplement, user: User) -> Supplement:
         )
     if parsed.status == FrameworkStatus.PUBLISHED:
         supplement_publish(supplement=supplement, user=user)
+    return supplement
+
+
+@transaction.atomic
+def supplement_create(
+    *,
+    user: User,
+    period: Period,
+    name: str,
+    region: Region | None = None,
+    local_lsc: LocalLSC | None = None,
+) -> Supplement:
+    """Start an empty draft of local statements on the period's framework,
+    to add statements to one at a time: for a GO officer's region or an LLSC
+    officer's local LSC (their own area, whatever is passed), for an
+    administrator the region or local LSC given. Numbered after the area's
+    earlier versions for the period."""
+    check_perm(user, ADD, message=OWN_AREA)
+    profile = profile_of(user)
+    if profile is not None and profile.region is not None:
+        region, local_lsc = profile.region, None
+    elif profile is not None and profile.llsc is not None:
+        region, local_lsc = None, profile.llsc
+    if (region is None) == (local_lsc is None):
+        raise ValidationError("Choose either a region or a local LSC")
+    if not _own_area(user, region, local_lsc):
+        raise ValidationError(
+            f"You can add local statements only for {_own_area_name(user)}"
+        )
+    framework = framework_for_period(period=period)
+    if framework is None:
+        raise ValidationError({"period": f"No published framework applies to {period}"})
+    latest = Supplement.objects.filter(
+        framework=framework, period=period, region=region, local_lsc=local_lsc
+    ).aggregate(v=Max("version"))["v"]
+    supplement = Supplement(
+        framework=framework,
+        period=period,
+        region=region,
+        local_lsc=local_lsc,
+        name=name.strip(),
+        version=(latest or 0) + 1,
+        status=FrameworkStatus.DRAFT,
+        created_by=user,
+    )
+    supplement.full_clean()
+    supplement.save()
     return supplement
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     # Local statements: an area's supplements to a framework for a period.
     path("local/", supplement_views.supplement_list, name="supplement_list"),
     path("local/import/", supplement_views.supplement_import, name="supplement_import"),
+    path("local/new/", supplement_views.supplement_create, name="supplement_create"),
     path(
         "local/<int:pk>/", supplement_views.supplement_detail, name="supplement_detail"
     ),

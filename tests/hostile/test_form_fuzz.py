@@ -1451,6 +1451,22 @@ ENDPOINTS += [
         always=lambda: [{"file": upload} for upload in nasty_framework_files()],
     ),
     Endpoint(
+        "indicators:supplement_create",
+        "go_a",
+        lambda w: "/frameworks/local/new/",
+        lambda w: {"name": "Humber statements", "period": w.return_a.period_id},
+    ),
+    Endpoint(
+        "indicators:supplement_create",
+        "admin",
+        lambda w: "/frameworks/local/new/",
+        lambda w: {
+            "name": "Tyne and Wear statements",
+            "period": w.return_a.period_id,
+            "local_lsc": w.llsc_other.pk,
+        },
+    ),
+    Endpoint(
         "indicators:supplement_statement_add",
         "go_a",
         lambda w: f"/frameworks/local/{_draft_supplement(w)}/statements/add/",

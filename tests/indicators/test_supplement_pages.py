@@ -239,3 +239,28 @@ def test_score_export_labels_local_statements(
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert f"{LABEL}. The partnership runs a Humber-wide" in text
     assert text.count("Local statement:") == 3
+
+
+def test_statements_started_without_a_file(
+    client, framework, period_2003, go_a, admin, llsc_other
+):
+    _login(client, go_a)
+    response = client.post(
+        "/frameworks/local/new/",
+        {"name": "Humber statements", "period": period_2003.pk},
+    )
+    supplement = Supplement.objects.get()
+    assert response["Location"] == f"/frameworks/local/{supplement.pk}/"
+    assert (supplement.region.code, supplement.version) == ("YH", 1)
+    assert not supplement.is_published and supplement.created_by == go_a
+    # An administrator chooses the area: one, not none.
+    _login(client, admin)
+    page = client.post(
+        "/frameworks/local/new/", {"name": "Anywhere", "period": period_2003.pk}
+    ).content.decode()
+    assert "Choose either a region or a local LSC" in page
+    client.post(
+        "/frameworks/local/new/",
+        {"name": "Tyne", "period": period_2003.pk, "local_lsc": llsc_other.pk},
+    )
+    assert Supplement.objects.get(local_lsc=llsc_other).name == "Tyne"

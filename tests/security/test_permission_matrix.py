@@ -791,6 +791,9 @@ TABLE["indicators:supplement_list"] = Entry(
 TABLE["indicators:supplement_import"] = Entry(
     _none, get=for_roles(REGIONAL_VIEW, OK), post=for_roles(REGIONAL_VIEW, OK)
 )
+TABLE["indicators:supplement_create"] = Entry(
+    _none, get=for_roles(REGIONAL_VIEW, OK), post=for_roles(REGIONAL_VIEW, OK)
+)
 TABLE["indicators:supplement_detail"] = Entry(
     _supplement,
     get=on_object(SEES_YH_SUPPLEMENT, OK, sees=SEES_YH_SUPPLEMENT),
