@@ -264,3 +264,14 @@ def test_statements_started_without_a_file(
         {"name": "Tyne", "period": period_2003.pk, "local_lsc": llsc_other.pk},
     )
     assert Supplement.objects.get(local_lsc=llsc_other).name == "Tyne"
+
+
+def test_regional_pdf_has_the_local_statements_apart(
+    client, published, go_a, partnership_a, period_2003
+):
+    from tests.dashboard.test_regional_pdf import _text, summary_pdf
+
+    make_return(partnership_a, period_2003, self_scores={"D2": 3, "D4": 3})
+    text = _text(summary_pdf(_login(client, go_a), {"period": "2003-04"}))
+    assert "Local statements" in text
+    assert f"{LABEL} D2.L1 The partnership runs a Humber-wide" in text
