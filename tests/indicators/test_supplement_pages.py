@@ -275,3 +275,24 @@ def test_regional_pdf_has_the_local_statements_apart(
     text = _text(summary_pdf(_login(client, go_a), {"period": "2003-04"}))
     assert "Local statements" in text
     assert f"{LABEL} D2.L1 The partnership runs a Humber-wide" in text
+
+
+def test_detail_query_count_is_constant(
+    client, published, go_a, django_assert_num_queries
+):
+    _login(client, go_a)
+    url = f"/frameworks/local/{published.pk}/"
+    # 1 session, 2 user, 3 profile, 4 the supplement with its framework,
+    # period and area, 5 its statements with their dimensions.
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200
+    for n in range(2, 22):
+        published.indicators.create(
+            dimension=published.framework.dimensions.get(code="D3"),
+            code=f"D3.L{n}",
+            statement=f"Statement {n}",
+            order=100 + n,
+        )
+    with django_assert_num_queries(5):
+        page = client.get(url).content.decode()
+    assert "D3.L21" in page
