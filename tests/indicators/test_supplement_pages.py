@@ -296,3 +296,15 @@ def test_detail_query_count_is_constant(
     with django_assert_num_queries(5):
         page = client.get(url).content.decode()
     assert "D3.L21" in page
+
+
+def test_review_and_return_document_label_local_statements(
+    client, published, partnership_a, manager_a, officer_a, period_2003
+):
+    submitted = make_return(partnership_a, period_2003, self_scores={"D2": 3, "D4": 2})
+    _login(client, officer_a)
+    client.post(f"/returns/{submitted.pk}/review/start/")
+    review = client.get(f"/returns/{submitted.pk}/review/D2/").content.decode()
+    assert review.count(LABEL) == 2 and "D2.L2" in review
+    document = client.get(f"/returns/{submitted.pk}/document/").content.decode()
+    assert document.count(LABEL) == 3
