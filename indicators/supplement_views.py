@@ -160,6 +160,21 @@ def supplement_statement_add(
 
 
 @require_POST
+def supplement_statement_remove(
+    request: AuthenticatedHttpRequest, pk: int, indicator_pk: int
+) -> HttpResponse:
+    supplement = _get_supplement_for_user(request, pk, change=True)
+    indicator = get_object_or_404(supplement.indicators, pk=indicator_pk)
+    try:
+        services.supplement_indicator_remove(indicator=indicator, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{indicator.code} removed.")
+    return redirect(supplement)
+
+
+@require_POST
 def supplement_new_version(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     supplement = _get_supplement_for_user(request, pk, change=True)
     copy = services.supplement_new_version(supplement=supplement, user=request.user)

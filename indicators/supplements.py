@@ -324,6 +324,17 @@ def supplement_indicator_add(
     return indicator
 
 
+def supplement_indicator_remove(*, indicator: Indicator, user: User) -> None:
+    """Remove a statement from a draft supplement (a published one never
+    changes)."""
+    supplement = indicator.supplement
+    if supplement is None:
+        raise ValidationError("Only a local statement can be removed here")
+    check_perm(user, CHANGE, supplement, message=OWN_AREA)
+    _refuse_published(supplement)
+    indicator.delete()
+
+
 @transaction.atomic
 def supplement_new_version(*, supplement: Supplement, user: User) -> Supplement:
     """A draft copy of a supplement with the next version number of its

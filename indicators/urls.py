@@ -31,6 +31,11 @@ urlpatterns = [
         name="supplement_statement_add",
     ),
     path(
+        "local/<int:pk>/statements/<int:indicator_pk>/remove/",
+        supplement_views.supplement_statement_remove,
+        name="supplement_statement_remove",
+    ),
+    path(
         "local/<int:pk>/new-version/",
         supplement_views.supplement_new_version,
         name="supplement_new_version",

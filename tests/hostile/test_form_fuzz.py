@@ -1440,6 +1440,18 @@ def _make_draft_supplement(client: Client, world: World) -> None:
     _draft_supplement(world)
 
 
+def _local_statement(world: World) -> int:
+    from indicators.models import Indicator
+
+    statement, _ = Indicator.objects.get_or_create(
+        supplement_id=_draft_supplement(world),
+        dimension=world.d1,
+        code="D1.L1",
+        defaults={"statement": "Hostile statement", "order": 101},
+    )
+    return statement.pk
+
+
 ENDPOINTS += [
     Endpoint(
         "indicators:supplement_import",
@@ -1476,6 +1488,16 @@ ENDPOINTS += [
             "pmf_quality": "strategic",
         },
         examples=25,
+        prepare=_make_draft_supplement,
+    ),
+    Endpoint(
+        "indicators:supplement_statement_remove",
+        "go_a",
+        lambda w: (
+            f"/frameworks/local/{_draft_supplement(w)}/statements/"
+            f"{_local_statement(w)}/remove/"
+        ),
+        examples=3,
         prepare=_make_draft_supplement,
     ),
     Endpoint(

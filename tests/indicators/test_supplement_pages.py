@@ -308,3 +308,21 @@ def test_review_and_return_document_label_local_statements(
     assert review.count(LABEL) == 2 and "D2.L2" in review
     document = client.get(f"/returns/{submitted.pk}/document/").content.decode()
     assert document.count(LABEL) == 3
+
+
+def test_a_draft_statement_is_removed_a_published_one_never(client, published, go_a):
+    _login(client, go_a)
+    first = published.indicators.get(code="D2.L1")
+    url = f"/frameworks/local/{published.pk}/statements/{first.pk}/remove/"
+    assert client.post(url).status_code == 302
+    assert published.indicators.filter(pk=first.pk).exists()
+    client.post(f"/frameworks/local/{published.pk}/new-version/")
+    second = Supplement.objects.get(version=2)
+    copy = second.indicators.get(code="D2.L1")
+    page = client.get(f"/frameworks/local/{second.pk}/").content.decode()
+    assert 'Remove<span class="govuk-visually-hidden"> D2.L1' in page
+    client.post(f"/frameworks/local/{second.pk}/statements/{copy.pk}/remove/")
+    assert set(second.indicators.values_list("code", flat=True)) == {"D2.L2", "D4.L1"}
+    # Another supplement's statement is not found under this one.
+    other = f"/frameworks/local/{second.pk}/statements/{first.pk}/remove/"
+    assert client.post(other).status_code == 404

@@ -809,6 +809,21 @@ TABLE["indicators:supplement_statement_add"] = Entry(
     get=on_object(CHANGES_YH_SUPPLEMENT, OK, sees=SEES_YH_SUPPLEMENT),
     post=on_object(CHANGES_YH_SUPPLEMENT, OK, sees=SEES_YH_SUPPLEMENT),
 )
+
+
+def _local_statement(world: World) -> dict[str, Any]:
+    kwargs = _supplement(world)
+    statement = world.framework.dimensions.get(code="D2").indicators.create(
+        supplement_id=kwargs["pk"], code="D2.L1", statement="Matrix", order=101
+    )
+    return {**kwargs, "indicator_pk": statement.pk}
+
+
+TABLE["indicators:supplement_statement_remove"] = Entry(
+    _local_statement,
+    get=NOT_THIS_METHOD,
+    post=on_object(CHANGES_YH_SUPPLEMENT, FOUND, sees=SEES_YH_SUPPLEMENT),
+)
 TABLE["indicators:supplement_new_version"] = Entry(
     _supplement,
     get=NOT_THIS_METHOD,
