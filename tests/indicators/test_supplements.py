@@ -343,3 +343,27 @@ def test_local_scores_never_move_national_figures(
         ).count()
         == 2
     )
+
+
+def test_local_scores_never_move_trends_or_barriers(
+    supplement, go_a, officer_a, partnership_a, manager_a, period_2003
+):
+    """An LLSC officer's trend is added up from the answers, and the common
+    barriers counted from them: both count national indicators only."""
+    from reports.counts import common_barriers
+    from reports.selectors import DashboardFilters
+    from reports.trends import regional_trends
+
+    supplement_publish(supplement=supplement, user=go_a)
+    mine = return_start(partnership=partnership_a, period=period_2003, user=manager_a)
+    mine.answers.update(score=2)
+    mine.answers.filter(indicator__code="D1.1").update(barriers="Funding")
+    Return.objects.filter(pk=mine.pk).update(
+        status=ReturnStatus.SUBMITTED, submitted_at="2004-03-01T10:00Z"
+    )
+    local = mine.answers.filter(indicator__supplement__isnull=False)
+    before = regional_trends(user=officer_a, filters=DashboardFilters())
+    local.update(score=4, barriers="Local only")
+    assert regional_trends(user=officer_a, filters=DashboardFilters()) == before
+    assert before[1]["D2"] == [2.0]
+    assert common_barriers(returns=[mine]) == [("Funding", 1)]
