@@ -367,3 +367,34 @@ def test_local_scores_never_move_trends_or_barriers(
     assert regional_trends(user=officer_a, filters=DashboardFilters()) == before
     assert before[1]["D2"] == [2.0]
     assert common_barriers(returns=[mine]) == [("Funding", 1)]
+
+
+def test_every_supplement_service_refuses_outside_the_area(
+    supplement, period_2003, go_elsewhere, officer_a, manager_a
+):
+    from indicators.supplements import supplement_create, supplement_indicator_remove
+
+    statement = supplement.indicators.get(code="D2.L1")
+    for user in (go_elsewhere, officer_a, manager_a):
+        with pytest.raises(PermissionDenied):
+            supplement_indicator_add(
+                supplement=supplement,
+                user=user,
+                dimension=statement.dimension,
+                statement="Not theirs",
+            )
+        with pytest.raises(PermissionDenied):
+            supplement_indicator_remove(indicator=statement, user=user)
+        with pytest.raises(PermissionDenied):
+            supplement_new_version(supplement=supplement, user=user)
+    with pytest.raises(PermissionDenied):
+        supplement_create(user=manager_a, period=period_2003, name="Not theirs")
+    # An officer starts statements for their own area, whatever is asked.
+    own = supplement_create(
+        user=go_elsewhere,
+        period=period_2003,
+        name="North East",
+        region=supplement.region,
+    )
+    assert own.region.code == "NE"
+    assert supplement.indicators.count() == 3
