@@ -188,6 +188,42 @@ class FrameworkDetailOut(FrameworkOut):
     dimensions: list[DimensionOut]
 
 
+class LocalStatementOut(Schema):
+    code: str
+    dimension_code: str = Field(alias="dimension.code")
+    statement: str
+    guidance: str
+    evidence_examples: str
+    pmf_quality: str
+
+
+class SupplementOut(Schema):
+    """An area's local statements on a framework for a period."""
+
+    id: int
+    name: str
+    version: int
+    status: str
+    period_code: str = Field(alias="period.code")
+    region_code: str | None
+    local_lsc: str | None
+    label: str
+    published_at: datetime.datetime | None
+    statements: list[LocalStatementOut]
+
+    @staticmethod
+    def resolve_region_code(obj: Any) -> str | None:
+        return obj.region.code if obj.region else None
+
+    @staticmethod
+    def resolve_local_lsc(obj: Any) -> str | None:
+        return obj.local_lsc.name if obj.local_lsc else None
+
+    @staticmethod
+    def resolve_statements(obj: Any) -> list[Any]:
+        return list(obj.indicators.all())
+
+
 class ReturnOut(Schema):
     id: int
     partnership_id: int

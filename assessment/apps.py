@@ -10,9 +10,10 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from partnerships.locks import register_oversight_lock
 
-        from . import checks, profile, selectors, signals
+        from . import checks, local_statements, profile, selectors, signals
 
         checks.register()
+        local_statements.register()
         profile.register()
         signals.register()
         # A return submitted or in review is its officers' work: the

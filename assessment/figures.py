@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, Sum
 from django.db.models.functions import Coalesce
 
 from indicators.models import Period
+from indicators.selectors import national
 
 from .counting import counted_q
 from .models import Answer, Return, ReturnStatus, ScoreFigure
@@ -49,8 +50,13 @@ def figures_refresh(*, period: Period | int) -> list[ScoreFigure]:
     period_id = _pk(period)
     list(Period.objects.select_for_update().filter(pk=period_id).values("pk"))
     tallies: dict[_Key, _Tally] = defaultdict(_Tally)
+    # National indicators only: a region's local statements never move
+    # England's or a region's figures.
     per_return = (
-        Answer.objects.filter(return_record__period_id=period_id)
+        national(
+            Answer.objects.filter(return_record__period_id=period_id),
+            through="indicator__",
+        )
         .exclude(return_record__status=ReturnStatus.DRAFT)
         .values(
             "return_record_id",

@@ -148,6 +148,11 @@ def draft_progress(*, return_record: Return) -> DraftProgress:
     return DraftProgress(completed=completed, total=total, last_saved=last_saved)
 
 
+# What an answer is read with to show its indicator, labelled with its area
+# when it is a local statement: joined, no query of its own.
+WITH_AREA = ("indicator__supplement__region", "indicator__supplement__local_lsc")
+
+
 def stage_label(score: float | None, levels: list[ScoreLevel]) -> str:
     """The label of the level nearest a (mean) score; halves round up."""
     if score is None or not levels:
@@ -179,6 +184,19 @@ class DimensionSummary:
         return sum(1 for a in self.answers if a.score is not None)
 
     @property
+    def local_labels(self) -> list[str]:
+        """The labels of the local statements among the answers (their
+        supplements' areas), each once."""
+        return sorted(
+            {
+                a.indicator.supplement.label
+                for a in self.answers
+                if a.indicator.supplement_id is not None
+                and a.indicator.supplement is not None
+            }
+        )
+
+    @property
     def moderation_gap(self) -> float | None:
         """Agreed minus self, from the unrounded means: negative when the LLSC
         moderated the scores down. Answers not applicable are left out."""
@@ -208,7 +226,7 @@ def return_summary(
         levels = framework_levels(framework=return_record.framework)
     dimensions = return_dimensions(return_record=return_record)
     if answers is None:
-        read = return_record.answers.select_related("indicator")
+        read = return_record.answers.select_related(*WITH_AREA)
         if with_categories:
             read = read.prefetch_related(ticked_categories())
         answers = list(read)
@@ -225,7 +243,11 @@ def return_summary(
             status = IN_PROGRESS
         else:
             status = NOT_STARTED
-        counted = counted_answers(dimension_answers)
+        # A dimension's scores are its national indicators' (comparable with
+        # England's); its local statements are answered, not averaged in.
+        counted = counted_answers(
+            [a for a in dimension_answers if a.indicator.supplement_id is None]
+        )
         self_score = mean_score([a.score for a in counted])
         agreed_score = mean_score([a.agreed_score for a in counted])
         summaries.append(
@@ -287,13 +309,18 @@ def dimension_tasks(
     answers = return_record.answers.filter(indicator__dimension=dimension)
     return [
         IndicatorTask(answer, answer_status(answer))
-        for answer in answers.select_related("indicator")
+        for answer in answers.select_related(*WITH_AREA)
     ]
 
 
-def indicator_codes(*, dimension: Dimension) -> list[str]:
-    """The codes of a dimension's indicators, in order."""
-    return list(dimension.indicators.order_by("order").values_list("code", flat=True))
+def indicator_codes(*, return_record: Return, dimension: Dimension) -> list[str]:
+    """The codes of the indicators of a dimension the return answers (the
+    national ones and its area's local statements), in order."""
+    return list(
+        return_record.answers.filter(indicator__dimension=dimension)
+        .order_by("indicator__order", "indicator__code")
+        .values_list("indicator__code", flat=True)
+    )
 
 
 def indicator_answer(
@@ -304,7 +331,7 @@ def indicator_answer(
     Answer.DoesNotExist."""
     return (
         return_record.answers.filter(indicator__dimension=dimension)
-        .select_related("indicator")
+        .select_related(*WITH_AREA)
         .get(indicator__code=code)
     )
 
@@ -317,7 +344,7 @@ def indicator_row(
     Raises Answer.DoesNotExist."""
     answer = (
         return_record.answers.filter(indicator__dimension=dimension)
-        .select_related("indicator", "updated_by")
+        .select_related(*WITH_AREA, "updated_by")
         .prefetch_related(answer_files(), ticked_categories())
         .get(indicator__code=code)
     )

@@ -13,7 +13,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Category, Dimension, Indicator, Period
-from indicators.selectors import framework_for_period, frameworks_for_period
+from indicators.selectors import (
+    framework_for_period,
+    frameworks_for_period,
+    national,
+)
 from partnerships.models import LearningPartnership
 from partnerships.rules import check_perm
 from partnerships.users import User
@@ -21,6 +25,7 @@ from partnerships.users import User
 from .counting import unanswered_q
 from .evidence import evidence_carry_forward
 from .figures import figures_refresh
+from .local_statements import local_indicators
 from .models import (
     EDITABLE_STATUSES,
     Answer,
@@ -86,9 +91,10 @@ def return_start(
     carry_forward: bool = False,
 ) -> Return:
     """Start a partnership's return for a period, with an empty answer per
-    indicator that applies to the partnership's structure model; optionally
-    carrying forward last year's evidence and actions, marked for review, and
-    its evidence files as links to confirm."""
+    indicator that applies to the partnership's structure model (national,
+    and the local statements of its area); optionally carrying forward last
+    year's evidence and actions, marked for review, and its evidence files as
+    links to confirm."""
     check_perm(
         user,
         "assessment.add_return",
@@ -120,11 +126,17 @@ def return_start(
     )
     answers = []
     # An answer for every role's framework the period runs: the return's
-    # (regeneration), and collaboration where the period runs it.
+    # (regeneration), and collaboration where the period runs it: their
+    # national indicators, then the local statements of the partnership's
+    # region and local LSCs in force for the period.
     frameworks = [framework.pk] + [
         f.pk for f in frameworks_for_period(period=period) if f.role != framework.role
     ]
-    for indicator in Indicator.objects.filter(dimension__framework__in=frameworks):
+    indicators = [
+        *national(Indicator.objects.filter(dimension__framework__in=frameworks)),
+        *local_indicators(partnership=partnership, framework=framework, period=period),
+    ]
+    for indicator in indicators:
         # An indicator that never applies to this kind of partnership is not
         # asked, so it is never shown nor counted.
         if not indicator.applies_to_model(partnership.structure_model):

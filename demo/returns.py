@@ -187,8 +187,9 @@ def load_demo_returns(
 
 
 def _indicators(framework: Framework) -> list[Indicator]:
+    """The framework's national indicators (not a supplement's)."""
     return list(
-        Indicator.objects.filter(dimension__framework=framework)
+        Indicator.objects.filter(dimension__framework=framework, supplement=None)
         .select_related("dimension")
         .order_by("dimension__order", "order")
     )

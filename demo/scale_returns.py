@@ -55,7 +55,9 @@ def generate_scale_returns(*, years: int, seed: int = 2004) -> int:
     rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
     periods = scale_periods(years)
     framework = scale_framework(periods)
-    indicators = list(Indicator.objects.filter(dimension__framework=framework))
+    indicators = list(
+        Indicator.objects.filter(dimension__framework=framework, supplement=None)
+    )
     partnerships = list(
         LearningPartnership.objects.filter(name__startswith=PREFIX)
         .exclude(returns__isnull=False)

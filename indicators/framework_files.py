@@ -375,16 +375,21 @@ def _read_indicator(
     path: Path,
     dimension_code: str,
     seen_codes: set[str],
+    *,
+    local: bool = False,
 ) -> dict[str, Any] | None:
-    """One indicator, coded like its dimension's (D1.1 in D1), or None when
-    it is not a mapping. Its code, even a refused one, joins ``seen_codes``."""
+    """One indicator, coded like its dimension's (D1.1 in D1; a local
+    statement D1.L1, so it can never take a national indicator's code), or
+    None when it is not a mapping. Its code, even a refused one, joins
+    ``seen_codes``."""
     indicator = reader.mapping(raw, path)
     if indicator is None:
         return None
     code = reader.text(indicator, path, "code", max_length=12)
-    if code and not re.match(rf"^{re.escape(dimension_code)}\.\d+$", code):
+    mark = "L" if local else ""
+    if code and not re.match(rf"^{re.escape(dimension_code)}\.{mark}\d+$", code):
         reader.problem(
-            (*path, "code"), f"{code!r} is not a code like {dimension_code}.1"
+            (*path, "code"), f"{code!r} is not a code like {dimension_code}.{mark}1"
         )
     elif code in seen_codes:
         reader.problem((*path, "code"), f"{code} appears twice")

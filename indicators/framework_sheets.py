@@ -151,18 +151,36 @@ def _read_member(archive: zipfile.ZipFile, name: str, cap: int) -> bytes | None:
 def read_workbook(content: bytes, kind: str) -> tuple[dict[str, Any], dict[Path, str]]:
     """The workbook as the structure a YAML framework file parses to, and the
     cell (or row, or sheet) of every field in it."""
+    return _Converter(
+        read_sheets(content, kind, SHEETS, required=REQUIRED_SHEETS)
+    ).convert()
+
+
+def read_sheets(
+    content: bytes,
+    kind: str,
+    names: tuple[str, ...],
+    *,
+    required: tuple[str, ...] | None = None,
+) -> dict[str, Rows]:
+    """The filled rows of the sheets named, bounded as hostile files need;
+    each of ``required`` (all of them when not given) must be there."""
     try:
-        sheets = _xlsx_sheets(content) if kind == XLSX else _ods_sheets(content)
+        sheets = (
+            _xlsx_sheets(content, names)
+            if kind == XLSX
+            else _ods_sheets(content, names)
+        )
     except FrameworkFileError:
         raise
     except Exception as error:  # any parser error on a hostile file
         raise _refused("The selected file cannot be read as a spreadsheet") from error
-    missing = [name for name in REQUIRED_SHEETS if name not in sheets]
+    missing = [name for name in (required or names) if name not in sheets]
     if missing:
         raise FrameworkFileError(
             [f"workbook: there is no sheet called {name!r}" for name in missing]
         )
-    return _Converter(sheets).convert()
+    return sheets
 
 
 def _cell_value(value: Any) -> Any:
@@ -174,7 +192,7 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def _xlsx_sheets(content: bytes) -> dict[str, Rows]:
+def _xlsx_sheets(content: bytes, names: tuple[str, ...]) -> dict[str, Rows]:
     from openpyxl import load_workbook
 
     # data_only=False: a formula is read as its text, never as a value a
@@ -195,13 +213,13 @@ def _xlsx_sheets(content: bytes) -> dict[str, Rows]:
                 if any(_cell_value(value) is not None for value in row)
             ]
             for sheet in workbook.worksheets
-            if str(sheet.title) in SHEETS
+            if str(sheet.title) in names
         }
     finally:
         workbook.close()
 
 
-def _ods_sheets(content: bytes) -> dict[str, Rows]:
+def _ods_sheets(content: bytes, names: tuple[str, ...]) -> dict[str, Rows]:
     from odf import opendocument
     from odf.namespaces import TABLENS
 
@@ -209,7 +227,7 @@ def _ods_sheets(content: bytes) -> dict[str, Rows]:
     sheets = {}
     for node in document.spreadsheet.childNodes:
         name = str(node.getAttribute("name") or "")
-        if node.qname == (TABLENS, "table") and name in SHEETS:
+        if node.qname == (TABLENS, "table") and name in names:
             sheets[name] = list(_ods_rows(node))
     return sheets
 
@@ -316,18 +334,24 @@ class _Converter:
             raise FrameworkFileError(self.problems)
         return data, self.places
 
-    def framework(self, data: dict[str, Any]) -> None:
-        rows = self.sheets[FRAMEWORK_SHEET]
+    def framework(
+        self,
+        data: dict[str, Any],
+        sheet: str = FRAMEWORK_SHEET,
+        fields: tuple[str, ...] = FRAMEWORK_FIELDS,
+    ) -> None:
+        """The field | value rows of the sheet into ``data``."""
+        rows = self.sheets[sheet]
         if rows and str(rows[0][1][0] or "").strip().lower() == "field":
             rows = rows[1:]  # the header row, if it is there
         for number, values in rows:
             field = str(values[0] or "").strip().lower()
             value = values[1] if len(values) > 1 else None
-            where = self.cell(FRAMEWORK_SHEET, number, 1, field or "value")
-            if field not in FRAMEWORK_FIELDS:
+            where = self.cell(sheet, number, 1, field or "value")
+            if field not in fields:
                 self.problems.append(
-                    f"{self.cell(FRAMEWORK_SHEET, number, 0, 'field')}: "
-                    f"{field!r} is not one of {', '.join(FRAMEWORK_FIELDS)}"
+                    f"{self.cell(sheet, number, 0, 'field')}: "
+                    f"{field!r} is not one of {', '.join(fields)}"
                 )
                 continue
             if field in data:
@@ -465,11 +489,16 @@ def _indicator_cell(indicator: dict[str, Any], name: str) -> Any:
 
 def write_workbook(data: dict[str, Any], kind: str) -> bytes:
     """The framework structure as an XLSX or ODS workbook."""
-    sheets = [
+    return write_sheets(_sheets_of(data), kind)
+
+
+def write_sheets(sheets: list[tuple[str, list[list[Any]]]], kind: str) -> bytes:
+    """Sheets (each its rows, header first) as an XLSX or ODS workbook."""
+    plain = [
         (name, [[_plain(value) for value in row] for row in rows])
-        for name, rows in _sheets_of(data)
+        for name, rows in sheets
     ]
-    return _write_xlsx(sheets) if kind == XLSX else _write_ods(sheets)
+    return _write_xlsx(plain) if kind == XLSX else _write_ods(plain)
 
 
 def _plain(value: Any) -> Any:

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from partnerships.models import LocalLSC, Region
 
 PERIOD_CODE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -194,11 +197,109 @@ class Dimension(models.Model):
         return f"{self.code} {self.title}"
 
 
+class Supplement(models.Model):
+    """Local statements: indicators a Government Office (for its region) or a
+    local LSC (for its area) adds to a published framework for one period, on
+    top of the national minimum. Versioned like frameworks: a published
+    supplement never changes, a change makes a new version. Its indicators
+    hang on the base framework's dimensions."""
+
+    Status = FrameworkStatus
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="supplements"
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="supplements"
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplements",
+    )
+    local_lsc = models.ForeignKey(
+        LocalLSC,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplements",
+        verbose_name="local LSC",
+    )
+    name = models.CharField(max_length=160)
+    version = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=10, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["period", "framework", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=False, local_lsc__isnull=True)
+                | Q(region__isnull=True, local_lsc__isnull=False),
+                name="supplement_one_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "period", "region", "version"],
+                condition=Q(region__isnull=False),
+                name="supplement_region_unique_version",
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "period", "local_lsc", "version"],
+                condition=Q(local_lsc__isnull=False),
+                name="supplement_llsc_unique_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[c.value for c in FrameworkStatus]),
+                name="supplement_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:supplement_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == FrameworkStatus.PUBLISHED
+
+    @property
+    def area(self) -> Region | LocalLSC | None:
+        """The region or local LSC whose partnerships score it."""
+        return self.region or self.local_lsc
+
+    @property
+    def label(self) -> str:
+        """How every page names its statements: "Local statement: <area>"."""
+        return f"Local statement: {self.area}"
+
+
 class Indicator(models.Model):
-    """A statement a partnership scores itself against."""
+    """A statement a partnership scores itself against: a national one of the
+    framework, or a local one of a supplement (``supplement`` set)."""
 
     dimension = models.ForeignKey(
         Dimension, on_delete=models.CASCADE, related_name="indicators"
+    )
+    supplement = models.ForeignKey(
+        Supplement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
     )
     code = models.CharField(max_length=12)
     statement = models.TextField()
@@ -220,12 +321,23 @@ class Indicator(models.Model):
         ordering = ["dimension__order", "order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["dimension", "code"], name="indicator_unique_code"
-            )
+                fields=["dimension", "code"],
+                condition=Q(supplement__isnull=True),
+                name="indicator_unique_code",
+            ),
+            models.UniqueConstraint(
+                fields=["dimension", "supplement", "code"],
+                condition=Q(supplement__isnull=False),
+                name="indicator_local_unique_code",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.statement[:60]}"
+
+    @property
+    def is_local(self) -> bool:
+        return self.supplement_id is not None
 
     @property
     def offers_not_applicable(self) -> bool:

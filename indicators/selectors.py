@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 
 from partnerships.models import Role
-from partnerships.selectors import role_of
+from partnerships.selectors import profile_of, role_of
 from partnerships.users import AnyUser
 
 from .models import (
@@ -19,7 +19,21 @@ from .models import (
     FrameworkStatus,
     Indicator,
     Period,
+    Supplement,
 )
+
+_Row = TypeVar("_Row", bound=Model)
+
+# The framework's own indicators: not a supplement's local statements.
+NATIONAL = Q(supplement__isnull=True)
+
+
+def national(queryset: QuerySet[_Row], *, through: str = "") -> QuerySet[_Row]:
+    """The rows of ``queryset`` about national indicators only, leaving out
+    supplements' local statements: what every national figure, comparison,
+    framework page and file counts. ``through`` is the path from the rows to
+    their indicator ("indicator__" for answers)."""
+    return queryset.filter(**{f"{through}supplement__isnull": True})
 
 
 def frameworks_for_user(user: AnyUser) -> QuerySet[Framework]:
@@ -76,10 +90,13 @@ def framework_category_lists(*, framework: Framework) -> list[CategoryList]:
 
 
 def framework_dimensions(*, framework: Framework) -> list[Dimension]:
-    """The framework's dimensions, each with its indicators, in two queries."""
+    """The framework's dimensions, each with its national indicators, in two
+    queries."""
     return list(
         framework.dimensions.prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("order"))
+            Prefetch(
+                "indicators", queryset=national(Indicator.objects.order_by("order"))
+            )
         )
     )
 
@@ -143,3 +160,76 @@ def period_opened(*, period: Period) -> Any | None:
         .select_related("history_user")
         .first()
     )
+
+
+def supplements_for_user(user: AnyUser) -> QuerySet[Supplement]:
+    """The supplements (local statements) a user may see: administrators all;
+    a GO officer those of their region and of its local LSCs; an LLSC officer
+    those of their local LSC and of its region; managers none (they meet
+    their area's statements in their return)."""
+    supplements = Supplement.objects.select_related(
+        "framework", "period", "region", "local_lsc"
+    )
+    role = role_of(user)
+    profile = profile_of(user)
+    if role == Role.NATIONAL_ADMIN:
+        return supplements
+    if role == Role.GO_OFFICER and profile is not None and profile.region_id:
+        return supplements.filter(
+            Q(region_id=profile.region_id) | Q(local_lsc__region_id=profile.region_id)
+        )
+    if role == Role.LLSC_OFFICER and profile is not None and profile.llsc_id:
+        return supplements.filter(
+            Q(local_lsc_id=profile.llsc_id) | Q(region__llscs=profile.llsc_id)
+        )
+    return supplements.none()
+
+
+def supplements_in_force(
+    *, framework: Framework | int, period: Period | int
+) -> list[Supplement]:
+    """The newest published version of each area's supplement to the
+    framework for the period, with its area: the local statements returns
+    are scored against."""
+    latest: dict[tuple[int | None, int | None], Supplement] = {}
+    for supplement in (
+        Supplement.objects.filter(
+            framework=framework, period=period, status=FrameworkStatus.PUBLISHED
+        )
+        .select_related("region", "local_lsc")
+        .order_by("-version")
+    ):
+        latest.setdefault((supplement.region_id, supplement.local_lsc_id), supplement)
+    return list(latest.values())
+
+
+def supplements_for_area(
+    *,
+    framework: Framework | int,
+    period: Period | int,
+    region_id: int | None,
+    llsc_ids: set[int],
+) -> list[Supplement]:
+    """The supplements in force for a partnership in the region, linked to
+    the local LSCs given."""
+    return [
+        s
+        for s in supplements_in_force(framework=framework, period=period)
+        if (s.region_id is not None and s.region_id == region_id)
+        or (s.local_lsc_id is not None and s.local_lsc_id in llsc_ids)
+    ]
+
+
+def supplement_dimensions(
+    *, supplement: Supplement
+) -> list[tuple[Dimension, list[Indicator]]]:
+    """The base framework's dimensions that have statements of the
+    supplement, each with them in order, in one query."""
+    grouped: dict[int, tuple[Dimension, list[Indicator]]] = {}
+    for indicator in supplement.indicators.select_related("dimension").order_by(
+        "dimension__order", "order"
+    ):
+        grouped.setdefault(indicator.dimension_id, (indicator.dimension, []))[1].append(
+            indicator
+        )
+    return list(grouped.values())

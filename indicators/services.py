@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from partnerships.users import AnyUser
@@ -35,6 +36,7 @@ from .models import (
     ScoreLevel,
     period_dates,
 )
+from .selectors import national
 
 
 @transaction.atomic
@@ -197,7 +199,9 @@ def _framework_data(framework: Framework) -> dict[str, Any]:
                     for indicator in dimension.indicators.all()
                 ],
             }
-            for dimension in framework.dimensions.prefetch_related("indicators")
+            for dimension in framework.dimensions.prefetch_related(
+                Prefetch("indicators", queryset=national(Indicator.objects.all()))
+            )
         ],
     }
     categories = {

@@ -7,7 +7,9 @@ from typing import Any, cast
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
+from assessment.models import Answer
 from govuk.forms import GovukDateField, GovukModelForm, form_layout
 from indicators.models import Dimension, Indicator
 
@@ -80,8 +82,16 @@ class PriorityForm(GovukModelForm):
         dimension.queryset = Dimension.objects.filter(framework_id=framework_id)
         dimension.empty_label = "Select a dimension"
         indicators = cast(IndicatorChoiceField, self.fields["indicators"])
+        # The framework's national indicators and the local statements the
+        # source return answered (never other areas' ones).
         indicators.queryset = Indicator.objects.filter(
-            dimension__framework_id=framework_id
+            Q(supplement__isnull=True)
+            | Q(
+                pk__in=Answer.objects.filter(
+                    return_record_id=plan.source_return_id
+                ).values("indicator_id")
+            ),
+            dimension__framework_id=framework_id,
         ).order_by("dimension__order", "order")
         cast(
             forms.ChoiceField, self.fields["plausibility"]

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from assessment.models import EngagementRating, ScoreFigure
+from django.db.models import Avg, Count
+from django.db.models.functions import Coalesce
+
+from assessment.models import Answer, EngagementRating, Return, ScoreFigure
 from indicators.models import Period
 from partnerships.models import (
     AgreementStatus,
@@ -215,3 +218,55 @@ def national_medians(
         if code not in found or (rank and not found[code][0]):
             found[code] = (rank, value)
     return {d: found[d][1] if d in found else None for d in dimensions}
+
+
+@dataclass
+class LocalStatementMean:
+    """One local statement on the regional view: its area's label, and the
+    mean (agreed, else self) score of the partnerships shown that answer it."""
+
+    label: str
+    code: str
+    statement: str
+    mean: float | None
+    scored: int
+
+
+def local_statement_means(*, returns: list[Return]) -> list[LocalStatementMean]:
+    """Per local statement the returns answer, the mean of its agreed (else
+    self) scores and how many are scored: one query. Kept apart from every
+    dimension figure, which counts national indicators only."""
+    score = Coalesce("agreed_score", "score")
+    rows = (
+        Answer.objects.filter(
+            return_record__in=returns, indicator__supplement__isnull=False
+        )
+        .values(
+            "indicator_id",
+            "indicator__code",
+            "indicator__statement",
+            "indicator__supplement__region__name",
+            "indicator__supplement__local_lsc__name",
+        )
+        .annotate(mean=Avg(score), scored=Count(score))
+        .order_by(
+            "indicator__supplement__region__name",
+            "indicator__supplement__local_lsc__name",
+            "indicator__dimension__order",
+            "indicator__order",
+        )
+    )
+    return [
+        LocalStatementMean(
+            label="Local statement: "
+            + (
+                row["indicator__supplement__region__name"]
+                or f"{row['indicator__supplement__local_lsc__name']} LSC"
+            ),
+            code=row["indicator__code"],
+            statement=row["indicator__statement"],
+            mean=round(float(row["mean"]), 2) if row["mean"] is not None else None,
+            scored=row["scored"],
+        )
+        for row in rows
+    ]

@@ -13,7 +13,7 @@ from plans.models import DevelopmentPlan
 
 from .categories import CategoryCounts
 from .cells import ScoreCell, figure_text, heat_class, score_cells
-from .counts import Breakdown
+from .counts import Breakdown, LocalStatementMean
 
 # The status filter's values beside the returns' own: a partnership with no
 # return for the period, and one whose return is overdue (see is_overdue).
@@ -119,6 +119,9 @@ class Dashboard:
     dimension_roles: dict[str, str] = field(default_factory=dict)
     # The counts the studies report, over the rows shown.
     breakdowns: list[Breakdown] = field(default_factory=list)
+    # The local statements the rows shown answer, each with its area's label:
+    # never in the dimension figures above, never compared with England.
+    local_statements: list[LocalStatementMean] = field(default_factory=list)
 
     @property
     def column_count(self) -> int:

@@ -114,15 +114,22 @@ def score_rows(*, user: AnyUser, data: Dashboard | None) -> Iterator[list[Any]]:
         "officer_comment",
         "not_applicable_reason",
         "not_applicable",
+        "indicator__supplement__region__name",
+        "indicator__supplement__local_lsc__name",
         "pk",
     )
     for row in values.iterator(chunk_size=2000):
         values_row: list[Any] = list(row)
         values_row[3] = _STATUS_LABELS.get(str(values_row[3]), values_row[3])
-        answer_id = values_row.pop()
+        answer_id, region, llsc = values_row[-1], values_row[-3], values_row[-2]
+        del values_row[-3:]
         if values_row.pop():
             # Not applicable: no score to show, and no agreed one counted.
             values_row[7] = values_row[11] = NOT_APPLICABLE
+        if region or llsc:
+            # A local statement, labelled with its area as on every page.
+            area = region or f"{llsc} LSC"
+            values_row[6] = f"Local statement: {area}. {values_row[6]}"
         values_row.append("; ".join(ticked.get(answer_id, [])))
         yield values_row
 

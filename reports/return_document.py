@@ -76,7 +76,9 @@ def return_document_context(*, user: AnyUser, return_record: Return) -> dict[str
     indicators: the answers with their indicators, their files, the score
     levels, the dimensions and the reviewer check."""
     answers = list(
-        return_record.answers.select_related("indicator").prefetch_related(
+        return_record.answers.select_related(
+            *assessment_selectors.WITH_AREA
+        ).prefetch_related(
             assessment_selectors.answer_files(),
             assessment_selectors.ticked_categories(),
         )

@@ -24,6 +24,7 @@ from indicators.selectors import (
     ROLE_ORDER,
     framework_dimensions,
     frameworks_for_period,
+    national,
 )
 from partnerships.models import (
     SIGNED_AGREEMENTS,
@@ -44,6 +45,7 @@ from plans.selectors import plans_for_user
 from .categories import category_counts
 from .counts import (
     Means,
+    local_statement_means,
     lsp_counts,
     median_of,
     national_medians,
@@ -112,7 +114,11 @@ def _dimension_means(
     means: dict[int, Means] = {}
     places: dict[str, Place] = {}
     for row in (
-        Answer.objects.filter(return_record__in=returns)
+        # National indicators only, comparable with England's medians; local
+        # statements have a section of their own.
+        national(
+            Answer.objects.filter(return_record__in=returns), through="indicator__"
+        )
         .values(
             "return_record_id",
             "indicator__dimension__code",
@@ -423,12 +429,18 @@ def _dashboard_aggregates(
     *, period: Period, sources: _DashboardSources, rows: list[DashboardRow]
 ) -> Dashboard:
     """The figures above and below the table, over the rows shown; the
-    national medians are a query, the category counts two."""
+    national medians are a query, the category counts two and the local
+    statements' means one."""
     shown = [row.partnership for row in rows]
     shown_ids = {p.pk for p in shown}
     learning_arm, lead_agency, york = lsp_counts([row.lsp_links for row in rows])
     structures = Counter(p.get_structure_model_display() for p in shown)
     dimensions = list(sources.dimensions)
+    readable_shown = [
+        r
+        for r in sources.current.values()
+        if r.partnership_id in shown_ids and r.pk in sources.readable
+    ]
     return Dashboard(
         period=period,
         previous=sources.previous,
@@ -444,11 +456,7 @@ def _dashboard_aggregates(
             frameworks={r.framework_id for r in sources.current.values()},
         ),
         categories=category_counts(
-            returns=[
-                r
-                for r in sources.current.values()
-                if r.partnership_id in shown_ids and r.pk in sources.readable
-            ],
+            returns=readable_shown,
             previous_returns=[
                 r
                 for r in sources.last.values()
@@ -461,6 +469,7 @@ def _dashboard_aggregates(
         dimension_names={code: name for code, (name, _) in sources.dimensions.items()},
         dimension_roles={code: role for code, (_, role) in sources.dimensions.items()},
         breakdowns=study_breakdowns(rows),
+        local_statements=local_statement_means(returns=readable_shown),
     )
 
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from assessment.counting import counted_q
 from assessment.models import Answer, ReturnStatus, ScoreFigure
 from indicators.models import Indicator
+from indicators.selectors import national
 from partnerships.models import LearningPartnership, Role
 from partnerships.selectors import profile_of, role_of
 from partnerships.users import AnyUser
@@ -81,7 +82,10 @@ def _trend_totals(
     # cheaper than joining every answer to its indicator and dimension.
     score = Coalesce("agreed_score", "score")
     sums = (
-        Answer.objects.filter(return_record__partnership__in=partnerships)
+        national(
+            Answer.objects.filter(return_record__partnership__in=partnerships),
+            through="indicator__",
+        )
         .exclude(return_record__status=ReturnStatus.DRAFT)
         .values(
             "return_record__period__starts_on",

@@ -11,11 +11,25 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from indicators.models import Dimension, Framework, FrameworkStatus, Indicator, Period
-from indicators.selectors import frameworks_for_user
+from indicators.models import (
+    Dimension,
+    Framework,
+    FrameworkStatus,
+    Indicator,
+    Period,
+    Supplement,
+)
+from indicators.selectors import frameworks_for_user, national, supplements_for_user
 
 from ..pagination import CursorPagination
-from ..schemas import MAX_ID, FrameworkDetailOut, FrameworkOut, Message, Text
+from ..schemas import (
+    MAX_ID,
+    FrameworkDetailOut,
+    FrameworkOut,
+    Message,
+    SupplementOut,
+    Text,
+)
 
 router = Router(tags=["Frameworks"])
 
@@ -64,9 +78,41 @@ def get_framework(
             Prefetch(
                 "dimensions",
                 queryset=Dimension.objects.order_by("order").prefetch_related(
-                    Prefetch("indicators", queryset=Indicator.objects.order_by("order"))
+                    Prefetch(
+                        "indicators",
+                        queryset=national(Indicator.objects.order_by("order")),
+                    )
                 ),
             ),
         ),
         pk=framework_id,
+    )
+
+
+@router.get(
+    "/{int:framework_id}/supplements",
+    response={200: list[SupplementOut], 404: Message},
+    summary="The local statements areas added to a framework",
+    description="Each region's or local LSC's supplements to the framework (its "
+    "indicators above are national ones only), as far as the user sees them: "
+    "GO officers their region's and its local LSCs', LLSC officers their local "
+    "LSC's and its region's, administrators all, managers none (their returns "
+    "carry their area's statements). Read only.",
+)
+def list_supplements(
+    request: HttpRequest, framework_id: int = Path(..., ge=1, le=MAX_ID)
+) -> list[Supplement]:
+    framework = get_object_or_404(frameworks_for_user(request.user), pk=framework_id)
+    return list(
+        supplements_for_user(request.user)
+        .filter(framework=framework)
+        .order_by("-period__starts_on", "region__name", "local_lsc__name", "-version")
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.select_related("dimension").order_by(
+                    "dimension__order", "order"
+                ),
+            )
+        )
     )

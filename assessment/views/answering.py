@@ -86,7 +86,7 @@ def return_indicator(
         raise Http404("No such indicator") from error
     # Each role's framework has its own (four-level) scale.
     levels = selectors.framework_levels(framework=dimension.framework)
-    codes = selectors.indicator_codes(dimension=dimension)
+    codes = selectors.indicator_codes(return_record=return_record, dimension=dimension)
     library = evidence_selectors.library_choices(
         partnership_id=return_record.partnership_id, answer=answer
     )

@@ -105,7 +105,7 @@ def review_dimension(
         return _decided_meanwhile(request, return_record)
     answers = list(
         return_record.answers.filter(indicator__dimension=dimension)
-        .select_related("indicator")
+        .select_related(*selectors.WITH_AREA)
         .prefetch_related(selectors.answer_files(), selectors.ticked_categories())
     )
     levels = selectors.framework_levels(framework=return_record.framework)
@@ -223,7 +223,7 @@ def review_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             return _decided(request, return_record)
     levels = selectors.framework_levels(framework=return_record.framework)
-    answers = list(return_record.answers.select_related("indicator"))
+    answers = list(return_record.answers.select_related(*selectors.WITH_AREA))
     summaries = selectors.return_summary(
         return_record=return_record, answers=answers, levels=levels
     )

@@ -72,6 +72,11 @@ ENDPOINTS: dict[str, Endpoint] = {
     "framework": Endpoint(
         lambda w: f"/api/v1/frameworks/{w.framework.pk}", HAS_ROLE, HAS_ROLE
     ),
+    "framework's local statements": Endpoint(
+        lambda w: f"/api/v1/frameworks/{w.framework.pk}/supplements",
+        HAS_ROLE,
+        HAS_ROLE,
+    ),
     "period": Endpoint(
         lambda w: f"/api/v1/periods/{w.period.code}", HAS_ROLE, HAS_ROLE
     ),

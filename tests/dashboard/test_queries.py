@@ -29,12 +29,12 @@ from .conftest import make_return
 # period, 10 the returns of both periods, 11 the dimension means of those
 # returns, 12 the GO ratings, 13 the period's development plans, 14 the score
 # levels, 15 England's medians (the figures kept), 16 the categories of the
-# returns' frameworks, 17 the categories ticked in both periods' returns;
-# regional_trends: 18 the region's figures of every period. The template's
-# filter form: 19 periods, 20 regions, 21 the local LSCs of the user's
-# regions. The links of each row (return, plan, rating) are decided from the
-# rows read, without a query.
-QUERIES = 21
+# returns' frameworks, 17 the categories ticked in both periods' returns,
+# 18 the local statements' means; regional_trends: 19 the region's figures of
+# every period. The template's filter form: 20 periods, 21 regions, 22 the
+# local LSCs of the user's regions. The links of each row (return, plan,
+# rating) are decided from the rows read, without a query.
+QUERIES = 22
 
 
 def _populate(count, llsc, period_2002, period_2003):

@@ -540,6 +540,37 @@ def test_notifications_page(hostile, client_as):
     )
 
 
+def test_local_statement_pages(hostile, client_as):
+    """A local LSC's statements (its name a payload, the statement one) on
+    their own page and labelled on the partnership's task list."""
+    from indicators.models import Indicator, Supplement
+    from partnerships.models import LocalLSC
+
+    llsc = LocalLSC.objects.get(name=TEXT["llsc"])
+    supplement = Supplement.objects.create(
+        framework=hostile.framework,
+        period=hostile.period,
+        local_lsc=llsc,
+        name=TEXT["framework"],
+        version=1,
+        status="published",
+    )
+    Indicator.objects.create(
+        dimension=hostile.framework.dimensions.get(code="D1"),
+        supplement=supplement,
+        code="D1.L1",
+        statement=TEXT["statement"],
+        order=101,
+    )
+    check_pages(
+        client_as("admin"),
+        {
+            "/frameworks/local/": ["framework", "llsc"],
+            f"/frameworks/local/{supplement.pk}/": ["framework", "llsc", "statement"],
+        },
+    )
+
+
 def test_every_field_is_checked_on_a_page():
     shown = {field for fields in SHOWS.values() for field in fields}
     assert shown == set(TEXT)

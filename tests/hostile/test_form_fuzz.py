@@ -1426,6 +1426,51 @@ def _unlinked_file(world: World) -> int:
     return evidence_file.pk
 
 
+# Local statements: the GO officer of Yorkshire and the Humber adds its
+# statements from a file (any framework-like file fuzzed), one at a time on a
+# draft's page, copies and publishes them.
+NOT_FORMS |= {
+    "indicators:supplement_list",
+    "indicators:supplement_detail",
+    "indicators:supplement_export",
+}
+
+
+def _supplement_file() -> SimpleUploadedFile:
+    from tests.indicators.test_supplements import _yaml
+
+    return SimpleUploadedFile("local.yaml", _yaml(), "application/yaml")
+
+
+def _draft_supplement(world: World) -> int:
+    from indicators.models import Supplement
+
+    supplement, _ = Supplement.objects.get_or_create(
+        framework=world.framework,
+        period=world.return_a.period,
+        region=world.partnership_a.region,
+        version=1,
+        defaults={"name": "Hostile local statements"},
+    )
+    return supplement.pk
+
+
+def _make_draft_supplement(client: Client, world: World) -> None:
+    _draft_supplement(world)
+
+
+def _local_statement(world: World) -> int:
+    from indicators.models import Indicator
+
+    statement, _ = Indicator.objects.get_or_create(
+        supplement_id=_draft_supplement(world),
+        dimension=world.d1,
+        code="D1.L1",
+        defaults={"statement": "Hostile statement", "order": 101},
+    )
+    return statement.pk
+
+
 ENDPOINTS += [
     Endpoint(
         "assessment:evidence_edit",
@@ -1452,6 +1497,71 @@ ENDPOINTS += [
     ),
 ]
 NOT_FORMS |= {"assessment:evidence_library"}
+
+
+ENDPOINTS += [
+    Endpoint(
+        "indicators:supplement_import",
+        "go_a",
+        lambda w: "/frameworks/local/import/",
+        examples=10,
+        files={"file": framework_files()},
+        valid_files=lambda: {"file": _supplement_file()},
+        always=lambda: [{"file": upload} for upload in nasty_framework_files()],
+    ),
+    Endpoint(
+        "indicators:supplement_create",
+        "go_a",
+        lambda w: "/frameworks/local/new/",
+        lambda w: {"name": "Humber statements", "period": w.return_a.period_id},
+    ),
+    Endpoint(
+        "indicators:supplement_create",
+        "admin",
+        lambda w: "/frameworks/local/new/",
+        lambda w: {
+            "name": "Tyne and Wear statements",
+            "period": w.return_a.period_id,
+            "local_lsc": w.llsc_other.pk,
+        },
+    ),
+    Endpoint(
+        "indicators:supplement_statement_add",
+        "go_a",
+        lambda w: f"/frameworks/local/{_draft_supplement(w)}/statements/add/",
+        lambda w: {
+            "dimension": w.d1.pk,
+            "statement": "Runs a Humber bidding clinic.",
+            "pmf_quality": "strategic",
+        },
+        examples=25,
+        prepare=_make_draft_supplement,
+    ),
+    Endpoint(
+        "indicators:supplement_statement_remove",
+        "go_a",
+        lambda w: (
+            f"/frameworks/local/{_draft_supplement(w)}/statements/"
+            f"{_local_statement(w)}/remove/"
+        ),
+        examples=3,
+        prepare=_make_draft_supplement,
+    ),
+    Endpoint(
+        "indicators:supplement_new_version",
+        "go_a",
+        lambda w: f"/frameworks/local/{_draft_supplement(w)}/new-version/",
+        examples=3,
+        prepare=_make_draft_supplement,
+    ),
+    Endpoint(
+        "indicators:supplement_publish",
+        "go_a",
+        lambda w: f"/frameworks/local/{_draft_supplement(w)}/publish/",
+        examples=3,
+        prepare=_make_draft_supplement,
+    ),
+]
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:

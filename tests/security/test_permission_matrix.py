@@ -793,6 +793,87 @@ TABLE["assessment:evidence_keep"] = Entry(
     post=on_object(CHANGES_A, FOUND),
 )
 
+
+# Local statements: a Yorkshire and the Humber supplement (a fresh draft for
+# each request, so one user's publishing never changes the next one's page),
+# seen by the region's officers (the GO officer and officer_a, whose local
+# LSC is in it) and changed by its GO officer and administrators.
+SEES_YH_SUPPLEMENT = {"officer_a", "go_a", "admin"}
+CHANGES_YH_SUPPLEMENT = {"go_a", "admin"}
+
+
+def _supplement(world: World) -> dict[str, Any]:
+    from django.db.models import Max
+
+    from indicators.models import Supplement
+
+    latest = Supplement.objects.filter(region__code="YH").aggregate(v=Max("version"))
+    supplement = Supplement.objects.create(
+        framework=world.framework,
+        period=world.period,
+        region=world.partnership.region,
+        name="Matrix local statements",
+        version=(latest["v"] or 0) + 1,
+    )
+    return {"pk": supplement.pk}
+
+
+TABLE["indicators:supplement_list"] = Entry(
+    _none, get=for_roles(REGIONAL_VIEW, OK), post=NOT_THIS_METHOD
+)
+TABLE["indicators:supplement_import"] = Entry(
+    _none, get=for_roles(REGIONAL_VIEW, OK), post=for_roles(REGIONAL_VIEW, OK)
+)
+TABLE["indicators:supplement_create"] = Entry(
+    _none, get=for_roles(REGIONAL_VIEW, OK), post=for_roles(REGIONAL_VIEW, OK)
+)
+TABLE["indicators:supplement_detail"] = Entry(
+    _supplement,
+    get=on_object(SEES_YH_SUPPLEMENT, OK, sees=SEES_YH_SUPPLEMENT),
+    post=NOT_THIS_METHOD,
+)
+TABLE["indicators:supplement_export"] = Entry(
+    _supplement,
+    get=on_object(SEES_YH_SUPPLEMENT, OK, sees=SEES_YH_SUPPLEMENT),
+    post=NOT_THIS_METHOD,
+)
+TABLE["indicators:supplement_statement_add"] = Entry(
+    _supplement,
+    get=on_object(CHANGES_YH_SUPPLEMENT, OK, sees=SEES_YH_SUPPLEMENT),
+    post=on_object(CHANGES_YH_SUPPLEMENT, OK, sees=SEES_YH_SUPPLEMENT),
+)
+
+
+def _local_statement(world: World) -> dict[str, Any]:
+    kwargs = _supplement(world)
+    statement = world.framework.dimensions.get(code="D2").indicators.create(
+        supplement_id=kwargs["pk"], code="D2.L1", statement="Matrix", order=101
+    )
+    return {**kwargs, "indicator_pk": statement.pk}
+
+
+TABLE["indicators:supplement_statement_remove"] = Entry(
+    _local_statement,
+    get=NOT_THIS_METHOD,
+    post=on_object(CHANGES_YH_SUPPLEMENT, FOUND, sees=SEES_YH_SUPPLEMENT),
+)
+TABLE["indicators:supplement_new_version"] = Entry(
+    _supplement,
+    get=NOT_THIS_METHOD,
+    post=on_object(CHANGES_YH_SUPPLEMENT, FOUND, sees=SEES_YH_SUPPLEMENT),
+)
+TABLE["api:v1:list_supplements"] = Entry(
+    lambda world: {"framework_id": world.framework.pk},
+    get=_api(on_object(HAS_ROLE, OK, sees=HAS_ROLE)),
+    post=API_GET_ONLY,
+)
+# An empty draft is not published: the page says why.
+TABLE["indicators:supplement_publish"] = Entry(
+    _supplement,
+    get=NOT_THIS_METHOD,
+    post=on_object(CHANGES_YH_SUPPLEMENT, FOUND, sees=SEES_YH_SUPPLEMENT),
+)
+
 # Every URL pattern, from the resolver.
 
 

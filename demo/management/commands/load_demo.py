@@ -16,6 +16,7 @@ from demo.plans import load_demo_plans
 from demo.regeneration_bodies import load_demo_regeneration_bodies
 from demo.returns import load_demo_returns
 from demo.second_factor import DEMO_TOTP_SECRET, load_demo_second_factor
+from demo.supplements import load_demo_supplement
 from demo.years import Clock, load_demo_periods
 from indicators.services import COLLABORATION_FRAMEWORK, reference_framework_load
 from partnerships.models import LearningPartnership
@@ -51,6 +52,8 @@ class Command(BaseCommand):
         load_demo_categories()
         plans = load_demo_plans(periods=periods, clock=clock)
         load_demo_evidence(periods=periods, clock=clock)
+        # Yorkshire and the Humber's own statements for the open year.
+        supplement = load_demo_supplement(period=periods[-1], now=clock.now)
         # Some of the demo's returns are written outside the services.
         figures_rebuild()
         count = LearningPartnership.objects.count()
@@ -69,3 +72,9 @@ class Command(BaseCommand):
             "or the current code from `python manage.py demo_totp_code`"
         )
         self.stdout.write(f"  go's API token: {DEMO_API_TOKEN}")
+        if supplement is not None:
+            self.stdout.write(
+                f"  Local statements: {supplement} in {supplement.region} for "
+                f"{supplement.period}, on go's Frameworks > Local statements page "
+                "and in Hull's return (manager)"
+            )
