@@ -137,8 +137,23 @@ def test_sign_in_and_answer_indicators_with_the_keyboard_alone(people, cast, ret
         expect(page.locator(f"#id_score-{pk}_0")).to_be_checked()
         assert keys.tab()["id"] == f"id_evidence-{pk}"
         keys.type(f"Evidence for {code}, typed.")
-        assert keys.tab()["id"] == f"id_barriers-{pk}"
-        assert keys.tab()["id"] == f"id_planned_action-{pk}"
+        # The kinds of impact and added value beside the evidence, one stop
+        # each, then the barriers and the kinds of barrier beside them.
+        start = len(keys.stops)
+        keys.tab_to(lambda f, pk=pk: f["id"] == f"id_barriers-{pk}")
+        beside_evidence = [stop["id"] for stop in keys.stops[start:-1]]
+        assert beside_evidence
+        assert all(
+            stop.startswith(("id_categories-impact-", "id_categories-added_value-"))
+            for stop in beside_evidence
+        )
+        start = len(keys.stops)
+        keys.tab_to(lambda f, pk=pk: f["id"] == f"id_planned_action-{pk}")
+        beside_barriers = [stop["id"] for stop in keys.stops[start:-1]]
+        assert beside_barriers
+        assert all(
+            stop.startswith("id_categories-barriers-") for stop in beside_barriers
+        )
         assert keys.tab()["id"] == f"id_attachment-{pk}"
         # The buttons, forwards and back.
         assert keys.tab()["text"] == "Save and continue"
