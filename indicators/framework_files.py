@@ -219,14 +219,7 @@ def parse_framework_data(
     """Check a framework read from a YAML file or a workbook, naming each
     problem's place from ``lines``; FrameworkFileError lists every problem."""
     reader = _Reader(lines)
-    top = reader.mapping(data, ())
-    if top is None:
-        raise FrameworkFileError(reader.problems)
-    name = reader.text(top, (), "name", max_length=160)
-    version = _read_version(reader, top)
-    status = top.get("status", FrameworkStatus.DRAFT)
-    if status not in FrameworkStatus.values:
-        reader.problem(("status",), "must be draft or published")
+    top, name, version, status = read_header(reader, data)
     role = _read_role(reader, top)
     description = reader.text(top, (), "description", required=False)
     periods = _read_periods(reader, top)
@@ -251,6 +244,21 @@ def parse_framework_data(
             version_line if isinstance(version_line, str) else f"line {version_line}"
         ),
     )
+
+
+def read_header(reader: _Reader, data: Any) -> tuple[dict[str, Any], str, int, str]:
+    """The top-level mapping of a framework or supplement file, with its name,
+    version and status (draft or published); FrameworkFileError when the file
+    is not a mapping at all."""
+    top = reader.mapping(data, ())
+    if top is None:
+        raise FrameworkFileError(reader.problems)
+    name = reader.text(top, (), "name", max_length=160)
+    version = _read_version(reader, top)
+    status = top.get("status", FrameworkStatus.DRAFT)
+    if status not in FrameworkStatus.values:
+        reader.problem(("status",), "must be draft or published")
+    return top, name, version, status
 
 
 def _read_version(reader: _Reader, top: dict[str, Any]) -> int:

@@ -28,11 +28,11 @@ from .framework_files import (
     FrameworkFileError,
     Path,
     _read_indicator,
-    _read_version,
     _read_yaml,
     _Reader,
+    read_header,
 )
-from .models import FrameworkStatus, period_dates
+from .models import period_dates
 
 # A dimension of the framework supplemented: D1 (regeneration), C1
 # (collaboration); that the framework has it is checked on import.
@@ -70,14 +70,7 @@ def parse_supplement_data(
     """Check a supplement read from a YAML file or a workbook, naming each
     problem's place from ``lines``; FrameworkFileError lists every problem."""
     reader = _Reader(lines)
-    top = reader.mapping(data, ())
-    if top is None:
-        raise FrameworkFileError(reader.problems)
-    name = reader.text(top, (), "name", max_length=160)
-    version = _read_version(reader, top)
-    status = top.get("status", FrameworkStatus.DRAFT)
-    if status not in FrameworkStatus.values:
-        reader.problem(("status",), "must be draft or published")
+    top, name, version, status = read_header(reader, data)
     framework_name, framework_version = _read_framework(reader, top)
     period = reader.text(top, (), "period", max_length=7)
     if period:
