@@ -105,7 +105,11 @@ def test_the_regions_page_costs_the_same_whatever_englands_size(
     count,
 ):
     """4 or 12 partnerships in the region, and four times as many again in
-    England: the same queries, none of them growing with England."""
+    England: the same queries, none of them growing with England.
+
+    Slow: on PostgreSQL, 5 to 35 s depending on what ran before it in the
+    process (the figures refresh plans its queries on tables emptied by the
+    rollbacks of earlier tests); 2 s on SQLite."""
     _populate(count, llsc_a, period_2002, period_2003)
     _elsewhere(4 * count, period_2003)
     client.force_login(go_a, backend="partnerships.backends.PasswordBackend")

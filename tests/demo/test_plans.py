@@ -49,6 +49,11 @@ def snapshot() -> dict[str, list[tuple]]:
 
 
 def test_load_demo_makes_full_plans_and_is_repeatable(demo: str) -> None:
+    """The demo's development plans are full, and loading again adds none.
+
+    Slow: the first test of the module to run loads the whole demo (both
+    roles' frameworks, local statements, categories, evidence) for every test
+    of the module."""
     output = demo
 
     plans = list(
