@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 
-from govuk import ods_cells
+from govuk import ods_cells, zip_parts
 
 from .models import FileFormat
 
@@ -156,35 +156,18 @@ def _text_of(content: bytes) -> str | None:
 def _archive(content: bytes) -> zipfile.ZipFile:
     """The ZIP archive, once its central directory shows nothing that would
     flood the reader: too many parts, too much unpacked, encryption."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
-        raise FileRefused(
-            "The selected file cannot be opened as a spreadsheet"
-        ) from error
-    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > int(
-        settings.IMPORT_MAX_UNPACKED_BYTES
-    ):
-        raise FileRefused(
-            "The selected file unpacks to more than a spreadsheet of this size "
-            "could hold, so it was not read"
-        )
-    if any(m.flag_bits & 0x1 for m in members):
-        raise FileRefused("The selected file is encrypted: save it without a password")
-    return archive
+    return zip_parts.open_archive(
+        content,
+        max_members=MAX_ZIP_MEMBERS,
+        max_unpacked_bytes=int(settings.IMPORT_MAX_UNPACKED_BYTES),
+        too_big="The selected file unpacks to more than a spreadsheet of this size "
+        "could hold, so it was not read",
+        refuse=FileRefused,
+    )
 
 
 def _read_member(archive: zipfile.ZipFile, name: str, cap: int) -> bytes | None:
-    try:
-        with archive.open(name) as member:
-            return member.read(cap)
-    except KeyError:
-        return None
-    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError) as error:
-        raise FileRefused(
-            "The selected file cannot be opened as a spreadsheet"
-        ) from error
+    return zip_parts.read_member(archive, name, cap, refuse=FileRefused)
 
 
 def _spreadsheet_format(content: bytes) -> str | None:

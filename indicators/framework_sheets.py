@@ -25,7 +25,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from govuk import ods_cells
+from govuk import ods_cells, zip_parts
 
 from .framework_files import FrameworkFileError, Path
 
@@ -117,32 +117,18 @@ def file_format(content: bytes) -> str:
 
 
 def _archive(content: bytes) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
-        raise _refused("The selected file cannot be opened as a spreadsheet") from error
-    if (
-        len(members) > MAX_ZIP_MEMBERS
-        or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES
-    ):
-        raise _refused(
-            "The selected file unpacks to far more than a framework needs, so it "
-            "was not read"
-        )
-    if any(m.flag_bits & 0x1 for m in members):
-        raise _refused("The selected file is encrypted: save it without a password")
-    return archive
+    return zip_parts.open_archive(
+        content,
+        max_members=MAX_ZIP_MEMBERS,
+        max_unpacked_bytes=MAX_UNPACKED_BYTES,
+        too_big="The selected file unpacks to far more than a framework needs, so "
+        "it was not read",
+        refuse=_refused,
+    )
 
 
 def _read_member(archive: zipfile.ZipFile, name: str, cap: int) -> bytes | None:
-    try:
-        with archive.open(name) as member:
-            return member.read(cap)
-    except KeyError:
-        return None
-    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError) as error:
-        raise _refused("The selected file cannot be opened as a spreadsheet") from error
+    return zip_parts.read_member(archive, name, cap, refuse=_refused)
 
 
 # Reading -------------------------------------------------------------------------
