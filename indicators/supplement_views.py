@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.views.decorators.http import (
     require_http_methods,
     require_POST,
@@ -18,11 +17,12 @@ from django.views.decorators.http import (
 
 from partnerships.users import AuthenticatedHttpRequest
 
-from . import framework_sheets, selectors
+from . import selectors
 from . import supplements as services
 from .forms import LocalStatementForm, SupplementCreateForm, SupplementImportForm
 from .framework_files import FrameworkFileError
 from .models import Supplement
+from .views import file_download, requested_format
 
 ADD = "indicators.add_supplement"
 CHANGE = "indicators.change_supplement"
@@ -72,16 +72,13 @@ def supplement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def supplement_export(request: HttpRequest, pk: int) -> HttpResponse:
     supplement = _get_supplement_for_user(request, pk)
-    file_format = request.GET.get("format", framework_sheets.YAML)
-    if file_format not in framework_sheets.FORMATS:
-        raise Http404("No such file format.")
-    response = HttpResponse(
+    file_format = requested_format(request)
+    return file_download(
         services.supplement_export_file(supplement=supplement, file_format=file_format),
-        content_type=framework_sheets.CONTENT_TYPES[file_format],
+        name=supplement.name,
+        version=supplement.version,
+        file_format=file_format,
     )
-    filename = f"{slugify(supplement.name)}-v{supplement.version}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -61,14 +61,32 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _get_framework_for_user(request, pk)
+    file_format = requested_format(request)
+    return file_download(
+        services.framework_export_file(framework=framework, file_format=file_format),
+        name=framework.name,
+        version=framework.version,
+        file_format=file_format,
+    )
+
+
+def requested_format(request: HttpRequest) -> str:
+    """The file format asked for (YAML unless another is named); 404 for one
+    there is none of."""
     file_format = request.GET.get("format", framework_sheets.YAML)
     if file_format not in framework_sheets.FORMATS:
         raise Http404("No such file format.")
+    return file_format
+
+
+def file_download(
+    content: bytes, *, name: str, version: int, file_format: str
+) -> HttpResponse:
+    """A framework's or supplement's file, as an attachment named after it."""
     response = HttpResponse(
-        services.framework_export_file(framework=framework, file_format=file_format),
-        content_type=framework_sheets.CONTENT_TYPES[file_format],
+        content, content_type=framework_sheets.CONTENT_TYPES[file_format]
     )
-    filename = f"{slugify(framework.name)}-v{framework.version}.{file_format}"
+    filename = f"{slugify(name)}-v{version}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
