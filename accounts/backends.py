@@ -11,7 +11,6 @@ import time
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -125,6 +124,6 @@ class StaffSSOBackend(OIDCAuthenticationBackend, PasswordBackend):
         return users[0]  # type: ignore[no-any-return]
 
     def get_user(self, user_id: int) -> User | None:
-        # Django's, which turns away an account made inactive since; the
-        # library's would not.
-        return ModelBackend.get_user(self, user_id)  # type: ignore[return-value]
+        # The password backend's (with the profile, in one query), which
+        # turns away an account made inactive since; the library's would not.
+        return PasswordBackend.get_user(self, user_id)  # type: ignore[return-value]

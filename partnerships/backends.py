@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -10,11 +14,26 @@ from .rules import is_national_admin
 from .users import AnyUser
 
 
+def signed_in_user(user_id: Any) -> AbstractBaseUser | None:
+    """The user of a session with their profile (role and area), read in one
+    query: every page asks for the role, so reading the profile apart would
+    cost a second query on every request."""
+    user_model = get_user_model()
+    try:
+        return user_model._default_manager.select_related("profile").get(pk=user_id)
+    except user_model.DoesNotExist:
+        return None
+
+
 class PasswordBackend(ModelBackend):
     """Signs people in with their password, and grants nothing: who may do
     what is decided by the rules perms alone, never by Django's permission
     tables (which would also cost two queries a request). ModelBackend's
     has_perm and has_module_perms ask get_all_permissions, so they say no."""
+
+    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+        user = signed_in_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_user_permissions(
         self, user_obj: AnyUser, obj: Model | None = None

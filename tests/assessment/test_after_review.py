@@ -295,7 +295,7 @@ def test_the_home_page_of_a_manager_with_returned_returns_reads_the_same(
     client = client_as("manager_a")
     # 1-10. as for any manager (see test_home.py)
     # 11. the steps that returned the returned returns, with who took them
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get("/")
     assert len(response.context["managed"][0].returned) == years + 1
     assert response.text.count(">Changes needed</h2>") == years + 1
@@ -311,17 +311,16 @@ def test_the_task_list_of_a_returned_return_reads_the_same(
     )
     client = client_as("manager_a")
     # 1. the session
-    # 2. the user
-    # 3. the user's profile
-    # 4. the return, scoped to the user, with partnership, period and framework
-    # 5. the framework's score levels
-    # 6. the framework's dimensions
-    # 7. their indicators (prefetched)
-    # 8. the return's answers, with their indicators
-    # 9. whether the user manages the partnership (may change the return)
-    # 10. the step that returned it, with who took it
-    # 11. the partnership's development plan for the period, if any
-    with django_assert_num_queries(11):
+    # 2. the user, with their profile
+    # 3. the return, scoped to the user, with partnership, period and framework
+    # 4. the framework's score levels
+    # 5. the framework's dimensions
+    # 6. their indicators (prefetched)
+    # 7. the return's answers, with their indicators
+    # 8. whether the user manages the partnership (may change the return)
+    # 9. the step that returned it, with who took it
+    # 10. the partnership's development plan for the period, if any
+    with django_assert_num_queries(10):
         response = client.get(f"/returns/{returned.pk}/")
     assert response.status_code == 200
     assert text_of(response).count("commented on") == min(comments, 4)
@@ -338,7 +337,7 @@ def test_check_answers_of_a_returned_return_reads_the_same(
     client = client_as("manager_a")
     # 1-11. as for a draft (see test_queries.py)
     # 12. the step that returned it, with who took it
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(f"/returns/{returned.pk}/check/")
     assert text_of(response).count("LLSC officer's comment") == comments
 
@@ -348,12 +347,11 @@ def test_the_submitted_page_reads_a_fixed_number_of_queries(
 ):
     client = client_as("manager_a")
     # 1. the session
-    # 2. the user
-    # 3. the user's profile
-    # 4. the return, scoped to the user, with partnership, period and framework
-    # 5. the partnership's local LSCs
-    # 6. the partnership's development plan for the period, if any
-    # 7. whether the user manages the partnership (may start the plan)
-    with django_assert_num_queries(7):
+    # 2. the user, with their profile
+    # 3. the return, scoped to the user, with partnership, period and framework
+    # 4. the partnership's local LSCs
+    # 5. the partnership's development plan for the period, if any
+    # 6. whether the user manages the partnership (may start the plan)
+    with django_assert_num_queries(6):
         response = client.get(f"/returns/{accepted.pk}/submitted/")
     assert "An officer of West Yorkshire LSC" in text_of(response)

@@ -144,10 +144,10 @@ def test_others_see_the_drafts_status_and_progress(
     client_as, returns, name, django_assert_num_queries
 ):
     client = client_as(name)
-    # 1-3. session, user, profile; 4. the return with its partnership, period
-    # and framework; 5. its dimensions counted; 6. its answers summed up per
+    # 1-2. session, user with their profile; 3. the return with its partnership, period
+    # and framework; 4. its dimensions counted; 5. its answers summed up per
     # dimension (none read).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(f"/returns/{returns.draft.pk}/")
 
     assert response.status_code == 200

@@ -409,13 +409,12 @@ def test_the_library_page_reads_the_same_queries_however_many_files(
         )
     client = client_as("manager_a")
     # 1. the session
-    # 2. the user
-    # 3. the user's profile (the role, for scoping)
-    # 4. the partnership, scoped to the user
-    # 5. the library's files
-    # 6. their links with answers, indicators, returns and periods
-    # 7. whether the user manages the partnership (may change the library)
-    with django_assert_num_queries(7):
+    # 2. the user, with their profile (the role, for scoping)
+    # 3. the partnership, scoped to the user
+    # 4. the library's files
+    # 5. their links with answers, indicators, returns and periods
+    # 6. whether the user manages the partnership (may change the library)
+    with django_assert_num_queries(6):
         response = client.get(library_url(partnership_a))
     assert response.status_code == 200
     assert len(response.context["entries"]) == size

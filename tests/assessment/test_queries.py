@@ -65,16 +65,15 @@ def test_task_list(client_as, grow, django_assert_num_queries, size):
     client = client_as("manager_a")
     current = grow(size)
     # 1. the session
-    # 2. the user
-    # 3. the user's profile (the role, for scoping and the header)
-    # 4. the return, scoped to the user, with partnership, period and framework
-    # 5. the framework's score levels (for the stage labels)
-    # 6. the framework's dimensions
-    # 7. their indicators (prefetched)
-    # 8. the return's answers, with their indicators
-    # 9. whether the user manages the partnership (may change the return)
-    # 10. the partnership's development plan for the period, if any
-    with django_assert_num_queries(10):
+    # 2. the user, with their profile (the role, for scoping and the header)
+    # 3. the return, scoped to the user, with partnership, period and framework
+    # 4. the framework's score levels (for the stage labels)
+    # 5. the framework's dimensions
+    # 6. their indicators (prefetched)
+    # 7. the return's answers, with their indicators
+    # 8. whether the user manages the partnership (may change the return)
+    # 9. the partnership's development plan for the period, if any
+    with django_assert_num_queries(9):
         response = client.get(f"/returns/{current.pk}/")
     assert response.status_code == 200
     assert [s.scored_count for s in response.context["summaries"]] == [7] * 4
@@ -94,15 +93,14 @@ def test_dimension_page(client_as, grow, django_assert_num_queries, size, return
             agreed_score=2, officer_comment="Show the minutes."
         )
     # 1. the session
-    # 2. the user
-    # 3. the user's profile
-    # 4. the return, scoped to the user, with partnership, period and framework
-    # 5. whether the user manages the partnership (may change the return)
-    # 6. the dimension, by its code in the return's framework
-    # 7. the dimension's answers, with their indicators
-    # 8. the next dimension (where the page leads once all are completed)
-    # 9. when returned for revision: the score levels (the agreed scores named)
-    with django_assert_num_queries(9 if returned else 8):
+    # 2. the user, with their profile
+    # 3. the return, scoped to the user, with partnership, period and framework
+    # 4. whether the user manages the partnership (may change the return)
+    # 5. the dimension, by its code in the return's framework
+    # 6. the dimension's answers, with their indicators
+    # 7. the next dimension (where the page leads once all are completed)
+    # 8. when returned for revision: the score levels (the agreed scores named)
+    with django_assert_num_queries(8 if returned else 7):
         response = client.get(dimension_url(current, "D1"))
     assert response.status_code == 200
     tasks = response.context["tasks"]
@@ -115,23 +113,22 @@ def test_indicator_page(client_as, grow, django_assert_num_queries, size):
     client = client_as("manager_a")
     current = grow(size)
     # 1. the session
-    # 2. the user
-    # 3. the user's profile
-    # 4. the return, scoped to the user, with partnership, period and framework
-    # 5. whether the user manages the partnership (may change the return)
-    # 6. the dimension, by its code in the return's framework
-    # 7. the answer, with its indicator and who last saved it
-    # 8. its evidence files (prefetched)
-    # 9. the partnership's previous return
-    # 10. its answer to the same indicator, with that return's period
-    # 11. the framework's score levels (the radios and "how to score")
-    # 12. the dimension's indicator codes (where it stands, what comes next)
-    # 13. the partnership's library files not yet linked (the select)
-    # 14. the categories ticked on the answer, with their lists (prefetched)
-    # 15. the framework's category lists (the checkboxes)
-    # 16. their categories (prefetched)
+    # 2. the user, with their profile
+    # 3. the return, scoped to the user, with partnership, period and framework
+    # 4. whether the user manages the partnership (may change the return)
+    # 5. the dimension, by its code in the return's framework
+    # 6. the answer, with its indicator and who last saved it
+    # 7. its evidence files (prefetched)
+    # 8. the partnership's previous return
+    # 9. its answer to the same indicator, with that return's period
+    # 10. the framework's score levels (the radios and "how to score")
+    # 11. the dimension's indicator codes (where it stands, what comes next)
+    # 12. the partnership's library files not yet linked (the select)
+    # 13. the categories ticked on the answer, with their lists (prefetched)
+    # 14. the framework's category lists (the checkboxes)
+    # 15. their categories (prefetched)
     url = indicator_url(current, "D1.1")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
     row = response.context["row"]
@@ -146,17 +143,16 @@ def test_check_answers(client_as, grow, django_assert_num_queries, size):
     client = client_as("manager_a")
     current = grow(size)
     # 1. the session
-    # 2. the user
-    # 3. the user's profile
-    # 4. the return, scoped to the user, with partnership, period and framework
-    # 5. the framework's score levels
-    # 6. the framework's dimensions
-    # 7. their indicators (prefetched)
-    # 8. the return's answers, with their indicators
-    # 9. their evidence files (prefetched)
-    # 10. the categories ticked on them, with their lists (prefetched)
-    # 11. whether the user manages the partnership (the change links, submit)
-    with django_assert_num_queries(11):
+    # 2. the user, with their profile
+    # 3. the return, scoped to the user, with partnership, period and framework
+    # 4. the framework's score levels
+    # 5. the framework's dimensions
+    # 6. their indicators (prefetched)
+    # 7. the return's answers, with their indicators
+    # 8. their evidence files (prefetched)
+    # 9. the categories ticked on them, with their lists (prefetched)
+    # 10. whether the user manages the partnership (the change links, submit)
+    with django_assert_num_queries(10):
         response = client.get(f"/returns/{current.pk}/check/")
     assert response.status_code == 200
     assert sum(len(s.answers) for s in response.context["summaries"]) == 28
@@ -175,26 +171,25 @@ def test_indicator_save(client_as, grow, django_assert_num_queries, size, change
     d12 = answer(current, "D1.2")
     changes = {"D1.2": {"evidence": "Met the colleges in May."}} if changed else {}
     # 1. the session
-    # 2. the user
-    # 3. the user's profile
-    # 4. the return, scoped to the user, with partnership, period and framework
-    # 5. whether the user manages the partnership (may change the return)
-    # 6. the dimension, by its code in the return's framework
-    # 7. the answer, with its indicator (its files and last year's answer are
+    # 2. the user, with their profile
+    # 3. the return, scoped to the user, with partnership, period and framework
+    # 4. whether the user manages the partnership (may change the return)
+    # 5. the dimension, by its code in the return's framework
+    # 6. the answer, with its indicator (its files and last year's answer are
     #    read only to show the page again)
-    # 8. the framework's score levels (the choices the form accepts)
-    # 9. the dimension's indicator codes (where Save and continue goes)
-    # 10. the framework's category lists (the checkboxes the form accepts)
-    # 11. their categories (prefetched)
-    # 12. the save begins (a savepoint inside the test)
-    # 13. the return, locked, to check it is still a draft
-    # 14. the answer, locked, to compare versions
-    # 15. the categories ticked on it, to compare
+    # 7. the framework's score levels (the choices the form accepts)
+    # 8. the dimension's indicator codes (where Save and continue goes)
+    # 9. the framework's category lists (the checkboxes the form accepts)
+    # 10. their categories (prefetched)
+    # 11. the save begins (a savepoint inside the test)
+    # 12. the return, locked, to check it is still a draft
+    # 13. the answer, locked, to compare versions
+    # 14. the categories ticked on it, to compare
     # when changed: its update and its history row
-    # 16. the save ends
+    # 15. the save ends
     url, following = indicator_url(current, "D1.2"), indicator_url(current, "D1.3")
     data = form_data([d12], changes)
-    with django_assert_num_queries(18 if changed else 16):
+    with django_assert_num_queries(17 if changed else 15):
         response = client.post(url, data)
     assert response.status_code == 302
     assert response["Location"] == following

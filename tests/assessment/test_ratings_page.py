@@ -60,7 +60,7 @@ def test_the_page_lists_the_region_with_current_ratings(
     client_as, region, django_assert_max_num_queries
 ):
     client = client_as("go_a")
-    # session, user, profile, period, partnerships, ratings (with who rated)
+    # session, user with their profile, period, partnerships, ratings (with who rated)
     with django_assert_max_num_queries(8):
         response = client.get(URL)
     assert response.status_code == 200

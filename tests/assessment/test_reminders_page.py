@@ -50,7 +50,7 @@ def test_the_preview_shows_who_gets_what_in_the_region(
 ):
     client = client_as("go_a")
 
-    # session, user, profile (role), current period, preview (partnerships
+    # session, user with their profile (role), current period, preview (partnerships
     # with status and reminded today; managers), log, and the base layout's
     with django_assert_max_num_queries(12):
         response = client.get("/reminders/")

@@ -215,9 +215,9 @@ def test_the_pack_pages_run_a_fixed_number_of_queries(
     client_as("go_a").post("/packs/", {"period": "2003-04"})
     pack = Pack.objects.get()
     client = client_as("go_a")
-    # 1 session, 2 user, 3 profile; 4 the pack with its period and region; 5
+    # 1 session, 2 user with their profile; 3 the pack with its period and region; 4
     # stalled packs (none).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(f"/packs/{pack.pk}/progress.json").status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(f"/packs/{pack.pk}/").status_code == 200

@@ -155,10 +155,10 @@ def test_a_users_preview_counts_its_queries(cast, client_as, django_assert_num_q
     client = client_as("admin")
     response = upload(client, "users", upload_file("csv", _users(10)))
 
-    # The session, the user and their profile; the upload; the regions, the
+    # The session, the user with their profile; the upload; the regions, the
     # local LSCs and the partnerships named; the accounts, the accounts
     # sharing their emails and the partnerships they manage.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(response["Location"])
 
 
@@ -177,9 +177,9 @@ def test_the_log_page_reads_in_bulk(cast, client_as, django_assert_num_queries):
             )
 
     add(1)
-    # The session, the user and their profile; the count and the page.
-    with django_assert_num_queries(5):
+    # The session, the user with their profile; the count and the page.
+    with django_assert_num_queries(4):
         assert client.get("/imports/log/").status_code == 200
     add(29)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get("/imports/log/").status_code == 200

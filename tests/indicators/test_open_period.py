@@ -348,7 +348,7 @@ def test_the_home_page_links_administrators_to_periods(client_as, framework):
 
 
 def test_the_pages_query_counts(admin_client, django_assert_max_num_queries):
-    # Each page: the session, the user and profile, the latest period, its
+    # Each page: the session, the user with their profile, the latest period, its
     # framework, the copy's version number, and the checks of the answers.
     with django_assert_max_num_queries(9):
         admin_client.get(CODE)

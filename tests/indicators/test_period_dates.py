@@ -58,9 +58,9 @@ def test_the_list_queries_do_not_grow(
             starts_on=datetime.date(year, 4, 1),
             ends_on=datetime.date(year + 1, 3, 31),
         )
-    # The session, the user, their profile; the periods with their returns
+    # The session, the user with their profile; the periods with their returns
     # counted, and their frameworks.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert admin_client.get("/periods/").status_code == 200
 
 
@@ -211,8 +211,8 @@ def test_an_unknown_period_is_not_found(admin_client):
 
 
 def test_the_change_page_queries(admin_client, period_2003, django_assert_num_queries):
-    # The session, the user, their profile, the period, who opened it, the
+    # The session, the user with their profile, the period, who opened it, the
     # last submission; the form's check of the period's neighbours is not
     # run on a GET.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         admin_client.get(f"/periods/{period_2003.pk}/change/")

@@ -127,12 +127,12 @@ def test_list_query_count_is_constant(
             )
 
     add(2)
-    # 1 session, 2 user, 3 profile, 4 the supplements with their framework,
+    # 1 session, 2 user with their profile, 3 the supplements with their framework,
     # period and area.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get("/frameworks/local/").status_code == 200
     add(18)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         page = client.get("/frameworks/local/").content.decode()
     assert page.count("Yorkshire local statements") == 20
 
@@ -282,9 +282,9 @@ def test_detail_query_count_is_constant(
 ):
     _login(client, go_a)
     url = f"/frameworks/local/{published.pk}/"
-    # 1 session, 2 user, 3 profile, 4 the supplement with its framework,
-    # period and area, 5 its statements with their dimensions.
-    with django_assert_num_queries(5):
+    # 1 session, 2 user with their profile, 3 the supplement with its framework,
+    # period and area, 4 its statements with their dimensions.
+    with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
     for n in range(2, 22):
         published.indicators.create(
@@ -293,7 +293,7 @@ def test_detail_query_count_is_constant(
             statement=f"Statement {n}",
             order=100 + n,
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         page = client.get(url).content.decode()
     assert "D3.L21" in page
 

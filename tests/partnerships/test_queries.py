@@ -28,14 +28,13 @@ def test_list_as_admin(client_as, llsc_a, django_assert_num_queries, size):
     client = client_as("admin")
     add_partnerships(size - 2, llsc_a)  # A and B are already there
     # 1. the session
-    # 2. the user
-    # 3. the user's profile (the role, for scoping and the header)
-    # 4. count the partnerships, for the paginator
-    # 5. the regions, for the region filter
-    # 6. the local LSCs, for the LLSC filter
-    # 7. this page of partnerships, with region and member count
-    # 8. their local LSCs (prefetched)
-    with django_assert_num_queries(8):
+    # 2. the user, with their profile (the role, for scoping and the header)
+    # 3. count the partnerships, for the paginator
+    # 4. the regions, for the region filter
+    # 5. the local LSCs, for the LLSC filter
+    # 6. this page of partnerships, with region and member count
+    # 7. their local LSCs (prefetched)
+    with django_assert_num_queries(7):
         response = client.get("/partnerships/")
     assert response.context["page"].paginator.count == size
     assert len(response.context["page"].object_list) == min(size, 25)
@@ -47,7 +46,7 @@ def test_list_as_officer(client_as, llsc_a, django_assert_num_queries, size):
     add_partnerships(size - 1, llsc_a)  # A is already there
     # The same 8 queries as for the administrator: the LLSC scoping is a
     # subquery inside the count and the page query, not a query of its own.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get("/partnerships/")
     assert response.context["page"].paginator.count == size
     assert len(response.context["page"].object_list) == min(size, 25)
@@ -65,22 +64,21 @@ def test_profile_as_manager(
     MemberOrganisationFactory.create_batch(size - 1, partnership=partnership_a)
     add_partnerships(size, llsc_a)  # others, which must not be read
     # 1. the session
-    # 2. the user
-    # 3. the user's profile
-    # 4. the partnership, scoped to the manager
-    # 5. its members
-    # 6. its LLSC relationships, with each LLSC and its region
-    # 7. its LSP relationships, with each LSP
-    # 8. its relationships with other regeneration bodies
-    # 9. its changes of manager
-    # 10. the users who manage it
-    # 11. whether the user manages it (for the change links)
-    # 12. its region
-    # 13. its self-assessment returns, with their periods
-    # 14. its newest return with agreed scores (none here)
-    # 15. its Government Office engagement ratings
-    # 16. its development plans, with their periods
-    with django_assert_num_queries(16):
+    # 2. the user, with their profile
+    # 3. the partnership, scoped to the manager
+    # 4. its members
+    # 5. its LLSC relationships, with each LLSC and its region
+    # 6. its LSP relationships, with each LSP
+    # 7. its relationships with other regeneration bodies
+    # 8. its changes of manager
+    # 9. the users who manage it
+    # 10. whether the user manages it (for the change links)
+    # 11. its region
+    # 12. its self-assessment returns, with their periods
+    # 13. its newest return with agreed scores (none here)
+    # 14. its Government Office engagement ratings
+    # 15. its development plans, with their periods
+    with django_assert_num_queries(15):
         response = client.get(partnership_a.get_absolute_url())
     assert len(response.context["members"]) == size
     assert len(response.context["llsc_relationships"]) == size
@@ -93,17 +91,16 @@ def test_home_as_admin(client_as, llsc_a, django_assert_num_queries, size):
     client = client_as("admin")
     add_partnerships(size - 2, llsc_a)
     # 1. the session
-    # 2. the user
-    # 3. the user's profile
-    # 4. the counts of partnerships (total and active, in one query)
-    # 5. the first ten partnerships
-    # 6. the count of returns waiting for review
-    # 7. the overdue returns (the first twenty)
-    # 8. the count of unread notifications
-    # 9. their local LSCs (prefetched)
-    # 10-12. the current period for the progress counts: one begun with a
+    # 2. the user, with their profile
+    # 3. the counts of partnerships (total and active, in one query)
+    # 4. the first ten partnerships
+    # 5. the count of returns waiting for review
+    # 6. the overdue returns (the first twenty)
+    # 7. the count of unread notifications
+    # 8. their local LSCs (prefetched)
+    # 9-11. the current period for the progress counts: one begun with a
     #     published framework, else one published, else any (there is none here)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get("/")
     assert response.context["counts"]["total"] == size
     assert len(response.context["partnerships"]) == min(size, 10)
@@ -113,13 +110,13 @@ def test_home_as_admin(client_as, llsc_a, django_assert_num_queries, size):
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        # session, user, profile, partnership, may-edit check, its region
+        # session, user with their profile, partnership, may-edit check, its region
         # (shown as text: no list of regions to choose from)
-        ("edit", 6),
-        # session, user, profile, partnership, may-edit check, LSPs
-        ("lsps/add", 6),
-        # session, user, profile, partnership, may-edit check
-        ("members/add", 5),
+        ("edit", 5),
+        # session, user with their profile, partnership, may-edit check, LSPs
+        ("lsps/add", 5),
+        # session, user with their profile, partnership, may-edit check
+        ("members/add", 4),
     ],
 )
 def test_form_pages_as_manager(
@@ -139,15 +136,15 @@ def test_form_pages_as_manager(
 @pytest.mark.parametrize(
     ("name", "page", "queries"),
     [
-        # session, user, profile, the partnership (with its region), whether a
+        # session, user with their profile, the partnership (with its region), whether a
         # return of it is under review, whether the user may open its page
         # (for the back link), the LLSCs with their regions
-        ("admin", "llscs/add", 7),
-        # session, user, profile, the partnership, the link (with its LLSC),
+        ("admin", "llscs/add", 6),
+        # session, user with their profile, the partnership, the link (with its LLSC),
         # whether a return is under review; the LLSC is shown as text
-        ("officer_a", "llscs/{link}/edit", 6),
+        ("officer_a", "llscs/{link}/edit", 5),
         # the same, then the LLSCs with their regions to move the link to
-        ("admin", "llscs/{link}/edit", 7),
+        ("admin", "llscs/{link}/edit", 6),
     ],
 )
 def test_link_pages(

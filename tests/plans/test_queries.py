@@ -45,28 +45,27 @@ def test_plan_page(grown, manager_a, django_assert_num_queries, size):
     plan = grown(size)
     client = signed_in(manager_a)
     # 1. the session
-    # 2. the user
-    # 3. the user's profile (the role: the scope, the header)
-    # 4. the plan, scoped to the user, with partnership, period, source return
+    # 2. the user, with their profile (the role: the scope, the header)
+    # 3. the plan, scoped to the user, with partnership, period, source return
     #    and its framework, and who approved it
-    # 5. the framework's score levels (the stage labels of the summary)
-    # 6. the framework's dimensions
-    # 7. their indicators (prefetched)
-    # 8. the source return's answers with their indicators (the summary)
-    # 9. the source return's period (to find last year's return)
-    # 10. last year's return (none here)
-    # 11. the plan's monitoring points
-    # 12. the priorities with their dimensions
-    # 13. their indicators (prefetched)
-    # 14. their actions with the lead member organisation (prefetched)
-    # 15. their targets (prefetched)
-    # 16. the targets' actual values (prefetched)
-    # 17. the progress updates with their point and who reported them
-    # 18. the framework's score levels again (the chart's scale)
-    # 19. the plan's approval steps with who made each
-    # 20. whether the user manages the partnership (may change the plan)
-    # 21. the partnership's region (the cover)
-    with django_assert_num_queries(21):
+    # 4. the framework's score levels (the stage labels of the summary)
+    # 5. the framework's dimensions
+    # 6. their indicators (prefetched)
+    # 7. the source return's answers with their indicators (the summary)
+    # 8. the source return's period (to find last year's return)
+    # 9. last year's return (none here)
+    # 10. the plan's monitoring points
+    # 11. the priorities with their dimensions
+    # 12. their indicators (prefetched)
+    # 13. their actions with the lead member organisation (prefetched)
+    # 14. their targets (prefetched)
+    # 15. the targets' actual values (prefetched)
+    # 16. the progress updates with their point and who reported them
+    # 17. the framework's score levels again (the chart's scale)
+    # 18. the plan's approval steps with who made each
+    # 19. whether the user manages the partnership (may change the plan)
+    # 20. the partnership's region (the cover)
+    with django_assert_num_queries(20):
         response = client.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     document = response.context["document"]
@@ -93,15 +92,15 @@ def test_changed_plan_page(
         plan=plan, user=manager_a, priority=priority, title="Reach every ward"
     )
     client = signed_in(officer_a)
-    # 1-3. the session, the user, the profile
-    # 4. the plan with its partnership, period, source return, framework and
+    # 1-2. the session, the user with their profile
+    # 3. the plan with its partnership, period, source return, framework and
     #    who approved it
-    # 5-18. the document, as above (the officer's perm needs no query)
-    # 19. the plan's approval steps with who made each
-    # 20. whether the officer's local LSC is linked to the partnership (may
+    # 4-17. the document, as above (the officer's perm needs no query)
+    # 18. the plan's approval steps with who made each
+    # 19. whether the officer's local LSC is linked to the partnership (may
     #     approve; an officer's role alone says they change no plan)
-    # 21. the partnership's region (the cover)
-    with django_assert_num_queries(21):
+    # 20. the partnership's region (the cover)
+    with django_assert_num_queries(20):
         response = client.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     assert [c.summary for c in response.context["changes"]] == [
@@ -132,11 +131,10 @@ def test_plans_to_approve(
         )
     client = signed_in(officer_a)
     # 1. the session
-    # 2. the user
-    # 3. the user's profile (the role and the local LSC)
-    # 4. the plans waiting, scoped to the officer's LSC, with their
+    # 2. the user, with their profile (the role and the local LSC)
+    # 3. the plans waiting, scoped to the officer's LSC, with their
     #    partnership, period and when they started waiting
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/plans/to-approve/")
     assert response.status_code == 200
     assert len(response.context["plans"]) == size
@@ -153,15 +151,15 @@ def test_approval_page_of_a_changed_plan(
     priority = plan.priorities.order_by("order").first()
     plan_services.priority_delete(priority=priority, user=manager_a)
     client = signed_in(officer_a)
-    # 1-3. the session, the user, the profile
-    # 4. the plan, scoped, with what the document shows of it
-    # 5. whether the officer's local LSC is linked to the partnership
-    # 6. the plan's approval steps with who made each
-    # 7. the priorities with their dimensions (what changed)
-    # 8. their indicators
-    # 9. their actions with the lead organisation
-    # 10. their targets
-    with django_assert_num_queries(10):
+    # 1-2. the session, the user with their profile
+    # 3. the plan, scoped, with what the document shows of it
+    # 4. whether the officer's local LSC is linked to the partnership
+    # 5. the plan's approval steps with who made each
+    # 6. the priorities with their dimensions (what changed)
+    # 7. their indicators
+    # 8. their actions with the lead organisation
+    # 9. their targets
+    with django_assert_num_queries(9):
         response = client.get(f"/plans/{plan.pk}/approve/")
     assert response.status_code == 200
     assert [c.summary for c in response.context["changes"]] == [

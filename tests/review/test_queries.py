@@ -86,15 +86,15 @@ def test_queue(grow, officer_a, django_assert_num_queries, size):
     grow(size)
     client = signed_in(officer_a)
     # 1. the session
-    # 2. the user
-    # 3. the user's profile (the role: may see the queue; the scope; the header)
-    # 4. the returns of the partnerships of the officer's LSC, with partnership
+    # 2. the user, with their profile (the role: may see the queue; the scope;
+    #    the header)
+    # 3. the returns of the partnerships of the officer's LSC, with partnership
     #    and period
-    # 5. the number of periods (the period filter's options)
-    # 6. the periods themselves
-    # 7. the current period, for the partnerships overdue in it (none: it has
+    # 4. the number of periods (the period filter's options)
+    # 5. the periods themselves
+    # 6. the current period, for the partnerships overdue in it (none: it has
     #    no deadline; past a deadline, one more query lists them)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/reviews/")
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -106,11 +106,11 @@ def test_queue(grow, officer_a, django_assert_num_queries, size):
 def test_queue_filtered(grow, officer_a, django_assert_num_queries, size):
     grow(size)
     client = signed_in(officer_a)
-    # 1-3. session, user, profile
-    # 4. the period chosen, by its code
-    # 5. the returns of the officer's LSC with that status and period
-    # 6-7. the periods (count, then rows) for the filter's options
-    with django_assert_num_queries(7):
+    # 1-2. session, user with their profile
+    # 3. the period chosen, by its code
+    # 4. the returns of the officer's LSC with that status and period
+    # 5-6. the periods (count, then rows) for the filter's options
+    with django_assert_num_queries(6):
         response = client.get("/reviews/?status=submitted&period=2003-04")
     assert len(response.context["rows"]) == 1 + size
 
@@ -120,16 +120,15 @@ def test_review_page(grow, officer_a, django_assert_num_queries, size):
     current = grow(size)
     client = signed_in(officer_a)
     # 1. the session
-    # 2. the user
-    # 3. the user's profile
-    # 4. the return, scoped to the user, with partnership, period and framework
-    # 5. whether the partnership is linked to the officer's LSC (may review)
-    # 6. the framework's score levels (stage labels)
-    # 7. the framework's dimensions
-    # 8. their indicators (prefetched)
-    # 9. the return's answers with their indicators (states and scores)
-    # 10. the last two submissions' snapshots (what changed)
-    with django_assert_num_queries(10):
+    # 2. the user, with their profile
+    # 3. the return, scoped to the user, with partnership, period and framework
+    # 4. whether the partnership is linked to the officer's LSC (may review)
+    # 5. the framework's score levels (stage labels)
+    # 6. the framework's dimensions
+    # 7. their indicators (prefetched)
+    # 8. the return's answers with their indicators (states and scores)
+    # 9. the last two submissions' snapshots (what changed)
+    with django_assert_num_queries(9):
         response = client.get(review_url(current))
     assert response.status_code == 200
     assert [d.state for d in response.context["dimensions"]] == ["Not started"] * 4
@@ -141,14 +140,14 @@ def test_review_page(grow, officer_a, django_assert_num_queries, size):
 def test_moderation_dimension_page(grow, officer_a, django_assert_num_queries, size):
     current = grow(size)
     client = signed_in(officer_a)
-    # 1-5. session, user, profile, the return, may review (as above)
-    # 6. the dimension, by its code
-    # 7. the dimension's answers with their indicators
-    # 8. their evidence files (prefetched)
-    # 9. the categories ticked on them, with their lists (prefetched)
-    # 10. the framework's score levels (the radios)
-    # 11. the last two submissions' snapshots (what changed)
-    with django_assert_num_queries(11):
+    # 1-4. session, user with their profile, the return, may review (as above)
+    # 5. the dimension, by its code
+    # 6. the dimension's answers with their indicators
+    # 7. their evidence files (prefetched)
+    # 8. the categories ticked on them, with their lists (prefetched)
+    # 9. the framework's score levels (the radios)
+    # 10. the last two submissions' snapshots (what changed)
+    with django_assert_num_queries(10):
         response = client.get(moderation_url(current, "D1"))
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -175,12 +174,12 @@ def test_moderation_save(grow, officer_a, django_assert_max_num_queries, size):
 def test_moderation_check_page(grow, officer_a, django_assert_num_queries, size):
     current = grow(size)
     client = signed_in(officer_a)
-    # 1-5. session, user, profile, the return, may review (as above)
-    # 6. the framework's score levels
-    # 7. the return's answers with their indicators
-    # 8. the framework's dimensions
-    # 9. their indicators (prefetched)
-    with django_assert_num_queries(9):
+    # 1-4. session, user with their profile, the return, may review (as above)
+    # 5. the framework's score levels
+    # 6. the return's answers with their indicators
+    # 7. the framework's dimensions
+    # 8. their indicators (prefetched)
+    with django_assert_num_queries(8):
         response = client.get(check_url(current))
     assert response.status_code == 200
     assert sum(len(rows) for _, rows in response.context["dimensions"]) == 28
