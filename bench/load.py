@@ -18,7 +18,8 @@ the database must be on loopback or a local socket, and gunicorn listens on
    officers), all with one password hashed once; returns that earlier runs'
    officers decided are put back to the state they were in;
 3. starts gunicorn as deployed (``-c gunicorn.conf.py config.wsgi``: its
-   workers and threads unless ``--workers``/``--threads`` say otherwise) with
+   workers and threads unless ``--workers``/``--threads`` say otherwise; in a
+   session of its own, as a service manager starts it) with
    ``bench.load_settings``, production's settings served over plain HTTP on
    loopback; with ``--busy``, another process keeps one core busy from then
    to the end (bench/busy.py), as other work on the host would;
@@ -363,9 +364,19 @@ def start_gunicorn(
         "--log-level",
         "warning",
     ]
+    # gunicorn runs in a session of its own, as a service manager (systemd,
+    # a container) starts it on a server: Linux shares the CPU between
+    # sessions first, and the people using the service are not on its
+    # machine, so this script's own work (the simulated browsers) must not
+    # take its CPU from gunicorn's share.
     with open(log, "wb") as out:
         server = subprocess.Popen(
-            command, cwd=ROOT, env=os.environ.copy(), stdout=out, stderr=out
+            command,
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
         )
     import httpx
 
