@@ -11,7 +11,7 @@ from statistics import mean
 from typing import Any
 
 import rules
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery
 from django.utils import formats, timezone
 
 from indicators.models import (
@@ -355,14 +355,23 @@ def indicator_row(
         .prefetch_related(answer_files(), ticked_categories())
         .get(indicator__code=code)
     )
-    previous = previous_return(return_record=return_record)
-    last_year = None
-    if previous is not None:
-        last_year = (
-            previous.answers.filter(indicator__code=code)
-            .select_related("return_record__period")
-            .first()
+    # Last year's answer: that of the partnership's return for the period
+    # before this one (``previous_return``), read with it in one query.
+    last_year = (
+        Answer.objects.filter(
+            return_record_id=Subquery(
+                Return.objects.filter(
+                    partnership_id=return_record.partnership_id,
+                    period__starts_on__lt=return_record.period.starts_on,
+                )
+                .order_by("-period__starts_on")
+                .values("pk")[:1]
+            ),
+            indicator__code=code,
         )
+        .select_related("return_record__period")
+        .first()
+    )
     return IndicatorRow(answer.indicator, answer, last_year)
 
 

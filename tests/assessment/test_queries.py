@@ -119,16 +119,16 @@ def test_indicator_page(client_as, grow, django_assert_num_queries, size):
     # 5. the dimension, by its code in the return's framework
     # 6. the answer, with its indicator and who last saved it
     # 7. its evidence files (prefetched)
-    # 8. the partnership's previous return
-    # 9. its answer to the same indicator, with that return's period
-    # 10. the framework's score levels (the radios and "how to score")
-    # 11. the dimension's indicator codes (where it stands, what comes next)
-    # 12. the partnership's library files not yet linked (the select)
-    # 13. the categories ticked on the answer, with their lists (prefetched)
-    # 14. the framework's category lists (the checkboxes)
-    # 15. their categories (prefetched)
+    # 8. the previous return's answer to the same indicator, with that
+    #    return's period (the return found in a subquery)
+    # 9. the framework's score levels (the radios and "how to score")
+    # 10. the dimension's indicator codes (where it stands, what comes next)
+    # 11. the partnership's library files not yet linked (the select)
+    # 12. the categories ticked on the answer, with their lists (prefetched)
+    # 13. the framework's category lists (the checkboxes)
+    # 14. their categories (prefetched)
     url = indicator_url(current, "D1.1")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
     row = response.context["row"]
