@@ -34,6 +34,12 @@ _PLACE = (
     "return_record__partnership__is_active",
 )
 _VALUES = ("self_mean", "agreed_mean", "score_total", "score_count")
+# A return's figures in a dimension as England's and the regions' add them up:
+# framework, dimension, region, active, mean score (agreed, else self), the
+# sum and number of its scores.
+_Counted = tuple[int, int, int, bool, float | None, int, int]
+# A figure's median, number of returns, sum and number of scores.
+_Figure = tuple[float | None, int, int, int]
 
 
 class _Row(NamedTuple):
@@ -41,6 +47,7 @@ class _Row(NamedTuple):
     (``kept`` None) or as kept (``kept`` the ReturnFigure's id)."""
 
     return_id: int
+    period_id: int
     framework_id: int
     dimension_id: int
     region_id: int
@@ -56,6 +63,19 @@ class _Row(NamedTuple):
         return (
             self.self_mean,
             self.agreed_mean,
+            self.score_total or 0,
+            self.score_count,
+        )
+
+    @property
+    def counted(self) -> _Counted:
+        mean = self.self_mean if self.agreed_mean is None else self.agreed_mean
+        return (
+            self.framework_id,
+            self.dimension_id,
+            self.region_id,
+            self.active,
+            mean,
             self.score_total or 0,
             self.score_count,
         )
@@ -84,7 +104,12 @@ def _kept(figures: QuerySet[ReturnFigure]) -> QuerySet[Any]:
     """The returns' figures as kept, as rows."""
     return (
         figures.values_list(
-            "return_record_id", "framework_id", "dimension_id", *_PLACE, *_VALUES
+            "return_record_id",
+            "period_id",
+            "framework_id",
+            "dimension_id",
+            *_PLACE,
+            *_VALUES,
         )
         .annotate(kept=F("pk"))
         .order_by()
@@ -104,6 +129,7 @@ def _computed_and_kept(
         .exclude(return_record__status=ReturnStatus.DRAFT)
         .values_list(
             "return_record_id",
+            "return_record__period_id",
             "indicator__dimension__framework_id",
             "indicator__dimension_id",
             *_PLACE,
@@ -121,17 +147,17 @@ def _computed_and_kept(
     return [_Row(*row) for row in computed.union(_kept(figures), all=True)]
 
 
-def _returns_store(rows: list[_Row]) -> tuple[list[_Row], bool]:
+def _returns_store(rows: list[_Row]) -> tuple[list[_Row], set[int]]:
     """Write the returns' figures that changed or are new, delete those no
     longer there (a return taken back to draft); the figures computed, and
-    whether any was written."""
+    the dimensions of those written or deleted."""
     kept = {(row.return_id, row.dimension_id): row for row in rows if row.kept}
     computed = [row for row in rows if row.kept is None]
     written = [
         row
         for row in computed
         if (old := kept.pop((row.return_id, row.dimension_id), None)) is None
-        or old.values != row.values
+        or (old.period_id, old.values) != (row.period_id, row.values)
     ]
     if kept:
         ReturnFigure.objects.filter(pk__in=[row.kept for row in kept.values()]).delete()
@@ -141,6 +167,7 @@ def _returns_store(rows: list[_Row]) -> tuple[list[_Row], bool]:
             [
                 ReturnFigure(
                     return_record_id=row.return_id,
+                    period_id=row.period_id,
                     framework_id=row.framework_id,
                     dimension_id=row.dimension_id,
                     **dict(zip(_VALUES, row.values, strict=True)),
@@ -149,9 +176,9 @@ def _returns_store(rows: list[_Row]) -> tuple[list[_Row], bool]:
             ],
             update_conflicts=True,
             unique_fields=["return_record", "dimension"],
-            update_fields=["framework", *_VALUES],
+            update_fields=["period", "framework", *_VALUES],
         )
-    return computed, bool(kept or written)
+    return computed, {row.dimension_id for row in [*kept.values(), *written]}
 
 
 @transaction.atomic(savepoint=False)
@@ -169,10 +196,10 @@ def figures_refresh(*, period: Period | int) -> list[ScoreFigure]:
     computed, _ = _returns_store(
         _computed_and_kept(
             Answer.objects.filter(return_record__period_id=period_id),
-            ReturnFigure.objects.filter(return_record__period_id=period_id),
+            ReturnFigure.objects.filter(period_id=period_id),
         )
     )
-    return _store(period_id, _wanted(computed))
+    return _store(period_id, _wanted(row.counted for row in computed))
 
 
 @transaction.atomic(savepoint=False)
@@ -181,17 +208,19 @@ def return_figures_refresh(*, return_record: Return) -> list[ScoreFigure]:
     recompute that return's figures from its own answers (none for a draft)
     and, when they changed, the period's from every return's kept figures;
     the same figures as ``figures_refresh``, at a cost that hardly grows with
-    England. The period's row is locked first, as there. Two queries when
-    nothing changed; returns England's and the regions' figures written."""
+    England. Only the dimensions whose figures changed are recounted: an
+    officer's save of one dimension reads that dimension's rows. The period's
+    row is locked first, as there. Two queries when nothing changed; returns
+    England's and the regions' figures written."""
     period_id = return_record.period_id
     _lock(period_id)
-    _, changed = _returns_store(
+    _, dimensions = _returns_store(
         _computed_and_kept(
             Answer.objects.filter(return_record=return_record.pk),
             ReturnFigure.objects.filter(return_record=return_record.pk),
         )
     )
-    return _recount(period_id) if changed else []
+    return _recount(period_id, dimensions) if dimensions else []
 
 
 @transaction.atomic(savepoint=False)
@@ -206,26 +235,38 @@ def figures_recount(*, period: Period | int) -> list[ScoreFigure]:
     return _recount(period_id)
 
 
-def _recount(period_id: int) -> list[ScoreFigure]:
-    figures = ReturnFigure.objects.filter(return_record__period_id=period_id)
-    return _store(period_id, _wanted(_Row(*row) for row in _kept(figures)))
+def _recount(period_id: int, dimensions: set[int] | None = None) -> list[ScoreFigure]:
+    figures = ReturnFigure.objects.filter(period_id=period_id)
+    if dimensions is not None:
+        figures = figures.filter(dimension_id__in=dimensions)
+    counted = figures.values_list(
+        "framework_id",
+        "dimension_id",
+        *_PLACE,
+        Coalesce("agreed_mean", "self_mean"),
+        "score_total",
+        "score_count",
+    ).order_by()
+    return _store(period_id, _wanted(counted), dimensions)
 
 
-def _wanted(rows: Iterable[_Row]) -> dict[_Key, tuple[float | None, int, int, int]]:
+def _wanted(rows: Iterable[_Counted]) -> dict[_Key, _Figure]:
     """England's and each region's figures added up from the returns'."""
     tallies: dict[_Key, _Tally] = defaultdict(_Tally)
-    for row in rows:
-        mean = row.agreed_mean if row.agreed_mean is not None else row.self_mean
-        for region in (None, row.region_id):
-            if region is not None and not row.active:
-                continue
-            tally = tallies[(row.framework_id, region, row.dimension_id)]
+    for framework, dimension, region, active, mean, total, count in rows:
+        # A region counts its active partnerships only; England's median
+        # counts every one, its trend active ones, as the view does.
+        for key in (
+            ((framework, None, dimension), (framework, region, dimension))
+            if active
+            else ((framework, None, dimension),)
+        ):
+            tally = tallies[key]
             if mean is not None:
-                tally.means.append(float(mean))
-            # England's trend counts active partnerships, as the view does.
-            if row.active:
-                tally.total += row.score_total or 0
-                tally.count += row.score_count
+                tally.means.append(mean)
+            if active:
+                tally.total += total
+                tally.count += count
     return {
         key: (
             round(median(tally.means), 2) if tally.means else None,
@@ -241,13 +282,17 @@ _FIELDS = ("median", "returns", "score_total", "score_count")
 
 
 def _store(
-    period_id: int, wanted: dict[_Key, tuple[float | None, int, int, int]]
+    period_id: int, wanted: dict[_Key, _Figure], dimensions: set[int] | None = None
 ) -> list[ScoreFigure]:
     """Write the figures that changed, add the new ones and delete those no
-    longer there; a region whose figures did not change is not written."""
+    longer there, of the given dimensions (every one when None); a region
+    whose figures did not change is not written."""
+    figures = ScoreFigure.objects.filter(period_id=period_id)
+    if dimensions is not None:
+        figures = figures.filter(dimension_id__in=dimensions)
     kept = {
         (figure.framework_id, figure.region_id, figure.dimension_id): figure
-        for figure in ScoreFigure.objects.filter(period_id=period_id)
+        for figure in figures
     }
     changed, added = [], []
     for key, values in wanted.items():

@@ -520,6 +520,8 @@ class ReturnFigure(models.Model):
     return_record = models.ForeignKey(
         Return, on_delete=models.CASCADE, related_name="+"
     )
+    # The return's, kept here so that a period's rows are read by its index.
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="+")
     self_mean = models.FloatField(null=True, blank=True)

@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
                 ('score_count', models.PositiveIntegerField()),
                 ('dimension', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.dimension')),
                 ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.framework')),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='indicators.period')),
                 ('return_record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='assessment.return')),
             ],
             options={
