@@ -123,7 +123,8 @@ def _computed_and_kept(
     answers, submitted returns only, beside those kept in ``figures``; in one
     query, so that finding nothing changed costs one query."""
     # National indicators only: a region's local statements never move
-    # England's or a region's figures.
+    # England's or a region's figures. The columns are _kept's, in its order:
+    # the union lines them up by position.
     computed = (
         national(answers, through="indicator__")
         .exclude(return_record__status=ReturnStatus.DRAFT)
