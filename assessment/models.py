@@ -506,3 +506,35 @@ class ScoreFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_id} {self.region_id or 'England'} {self.dimension_id}"
+
+
+class ReturnFigure(models.Model):
+    """One submitted return's figures in one dimension of a framework its
+    national answers are scored against, answers not applicable left out: the
+    mean of its self and of its agreed scores, and the sum and number of its
+    scores (agreed, else self). England's and each region's figures
+    (ScoreFigure) are added up from these, so that a change to one return
+    recomputes its own rows rather than every answer in England. A draft has
+    none. Kept by ``assessment.figures``."""
+
+    return_record = models.ForeignKey(
+        Return, on_delete=models.CASCADE, related_name="+"
+    )
+    # The return's, kept here so that a period's rows are read by its index.
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="+")
+    self_mean = models.FloatField(null=True, blank=True)
+    agreed_mean = models.FloatField(null=True, blank=True)
+    score_total = models.PositiveIntegerField()
+    score_count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["return_record", "dimension"], name="return_figure_one"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.return_record_id} {self.dimension_id}"

@@ -17,7 +17,7 @@ from partnerships.users import User
 
 from . import services
 from .counting import counted_answers, counts
-from .figures import figures_refresh
+from .figures import return_figures_refresh
 from .models import Answer, Return, ReturnStatus
 from .selectors import DimensionSummary
 from .services import AgreedScore, AnswerConflict, Conflict
@@ -225,7 +225,7 @@ def review_scores_save(
             ]
         )
     if rescored:
-        figures_refresh(period=locked.period_id)
+        return_figures_refresh(return_record=locked)
     return answers
 
 

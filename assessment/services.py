@@ -24,7 +24,7 @@ from partnerships.users import User
 
 from .counting import unanswered_q
 from .evidence import evidence_carry_forward
-from .figures import figures_refresh
+from .figures import return_figures_refresh
 from .local_statements import local_indicators
 from .models import (
     EDITABLE_STATUSES,
@@ -266,7 +266,7 @@ def answer_save(
     # A draft is not counted in the figures; a return returned for revision is.
     counted_change = "score" in changed or "not_applicable" in changed
     if counted_change and locked.status != ReturnStatus.DRAFT:
-        figures_refresh(period=locked.period_id)
+        return_figures_refresh(return_record=locked)
     return stored
 
 
@@ -406,7 +406,7 @@ def return_review(
     return_record.review_comment = overall_comment
     return_record.save(update_fields=["review_comment"])
     if rescored:
-        figures_refresh(period=return_record.period_id)
+        return_figures_refresh(return_record=return_record)
     return return_record
 
 

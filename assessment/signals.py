@@ -14,7 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from indicators.models import Framework
 from partnerships.models import LearningPartnership
 
-from .figures import figures_refresh
+from .figures import figures_recount
 from .models import Return, ReturnStatus
 from .services import returns_answers_add
 
@@ -49,14 +49,14 @@ def _refresh_after_move(
     )
     with transaction.atomic():
         for period_id in sorted(periods):
-            figures_refresh(period=period_id)
+            figures_recount(period=period_id)
 
 
 def _refresh_after_delete(
     sender: type[Return], instance: Return, **kwargs: Any
 ) -> None:
     if instance.status != ReturnStatus.DRAFT:
-        figures_refresh(period=instance.period_id)
+        figures_recount(period=instance.period_id)
 
 
 def _answers_for_added_framework(

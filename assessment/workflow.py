@@ -17,7 +17,7 @@ from partnerships.models import LearningPartnership, Role
 from partnerships.users import AnyUser, User
 
 from . import notifications
-from .figures import figures_refresh
+from .figures import return_figures_refresh
 from .models import Answer, EmailKind, Return, ReturnStatus, Transition
 from .selectors import returns_for_user
 
@@ -125,7 +125,7 @@ def return_transition(
     # Only a draft's first submission (or a step back to draft) changes which
     # returns the figures count; the other steps leave them as they are.
     if S.DRAFT in (from_status, to_status):
-        figures_refresh(period=return_record.period_id)
+        return_figures_refresh(return_record=return_record)
     step = Transition.objects.create(
         return_record=return_record,
         from_status=from_status,

@@ -6,9 +6,10 @@ Generates 1,000 partnerships across England's nine regions with 10 years of
 returns (once), gives the largest region's a development plan each, then
 prints, beside their goals: the largest region's dashboard p50/p95, its query
 count and its bytes per row, the time to refresh England's figures after a
-change, the time of the regional summary PDF, and the time of the pack of the
-region's plans built by 1 and then 2 `db_worker` processes (PostgreSQL only:
-workers need a database several processes can share). The machine's load
+change (in full, and for the one return changed), the time of the regional
+summary PDF, and the time of the pack of the region's plans built by 1 and
+then 2 `db_worker` processes (PostgreSQL only: workers need a database
+several processes can share). The machine's load
 average is printed beside the timings.
 """
 
@@ -21,6 +22,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from indicators.models import Period
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,6 +41,65 @@ PAGE_BYTES_BEFORE = 3050
 def _load() -> str:
     """The machine's load average over 1, 5 and 15 minutes (it is shared)."""
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def _figures_refresh_timings(period: Period, england: int, rounds: int = 7) -> None:
+    """What an officer's decision costs the figures: a submitted return's
+    agreed scores changed (one in every dimension, as a decision agrees them
+    all), then the period's figures refreshed in full (``figures_refresh``,
+    from every answer in England: what every change cost before) and for that
+    return alone (``return_figures_refresh``, what the services run now);
+    and for that return after one dimension's agreed score is saved (the
+    officer's save of a dimension). Each round runs in a transaction rolled
+    back, so the database is left as it was; medians of wall and CPU time."""
+    from functools import partial
+
+    from django.db import transaction
+
+    from assessment.figures import figures_refresh, return_figures_refresh
+    from assessment.models import Answer, Return, ReturnStatus
+
+    record = (
+        Return.objects.filter(period=period)
+        .exclude(status=ReturnStatus.DRAFT)
+        .order_by("pk")
+        .first()
+    )
+    assert record is not None
+    by_dimension: dict[int, list[Answer]] = {}
+    for answer in (
+        Answer.objects.filter(return_record=record, not_applicable=False)
+        .filter(indicator__supplement__isnull=True)
+        .select_related("indicator")
+        .order_by("pk")
+    ):
+        by_dimension.setdefault(answer.indicator.dimension_id, []).append(answer)
+    in_full = partial(figures_refresh, period=period)
+    one_return = partial(return_figures_refresh, return_record=record)
+    runs = [
+        ("in full after a decision", len(by_dimension), in_full),
+        ("for the one return after a decision", len(by_dimension), one_return),
+        ("for the one return after a dimension's save", 1, one_return),
+    ]
+    for name, dimensions, refresh in runs:
+        walls, cpus = [], []
+        for round_ in range(rounds):
+            with transaction.atomic():
+                for answers in list(by_dimension.values())[:dimensions]:
+                    answer = answers[round_ % len(answers)]
+                    agreed = (answer.agreed_score or answer.score or 1) % 4 + 1
+                    Answer.objects.filter(pk=answer.pk).update(agreed_score=agreed)
+                wall, cpu = time.perf_counter(), time.process_time()
+                refresh()
+                walls.append((time.perf_counter() - wall) * 1000)
+                cpus.append((time.process_time() - cpu) * 1000)
+                transaction.set_rollback(True)
+        print(
+            f"figures of {period.code} refreshed {name}: median "
+            f"{statistics.median(walls):.1f} ms wall, "
+            f"{statistics.median(cpus):.1f} ms CPU ({england} partnerships); "
+            f"load average {_load()}"
+        )
 
 
 def main() -> None:
@@ -71,7 +135,6 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django_tasks_db.models import DBTaskResult
 
-    from assessment.figures import figures_refresh
     from assessment.models import Return
     from partnerships.models import LearningPartnership, Profile, Region, Role
     from plans.models import DevelopmentPlan
@@ -155,17 +218,7 @@ def main() -> None:
         f"(goal 0.50 or less); the page {len(page) / 1024:.0f} KB, "
         f"{len(page) / rows:.0f} bytes per row ({PAGE_BYTES_BEFORE} before)"
     )
-    # What a change costs now: England's figures of the period recomputed.
-    refreshes = []
-    for _ in range(5):
-        started = time.perf_counter()
-        figures_refresh(period=latest)
-        refreshes.append((time.perf_counter() - started) * 1000)
-    print(
-        f"figures of {latest.code} refreshed after a change: median "
-        f"{statistics.median(refreshes):.0f} ms ({england} partnerships); "
-        f"load average {_load()}"
-    )
+    _figures_refresh_timings(latest, england)
     if args.no_summary:
         return
 

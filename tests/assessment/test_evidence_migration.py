@@ -23,7 +23,7 @@ from .helpers import answer
 BEFORE = [("assessment", "0010_answer_categories")]
 MIGRATION = ("assessment", "0011_evidence_library")
 # Unapplied with it: the migrations after it (no change to files or links).
-AFTER = [("assessment", "0012_figures_built")]
+AFTER = [("assessment", "0013_return_figures"), ("assessment", "0012_figures_built")]
 AT = datetime.datetime(2003, 11, 4, 9, 15, tzinfo=datetime.UTC)
 
 
