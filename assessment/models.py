@@ -467,9 +467,11 @@ class ScoreFigure(models.Model):
     """A dimension's figures over the submitted returns of a period under one
     framework, for England (no region) or one region: the median of the
     returns' mean scores and the sum and number of the answers' scores (agreed,
-    else self) that the trend over the years adds up. Kept up to date by
-    ``assessment.figures.figures_refresh``, so that the regional view reads
-    them instead of every answer in England."""
+    else self) that the trend over the years adds up. Added up from the
+    returns' own figures (``ReturnFigure``) whenever one of them changes
+    (``assessment.figures.return_figures_refresh``), so that the regional view
+    reads them instead of every answer in England; ``figures_refresh``
+    recomputes both from every answer."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="+")
