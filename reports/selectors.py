@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
-from django.db.models import Avg, QuerySet
+from django.db.models import Avg, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from assessment.counting import counted_q
@@ -209,11 +209,25 @@ def dashboard_partnerships(
     return partnerships.distinct()
 
 
-def regional_period(*, chosen: Period | None) -> Period | None:
+def periods_newest_first() -> QuerySet[Period]:
+    """Every period, newest first, each with ``has_returns``: the regional
+    view's period filter, read once for its choices, the period chosen, the
+    latest period with returns and the one before the period shown."""
+    return Period.objects.annotate(
+        has_returns=Exists(Return.objects.filter(period_id=OuterRef("pk")))
+    ).order_by("-starts_on")
+
+
+def regional_period(
+    *, chosen: Period | None, periods: Sequence[Period] | None = None
+) -> Period | None:
     """The period the regional view shows: the one chosen, else the latest
-    that has returns; None when there are no returns at all."""
+    that has returns; None when there are no returns at all. Found among
+    ``periods`` (as periods_newest_first reads them) when given."""
     if chosen is not None:
         return chosen
+    if periods is not None:
+        return next((p for p in periods if p.has_returns), None)  # type: ignore[attr-defined]
     return Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
 
 
@@ -257,12 +271,16 @@ def regional_dashboard(
     period: Period,
     filters: DashboardFilters,
     today: datetime.date | None = None,
+    periods: Sequence[Period] | None = None,
 ) -> Dashboard:
     """One row per partnership in the user's scope and the aggregates, in a
     fixed number of queries whatever the number of partnerships. A return not
     (re)submitted by the period's deadline, or not started by then, is
-    overdue on ``today`` (the local date when not given)."""
-    sources = _dashboard_sources(user=user, period=period, filters=filters, today=today)
+    overdue on ``today`` (the local date when not given). The period before
+    is found among ``periods`` (every one, newest first) when given."""
+    sources = _dashboard_sources(
+        user=user, period=period, filters=filters, today=today, periods=periods
+    )
     rows = _dashboard_rows(sources, status=filters.status)
     return _dashboard_aggregates(period=period, sources=sources, rows=rows)
 
@@ -280,6 +298,7 @@ def _dashboard_sources(
     period: Period,
     filters: DashboardFilters,
     today: datetime.date | None,
+    periods: Sequence[Period] | None = None,
 ) -> _DashboardSources:
     """The partnerships with their links, both periods' returns and the
     dimension means of those the user may read, the GO ratings, the period's
@@ -292,7 +311,9 @@ def _dashboard_sources(
     ids = [p.pk for p in partnerships]
     _attach_links(partnerships, ids)
     previous = (
-        Period.objects.filter(starts_on__lt=period.starts_on)
+        next((p for p in periods if p.starts_on < period.starts_on), None)
+        if periods is not None
+        else Period.objects.filter(starts_on__lt=period.starts_on)
         .order_by("-starts_on")
         .first()
     )

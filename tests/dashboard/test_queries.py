@@ -21,20 +21,21 @@ from tests.factories import (
 
 from .conftest import make_return
 
-# As signed in: 1 session, 2 user, 3 profile (role check). The view: 4 the
-# latest period with returns (no period asked for). regional_dashboard: 5 the
-# partnerships with their region, 6 their LLSC relationships (prefetch), 7
-# their LSP relationships with the LSP (prefetch), 8 their relationships
-# with other regeneration bodies (prefetch, for their count), 9 the previous
-# period, 10 the returns of both periods, 11 the dimension means of those
-# returns, 12 the GO ratings, 13 the period's development plans, 14 the score
-# levels, 15 England's medians (the figures kept), 16 the categories of the
-# returns' frameworks, 17 the categories ticked in both periods' returns,
-# 18 the local statements' means; regional_trends: 19 the region's figures of
-# every period. The template's filter form: 20 periods, 21 regions, 22 the
-# local LSCs of the user's regions. The links of each row (return, plan,
-# rating) are decided from the rows read, without a query.
-QUERIES = 22
+# As signed in: 1 session, 2 user, 3 profile (role check). The filter form:
+# 4 every period, newest first, each with whether it has returns (read once:
+# the period asked for, the latest with returns when none is, the period
+# before it and the period filter's choices). regional_dashboard: 5 the
+# partnerships with their region, 6 their LLSC relationships, 7 their LSP
+# relationships with the LSP, 8 their relationships with other regeneration
+# bodies (for their count), 9 the returns of both periods, 10 the dimension
+# means of those returns, 11 the GO ratings, 12 the period's development
+# plans, 13 the score levels, 14 England's medians (the figures kept), 15 the
+# categories of the returns' frameworks, 16 the categories ticked in both
+# periods' returns, 17 the local statements' means; regional_trends: 18 the
+# region's figures of every period. The template's filter form: 19 regions,
+# 20 the local LSCs of the user's regions. The links of each row (return,
+# plan, rating) are decided from the rows read, without a query.
+QUERIES = 20
 
 
 def _populate(count, llsc, period_2002, period_2003):
