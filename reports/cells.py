@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 
 def heat_class(score: float | None) -> str:
@@ -36,6 +37,9 @@ class ScoreCell:
         return bool(self.missing)
 
 
+# Scores are means of a few answers from 1 to 4: the same pairs come back
+# row after row, each made once.
+@lru_cache(maxsize=4096)
 def score_cells(own: float | None, agreed: float | None) -> tuple[ScoreCell, ScoreCell]:
     """A dimension's two cells: the self score, then the agreed score."""
     return (
