@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
-from django.db.models import Avg, Exists, OuterRef, QuerySet
+from django.db.models import Avg, Exists, FloatField, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assessment.counting import counted_q
@@ -113,7 +114,12 @@ def _dimension_means(
     and each dimension code's place (role, order in its framework) and name."""
     means: dict[int, Means] = {}
     places: dict[str, Place] = {}
-    for row in (
+    # Averaged as floats by the database, read as tuples: a region's rows
+    # are some nine hundred (the values are the same as Decimal means
+    # turned into floats here).
+    self_mean = Cast(Avg("score", filter=counted_q()), FloatField())
+    agreed_mean = Cast(Avg("agreed_score", filter=counted_q()), FloatField())
+    for return_id, code, order, title, role, own, agreed in (
         # National indicators only, comparable with England's medians; local
         # statements have a section of their own.
         national(
@@ -129,25 +135,20 @@ def _dimension_means(
         )
         # Answers not applicable are left out of the means (not the rows, so
         # a dimension answered all not applicable still has its place).
-        .annotate(
-            self_mean=Avg("score", filter=counted_q()),
-            agreed_mean=Avg("agreed_score", filter=counted_q()),
+        .annotate(self_mean=self_mean, agreed_mean=agreed_mean)
+        .values_list(
+            "return_record_id",
+            "indicator__dimension__code",
+            "indicator__dimension__order",
+            "indicator__dimension__title",
+            "indicator__dimension__framework__role",
+            "self_mean",
+            "agreed_mean",
         )
     ):
-        code = row["indicator__dimension__code"]
-        means.setdefault(row["return_record_id"], {})[code] = (
-            row["self_mean"],
-            row["agreed_mean"],
-        )
-        role = row["indicator__dimension__framework__role"]
+        means.setdefault(return_id, {})[code] = (own, agreed)
         places.setdefault(
-            code,
-            (
-                ROLE_ORDER.get(role, len(ROLE_ORDER)),
-                row["indicator__dimension__order"],
-                row["indicator__dimension__title"],
-                role,
-            ),
+            code, (ROLE_ORDER.get(role, len(ROLE_ORDER)), order, title, role)
         )
     return means, places
 
