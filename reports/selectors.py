@@ -10,7 +10,6 @@ import datetime
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from statistics import mean
 from typing import Any
 
 from django.db.models import Avg, Exists, FloatField, OuterRef, QuerySet
@@ -31,11 +30,9 @@ from partnerships.models import (
     SIGNED_AGREEMENTS,
     AgreementStatus,
     LearningPartnership,
-    LLSCRelationship,
     LocalLSC,
     LSPRelationship,
     Recognition,
-    RegenerationBodyLink,
     Region,
 )
 from partnerships.selectors import partnerships_for_user
@@ -44,6 +41,7 @@ from plans.models import DevelopmentPlan, Priority
 from plans.selectors import plans_for_user
 
 from .categories import category_counts
+from .cells import exact_mean
 from .counts import (
     Means,
     local_statement_means,
@@ -59,6 +57,7 @@ from .dashboard_rows import (
     Dashboard,
     DashboardRow,
     RoleColumns,
+    attach_links,
 )
 
 __all__ = [
@@ -191,7 +190,7 @@ def _overall(scores: Means, counted: Collection[str] | None = None) -> float | N
         if (agreed if agreed is not None else own) is not None
         and (counted is None or code in counted)
     ]
-    return round(mean(values), 2) if values else None
+    return round(exact_mean(values), 2) if values else None
 
 
 def dashboard_partnerships(
@@ -310,7 +309,7 @@ def _dashboard_sources(
         .order_by("name")
     )
     ids = [p.pk for p in partnerships]
-    _attach_links(partnerships, ids)
+    attach_links(partnerships, ids)
     previous = (
         next((p for p in periods if p.starts_on < period.starts_on), None)
         if periods is not None
@@ -364,34 +363,6 @@ def _dashboard_sources(
         ),
         today=today or timezone.localdate(),
     )
-
-
-def _attach_links(partnerships: list[LearningPartnership], ids: list[int]) -> None:
-    """Each partnership's local LSC relationships (``llsc_links``), LSP
-    relationships with their LSP (``lsp_links``) and relationships with other
-    regeneration bodies (``regeneration_links``), as plain lists read 3 times
-    per partnership: three queries, as prefetch_related would make, without
-    its work per partnership."""
-    links: dict[str, dict[int, list[Any]]] = {
-        "llsc_links": {},
-        "lsp_links": {},
-        "regeneration_links": {},
-    }
-    for name, queryset in (
-        ("llsc_links", LLSCRelationship.objects.all()),
-        ("lsp_links", LSPRelationship.objects.select_related("lsp")),
-        ("regeneration_links", RegenerationBodyLink.objects.all()),
-    ):
-        found = links[name]
-        for link in queryset.filter(partnership_id__in=ids):
-            found.setdefault(link.partnership_id, []).append(link)
-    for partnership in partnerships:
-        for name, found in links.items():
-            held = found.get(partnership.pk, [])
-            # Each link knows its partnership, as after a prefetch.
-            for link in held:
-                link._state.fields_cache["partnership"] = partnership
-            setattr(partnership, name, held)
 
 
 def _stage_levels(returns: list[Return]) -> list[ScoreLevel]:
