@@ -1,6 +1,7 @@
 """The regional view's rows and page: one row per partnership, and the
 aggregates above and below the table, with the roles (regeneration, then
-collaboration) whose dimensions it shows side by side."""
+collaboration) whose dimensions it shows side by side; and the links of each
+partnership its rows show (local LSCs, LSPs, other regeneration bodies)."""
 
 from __future__ import annotations
 
