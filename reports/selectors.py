@@ -333,11 +333,12 @@ def _dashboard_sources(
     }
     readable = returns_with_answers(user=user, returns=returns)
     means, places = _dimension_means(readable)
+    # A row shows the rating itself; its rationale is the partnership's page.
     ratings = {
         r.partnership_id: r
         for r in EngagementRating.objects.filter(
             partnership_id__in=ids, period_id=period.pk
-        )
+        ).only("id", "partnership_id", "period_id", "rating")
     }
     # A row links to its plan: its id is all that is read (not the snapshot
     # an approved plan keeps, a JSON document each).
