@@ -3,8 +3,22 @@ filters would show them: the number first, the colour only adds to it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+
+def exact_mean(values: Sequence[float]) -> float:
+    """The mean of the values as statistics.mean gives it (their exact sum
+    divided exactly, rounded once to a float), without its fractions: a
+    region's rows ask for a few hundred."""
+    ratios = [value.as_integer_ratio() for value in values]
+    # Each float is a whole number over a power of two: over the largest,
+    # the sum is exact, and Python divides whole numbers correctly rounded.
+    denominator = max(below for _, below in ratios)
+    total = sum(above * (denominator // below) for above, below in ratios)
+    return total / (denominator * len(ratios))
 
 
 def heat_class(score: float | None) -> str:
@@ -36,6 +50,9 @@ class ScoreCell:
         return bool(self.missing)
 
 
+# Scores are means of a few answers from 1 to 4: the same pairs come back
+# row after row, each made once.
+@lru_cache(maxsize=4096)
 def score_cells(own: float | None, agreed: float | None) -> tuple[ScoreCell, ScoreCell]:
     """A dimension's two cells: the self score, then the agreed score."""
     return (

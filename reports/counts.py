@@ -239,7 +239,8 @@ def local_statement_means(*, returns: list[Return]) -> list[LocalStatementMean]:
     score = Coalesce("agreed_score", "score")
     rows = (
         Answer.objects.filter(
-            return_record__in=returns, indicator__supplement__isnull=False
+            return_record_id__in=[r.pk for r in returns],
+            indicator__supplement__isnull=False,
         )
         .values(
             "indicator_id",

@@ -10,10 +10,10 @@ import datetime
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from statistics import mean
 from typing import Any
 
-from django.db.models import Avg, Prefetch, QuerySet
+from django.db.models import Avg, Exists, FloatField, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from assessment.counting import counted_q
@@ -30,11 +30,9 @@ from partnerships.models import (
     SIGNED_AGREEMENTS,
     AgreementStatus,
     LearningPartnership,
-    LLSCRelationship,
     LocalLSC,
     LSPRelationship,
     Recognition,
-    RegenerationBodyLink,
     Region,
 )
 from partnerships.selectors import partnerships_for_user
@@ -43,6 +41,7 @@ from plans.models import DevelopmentPlan, Priority
 from plans.selectors import plans_for_user
 
 from .categories import category_counts
+from .cells import exact_mean
 from .counts import (
     Means,
     local_statement_means,
@@ -58,6 +57,7 @@ from .dashboard_rows import (
     Dashboard,
     DashboardRow,
     RoleColumns,
+    attach_links,
 )
 
 __all__ = [
@@ -113,11 +113,17 @@ def _dimension_means(
     and each dimension code's place (role, order in its framework) and name."""
     means: dict[int, Means] = {}
     places: dict[str, Place] = {}
-    for row in (
+    # Averaged as floats by the database, read as tuples: a region's rows
+    # are some nine hundred (the values are the same as Decimal means
+    # turned into floats here).
+    self_mean = Cast(Avg("score", filter=counted_q()), FloatField())
+    agreed_mean = Cast(Avg("agreed_score", filter=counted_q()), FloatField())
+    for return_id, code, order, title, role, own, agreed in (
         # National indicators only, comparable with England's medians; local
         # statements have a section of their own.
         national(
-            Answer.objects.filter(return_record__in=returns), through="indicator__"
+            Answer.objects.filter(return_record_id__in=[r.pk for r in returns]),
+            through="indicator__",
         )
         .values(
             "return_record_id",
@@ -128,25 +134,20 @@ def _dimension_means(
         )
         # Answers not applicable are left out of the means (not the rows, so
         # a dimension answered all not applicable still has its place).
-        .annotate(
-            self_mean=Avg("score", filter=counted_q()),
-            agreed_mean=Avg("agreed_score", filter=counted_q()),
+        .annotate(self_mean=self_mean, agreed_mean=agreed_mean)
+        .values_list(
+            "return_record_id",
+            "indicator__dimension__code",
+            "indicator__dimension__order",
+            "indicator__dimension__title",
+            "indicator__dimension__framework__role",
+            "self_mean",
+            "agreed_mean",
         )
     ):
-        code = row["indicator__dimension__code"]
-        means.setdefault(row["return_record_id"], {})[code] = (
-            row["self_mean"],
-            row["agreed_mean"],
-        )
-        role = row["indicator__dimension__framework__role"]
+        means.setdefault(return_id, {})[code] = (own, agreed)
         places.setdefault(
-            code,
-            (
-                ROLE_ORDER.get(role, len(ROLE_ORDER)),
-                row["indicator__dimension__order"],
-                row["indicator__dimension__title"],
-                role,
-            ),
+            code, (ROLE_ORDER.get(role, len(ROLE_ORDER)), order, title, role)
         )
     return means, places
 
@@ -189,7 +190,7 @@ def _overall(scores: Means, counted: Collection[str] | None = None) -> float | N
         if (agreed if agreed is not None else own) is not None
         and (counted is None or code in counted)
     ]
-    return round(mean(values), 2) if values else None
+    return round(exact_mean(values), 2) if values else None
 
 
 def dashboard_partnerships(
@@ -208,11 +209,25 @@ def dashboard_partnerships(
     return partnerships.distinct()
 
 
-def regional_period(*, chosen: Period | None) -> Period | None:
+def periods_newest_first() -> QuerySet[Period]:
+    """Every period, newest first, each with ``has_returns``: the regional
+    view's period filter, read once for its choices, the period chosen, the
+    latest period with returns and the one before the period shown."""
+    return Period.objects.annotate(
+        has_returns=Exists(Return.objects.filter(period_id=OuterRef("pk")))
+    ).order_by("-starts_on")
+
+
+def regional_period(
+    *, chosen: Period | None, periods: Sequence[Period] | None = None
+) -> Period | None:
     """The period the regional view shows: the one chosen, else the latest
-    that has returns; None when there are no returns at all."""
+    that has returns; None when there are no returns at all. Found among
+    ``periods`` (as periods_newest_first reads them) when given."""
     if chosen is not None:
         return chosen
+    if periods is not None:
+        return next((p for p in periods if p.has_returns), None)  # type: ignore[attr-defined]
     return Period.objects.filter(returns__isnull=False).order_by("-starts_on").first()
 
 
@@ -256,12 +271,16 @@ def regional_dashboard(
     period: Period,
     filters: DashboardFilters,
     today: datetime.date | None = None,
+    periods: Sequence[Period] | None = None,
 ) -> Dashboard:
     """One row per partnership in the user's scope and the aggregates, in a
     fixed number of queries whatever the number of partnerships. A return not
     (re)submitted by the period's deadline, or not started by then, is
-    overdue on ``today`` (the local date when not given)."""
-    sources = _dashboard_sources(user=user, period=period, filters=filters, today=today)
+    overdue on ``today`` (the local date when not given). The period before
+    is found among ``periods`` (every one, newest first) when given."""
+    sources = _dashboard_sources(
+        user=user, period=period, filters=filters, today=today, periods=periods
+    )
     rows = _dashboard_rows(sources, status=filters.status)
     return _dashboard_aggregates(period=period, sources=sources, rows=rows)
 
@@ -279,6 +298,7 @@ def _dashboard_sources(
     period: Period,
     filters: DashboardFilters,
     today: datetime.date | None,
+    periods: Sequence[Period] | None = None,
 ) -> _DashboardSources:
     """The partnerships with their links, both periods' returns and the
     dimension means of those the user may read, the GO ratings, the period's
@@ -286,36 +306,26 @@ def _dashboard_sources(
     partnerships = list(
         dashboard_partnerships(user=user, filters=filters)
         .select_related("region")
-        .prefetch_related(
-            # As plain lists (to_attr): read 3 times per partnership, and a
-            # manager's .all() would build a queryset each time.
-            Prefetch(
-                "llsc_relationships",
-                queryset=LLSCRelationship.objects.all(),
-                to_attr="llsc_links",
-            ),
-            Prefetch(
-                "lsp_relationships",
-                queryset=LSPRelationship.objects.select_related("lsp"),
-                to_attr="lsp_links",
-            ),
-            # Read by the count of relationships with other regeneration bodies.
-            Prefetch(
-                "body_links",
-                queryset=RegenerationBodyLink.objects.all(),
-                to_attr="regeneration_links",
-            ),
-        )
         .order_by("name")
     )
+    ids = [p.pk for p in partnerships]
+    attach_links(partnerships, ids)
     previous = (
-        Period.objects.filter(starts_on__lt=period.starts_on)
+        next((p for p in periods if p.starts_on < period.starts_on), None)
+        if periods is not None
+        else Period.objects.filter(starts_on__lt=period.starts_on)
         .order_by("-starts_on")
         .first()
     )
-    periods = [p for p in (period, previous) if p is not None]
+    period_ids = [p.pk for p in (period, previous) if p is not None]
+    # Filtered by ids, not model instances: Django would read each instance's
+    # key again for every query. A return's status, framework and keys are
+    # all a row needs (its dates and review comment are its own pages'), so
+    # only they are read.
     returns = list(
-        Return.objects.filter(partnership__in=partnerships, period__in=periods)
+        Return.objects.filter(partnership_id__in=ids, period_id__in=period_ids).only(
+            "id", "partnership_id", "period_id", "framework_id", "status"
+        )
     )
     current = {r.partnership_id: r for r in returns if r.period_id == period.pk}
     last = {
@@ -323,17 +333,20 @@ def _dashboard_sources(
     }
     readable = returns_with_answers(user=user, returns=returns)
     means, places = _dimension_means(readable)
+    # A row shows the rating itself; its rationale is the partnership's page.
     ratings = {
         r.partnership_id: r
         for r in EngagementRating.objects.filter(
-            partnership__in=partnerships, period=period
-        )
+            partnership_id__in=ids, period_id=period.pk
+        ).only("id", "partnership_id", "period_id", "rating")
     }
+    # A row links to its plan: its id is all that is read (not the snapshot
+    # an approved plan keeps, a JSON document each).
     plans = {
         plan.partnership_id: plan
-        for plan in plans_for_user(user).filter(
-            partnership__in=partnerships, period=period
-        )
+        for plan in plans_for_user(user)
+        .filter(partnership_id__in=ids, period_id=period.pk)
+        .only("id", "partnership_id", "period_id")
     }
     return _DashboardSources(
         period=period,

@@ -137,10 +137,15 @@ def _dashboard_inputs(
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, period, filters = _dashboard_inputs(request)
-    period = regional_period(chosen=period)
+    # The periods the filter lists, read once, also give the latest with
+    # returns and the one before the period shown.
+    listed = form.periods()
+    period = regional_period(chosen=period, periods=listed)
     if period is None:
         return render(request, "reports/dashboard.html", {"form": form, "data": None})
-    data = regional_dashboard(user=request.user, period=period, filters=filters)
+    data = regional_dashboard(
+        user=request.user, period=period, filters=filters, periods=listed
+    )
     chart = median_chart_of(data)
     periods, series = regional_trends(
         user=request.user, filters=filters, dimensions=data.dimensions

@@ -1,11 +1,15 @@
 """The heatmap's cells and tags are formatted in Python, as the template
 filters would have shown them."""
 
+import statistics
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessment.models import Return, ReturnStatus
 from assessment.templatetags.assessment_tags import status_tag
-from reports.cells import heat_class, score_cells
+from reports.cells import exact_mean, heat_class, score_cells
 from reports.selectors import DashboardRow
 
 
@@ -92,3 +96,32 @@ def test_status_tag_without_a_return_says_not_started():
     assert status_tag(None) == (
         '<strong class="govuk-tag govuk-tag--grey">Not started</strong>'
     )
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=0, max_value=4, allow_nan=False),
+            # Means of a few whole scores, as the dimensions have.
+            st.builds(
+                lambda total, count: total / count,
+                st.integers(0, 40),
+                st.integers(1, 10),
+            ),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_the_overall_mean_is_statistics_mean(values):
+    """The overall score is the same float statistics.mean gives, so that
+    it rounds the same on the page."""
+    assert exact_mean(values) == statistics.mean(values)
+
+
+@pytest.mark.parametrize(
+    "values", [[2.34, 2.35], [0.1, 0.2, 0.3], [2.125, 2.375], [1e-300, 3.0], [4.0]]
+)
+def test_the_overall_mean_rounds_as_before(values):
+    assert round(exact_mean(values), 2) == round(statistics.mean(values), 2)
+    assert exact_mean(values) == statistics.mean(values)

@@ -21,20 +21,21 @@ from tests.factories import (
 
 from .conftest import make_return
 
-# As signed in: 1 session, 2 user with their profile (role check). The view: 3 the
-# latest period with returns (no period asked for). regional_dashboard: 4 the
-# partnerships with their region, 5 their LLSC relationships (prefetch), 6
-# their LSP relationships with the LSP (prefetch), 7 their relationships
-# with other regeneration bodies (prefetch, for their count), 8 the previous
-# period, 9 the returns of both periods, 10 the dimension means of those
-# returns, 11 the GO ratings, 12 the period's development plans, 13 the score
-# levels, 14 England's medians (the figures kept), 15 the categories of the
-# returns' frameworks, 16 the categories ticked in both periods' returns,
-# 17 the local statements' means; regional_trends: 18 the region's figures of
-# every period. The template's filter form: 19 periods, 20 regions, 21 the
-# local LSCs of the user's regions. The links of each row (return, plan,
-# rating) are decided from the rows read, without a query.
-QUERIES = 21
+# As signed in: 1 session, 2 user with their profile (role check). The filter
+# form: 3 every period, newest first, each with whether it has returns (read once:
+# the period asked for, the latest with returns when none is, the period
+# before it and the period filter's choices). regional_dashboard: 4 the
+# partnerships with their region, 5 their LLSC relationships, 6 their LSP
+# relationships with the LSP, 7 their relationships with other regeneration
+# bodies (for their count), 8 the returns of both periods, 9 the dimension
+# means of those returns, 10 the GO ratings, 11 the period's development
+# plans, 12 the score levels, 13 England's medians (the figures kept), 14 the
+# categories of the returns' frameworks, 15 the categories ticked in both
+# periods' returns, 16 the local statements' means; regional_trends: 17 the
+# region's figures of every period. The template's filter form: 18 regions,
+# 19 the local LSCs of the user's regions. The links of each row (return,
+# plan, rating) are decided from the rows read, without a query.
+QUERIES = 19
 
 
 def _populate(count, llsc, period_2002, period_2003):

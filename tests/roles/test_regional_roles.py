@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from assessment.services import return_start
 from tests.dashboard.conftest import make_return
+from tests.dashboard.test_queries import QUERIES
 from tests.dashboard.test_regional_pdf import _text, summary_pdf
 from tests.factories import LearningPartnershipFactory, LLSCRelationshipFactory
 
@@ -60,7 +61,7 @@ def test_the_regional_view_with_both_roles_costs_the_same(
     client.force_login(go_a, backend="partnerships.backends.PasswordBackend")
     # As the dashboard's own count (tests/dashboard/test_queries.py), with
     # the period asked for instead of the latest one looked up.
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(QUERIES):
         response = client.get("/dashboard/?period=2003-04")
     assert response.status_code == 200
     assert len(response.context["data"].rows) == count
