@@ -29,36 +29,22 @@ world's cast (``hostile.cast``), so that ``client_as`` signs its people in.
 from __future__ import annotations
 
 import html
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client, TestCase
 
 from assessment.models import EvidenceFile, Return
 from indicators.models import Dimension, Framework, Indicator, Period
-from partnerships.models import LearningPartnership, Region, Role
 from plans.models import DevelopmentPlan, PlanAction, Priority, Target
 from tests.assessment.helpers import answer, answers_of, form_data, indicator_url
 from tests.assessment.test_attachments import PDF
-from tests.factories import (
-    LearningPartnershipFactory,
-    LLSCRelationshipFactory,
-    LocalLSCFactory,
-    LSPRelationshipFactory,
-    MemberOrganisationFactory,
-    ProfileFactory,
-    UserFactory,
-)
 from tests.plans.helpers import action_data, target_data
 from tests.review.helpers import (
     check_url,
@@ -66,6 +52,8 @@ from tests.review.helpers import (
     moderation_url,
     review_data,
 )
+
+from .world import PEOPLE, Rows, copy_attachments, in_module_transaction, module_cast
 
 
 def script(tag: str) -> str:
@@ -186,159 +174,56 @@ def _ok(response: Any) -> Any:
     return response
 
 
-@dataclass
-class _World:
-    """What the module's build left: row ids to read again in each test, the
-    emails it sent and a copy of the evidence files it stored."""
-
-    ids: dict[str, int]
-    users: dict[str, int]
-    outbox: list[Any]
-    files: Path
-
-
-# Hostile's rows, by field.
-_MODELS: dict[str, Any] = {
-    "framework": Framework,
-    "period": Period,
-    "partnership": LearningPartnership,
-    "return_record": Return,
-    "plan": DevelopmentPlan,
-    "priority": Priority,
-    "action": PlanAction,
-    "target": Target,
-}
-
-
-def _attachments() -> Path:
-    return Path(EvidenceFile._meta.get_field("file").storage.location)
-
-
 @pytest.fixture(scope="module")
 def hostile_world(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
-) -> Iterator[_World]:
-    """The hostile world, built once for the test module (it takes seconds)
-    in a transaction rolled back at the module's end; each test runs in a
-    savepoint of its own inside it (``hostile``), so what one test changes
-    the next does not see."""
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
-        try:
-            mail.outbox.clear()
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                cast, rows = _cast()
-                client = Client()
+) -> Iterator[tuple[Rows, list[Any], Path]]:
+    """The hostile world, built once for the test module (it takes seconds;
+    see world.py): its rows, the emails it sent and its evidence files."""
 
-                def client_as(name: str) -> Client:
-                    user = cast[name]
-                    if user.is_authenticated:
-                        client.force_login(
-                            user, backend="partnerships.backends.PasswordBackend"
-                        )
-                    return client
+    def build() -> tuple[Rows, list[Any], Path]:
+        mail.outbox.clear()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            rows = module_cast()
+            cast = {name: rows[name] for name in PEOPLE}
+            client = Client()
 
-                built = _build(client_as, cast, *rows)
-            # Evidence files are on disk, emptied before every test
-            # (_empty_attachment_storage): kept here, put back in each test.
-            files = tmp_path_factory.mktemp("hostile-attachments")
-            for folder in ("returns", "evidence"):
-                if (_attachments() / folder).exists():
-                    shutil.copytree(_attachments() / folder, files / folder)
-            world = _World(
-                ids={name: getattr(built, name).pk for name in _MODELS},
-                users={name: u.pk for name, u in cast.items() if name != "anonymous"},
-                outbox=list(mail.outbox),
-                files=files,
+            def client_as(name: str) -> Client:
+                user = cast[name]
+                if user.is_authenticated:
+                    client.force_login(
+                        user, backend="partnerships.backends.PasswordBackend"
+                    )
+                return client
+
+            built = _build(
+                client_as,
+                cast,
+                *(rows[name] for name in ("partnership_a", "llsc_a", "member_a")),
+                rows["lsp_relationship_a"],
             )
-        except BaseException:
-            transaction.set_rollback(True)
-            module_transaction.__exit__(None, None, None)
-            raise
-    yield world
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module_transaction.__exit__(None, None, None)
+        files = tmp_path_factory.mktemp("hostile-attachments")
+        copy_attachments(None, files)
+        kept = {f.name: getattr(built, f.name) for f in fields(Hostile)}
+        del kept["cast"]
+        return Rows.of(kept, cast), list(mail.outbox), files
+
+    yield from in_module_transaction(django_db_blocker, build)
 
 
 @pytest.fixture
 def hostile(
-    hostile_world: _World, db: None, _empty_attachment_storage: None
+    hostile_world: tuple[Rows, list[Any], Path],
+    db: None,
+    _empty_attachment_storage: None,
 ) -> Hostile:
-    """The module's hostile world for one test: its objects read afresh (a
-    test may have changed the ones the last test had), its emails in
-    mail.outbox and its evidence files on disk, as when it was just built."""
+    """The module's hostile world for one test as when it was just built: its
+    rows read afresh, its emails in mail.outbox, its evidence files on disk."""
+    rows, outbox, files = hostile_world
     mail.outbox.clear()
-    mail.outbox.extend(hostile_world.outbox)
-    for folder in ("returns", "evidence"):
-        if (hostile_world.files / folder).exists():
-            shutil.copytree(hostile_world.files / folder, _attachments() / folder)
-    ids = hostile_world.ids
-    users = get_user_model().objects.in_bulk(hostile_world.users.values())
-    cast: dict[str, Any] = {name: users[pk] for name, pk in hostile_world.users.items()}
-    cast["anonymous"] = AnonymousUser()
-    return Hostile(
-        **{name: model.objects.get(pk=ids[name]) for name, model in _MODELS.items()},
-        cast=cast,
-    )
-
-
-def _cast() -> tuple[dict[str, Any], tuple[Any, ...]]:
-    """The fixed cast of tests/conftest.py, made as its fixtures make it (in
-    the same order), for the module: the cast by name, and partnership A,
-    local LSC A, A's member and A's LSP relationship."""
-    region_a = Region.objects.get(code="YH")
-    region_other = Region.objects.get(code="NE")
-    llsc_a = LocalLSCFactory(name="West Yorkshire", region=region_a)
-    partnership_a = LearningPartnershipFactory(name="Alpha Learning", region=region_a)
-    LLSCRelationshipFactory(partnership=partnership_a, llsc=llsc_a)
-    manager_a = ProfileFactory(user__username="manager_a", role=Role.MANAGER).user
-    partnership_a.managers.add(manager_a)
-    llsc_other = LocalLSCFactory(name="Tyne and Wear", region=region_other)
-    partnership_b = LearningPartnershipFactory(
-        name="Bravo Learning",
-        region=region_other,
-        structure_model=LearningPartnership.StructureModel.SHIRE,
-    )
-    LLSCRelationshipFactory(partnership=partnership_b, llsc=llsc_other)
-    manager_b = ProfileFactory(user__username="manager_b", role=Role.MANAGER).user
-    partnership_b.managers.add(manager_b)
-    cast = {
-        "manager_a": manager_a,
-        "manager_b": manager_b,
-        "officer_a": ProfileFactory(
-            user__username="officer_a", role=Role.LLSC_OFFICER, llsc=llsc_a
-        ).user,
-        "officer_elsewhere": ProfileFactory(
-            user__username="officer_elsewhere",
-            role=Role.LLSC_OFFICER,
-            llsc=llsc_other,
-        ).user,
-        "go_a": ProfileFactory(
-            user__username="go_a", role=Role.GO_OFFICER, region=region_a
-        ).user,
-        "go_elsewhere": ProfileFactory(
-            user__username="go_elsewhere", role=Role.GO_OFFICER, region=region_other
-        ).user,
-        "admin": ProfileFactory(
-            user__username="admin",
-            user__is_staff=True,
-            user__is_superuser=False,
-            role=Role.NATIONAL_ADMIN,
-        ).user,
-        "no_role": UserFactory(username="no_role"),
-    }
-    member_a = MemberOrganisationFactory(
-        partnership=partnership_a, name="Leeds College"
-    )
-    MemberOrganisationFactory(partnership=partnership_b, name="Tyneside College")
-    lsp_a = LSPRelationshipFactory(
-        partnership=partnership_a, lsp__name="Leeds Initiative"
-    )
-    LSPRelationshipFactory(partnership=partnership_b, lsp__name="Newcastle Partnership")
-    cast["anonymous"] = AnonymousUser()
-    return cast, (partnership_a, llsc_a, member_a, lsp_a)
+    mail.outbox.extend(outbox)
+    copy_attachments(files, None)
+    return Hostile(**rows.read(), cast=rows.cast())
 
 
 def _build(client_as, cast, partnership, llsc, member, lsp_link) -> Hostile:
