@@ -14,6 +14,9 @@ transaction rolled back afterwards, so each starts from the same world:
   a target;
 - the reference framework; go_a rates A and builds packs; admin imports
   frameworks; the anonymous client signs in and resets passwords.
+
+The world is built once for the module, and each test sees it as just built
+(world.py); ``cast`` and ``framework`` are the world's.
 """
 
 from __future__ import annotations
@@ -158,6 +161,7 @@ def _world(
     member_b: Any,
     **_: Any,
 ) -> World:
+    """B's submitted return and its plan, A's evidence file, on the cast."""
     manager_b = cast["manager_b"]
     return_b = return_start(
         partnership=partnership_b, period=period_2003, user=manager_b
