@@ -20,18 +20,25 @@ service's pages:
 
 Each payload names its field (``alert("evidence")``), so a test can say which
 field it expects on a surface. Emails are sent (on commit) into mail.outbox.
+
+The world is built once per test module (``hostile_world``) and each test
+sees it as just built (``hostile``); in such a module, ``cast`` is to be the
+world's cast (``hostile.cast``), so that ``client_as`` signs its people in.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, TestCase
 
 from assessment.models import EvidenceFile, Return
 from indicators.models import Dimension, Framework, Indicator, Period
@@ -45,6 +52,8 @@ from tests.review.helpers import (
     moderation_url,
     review_data,
 )
+
+from .world import PEOPLE, Rows, copy_attachments, in_module_transaction, module_cast
 
 
 def script(tag: str) -> str:
@@ -150,6 +159,8 @@ class Hostile:
     priority: Priority
     action: PlanAction
     target: Target
+    # The module's cast by name, as tests/conftest.py's ``cast`` gives it.
+    cast: dict[str, Any]
 
 
 def _ok(response: Any) -> Any:
@@ -163,20 +174,56 @@ def _ok(response: Any) -> Any:
     return response
 
 
+@pytest.fixture(scope="module")
+def hostile_world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[Rows, list[Any], Path]]:
+    """The hostile world, built once for the test module (it takes seconds;
+    see world.py): its rows, the emails it sent and its evidence files."""
+
+    def build() -> tuple[Rows, list[Any], Path]:
+        mail.outbox.clear()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            rows = module_cast()
+            cast = {name: rows[name] for name in PEOPLE}
+            client = Client()
+
+            def client_as(name: str) -> Client:
+                user = cast[name]
+                if user.is_authenticated:
+                    client.force_login(
+                        user, backend="partnerships.backends.PasswordBackend"
+                    )
+                return client
+
+            built = _build(
+                client_as,
+                cast,
+                *(rows[name] for name in ("partnership_a", "llsc_a", "member_a")),
+                rows["lsp_relationship_a"],
+            )
+        files = tmp_path_factory.mktemp("hostile-attachments")
+        copy_attachments(None, files)
+        kept = {f.name: getattr(built, f.name) for f in fields(Hostile)}
+        del kept["cast"]
+        return Rows.of(kept, cast), list(mail.outbox), files
+
+    yield from in_module_transaction(django_db_blocker, build)
+
+
 @pytest.fixture
 def hostile(
-    client_as,
-    cast,
-    partnership_a,
-    llsc_a,
-    member_a,
-    lsp_relationship_a,
-    django_capture_on_commit_callbacks,
+    hostile_world: tuple[Rows, list[Any], Path],
+    db: None,
+    _empty_attachment_storage: None,
 ) -> Hostile:
-    with django_capture_on_commit_callbacks(execute=True):
-        return _build(
-            client_as, cast, partnership_a, llsc_a, member_a, lsp_relationship_a
-        )
+    """The module's hostile world for one test as when it was just built: its
+    rows read afresh, its emails in mail.outbox, its evidence files on disk."""
+    rows, outbox, files = hostile_world
+    mail.outbox.clear()
+    mail.outbox.extend(outbox)
+    copy_attachments(files, None)
+    return Hostile(**rows.read(), cast=rows.cast())
 
 
 def _build(client_as, cast, partnership, llsc, member, lsp_link) -> Hostile:
@@ -383,4 +430,5 @@ def _build(client_as, cast, partnership, llsc, member, lsp_link) -> Hostile:
         priority=priority,
         action=PlanAction.objects.get(priority=priority),
         target=Target.objects.get(priority=priority),
+        cast=cast,
     )

@@ -38,7 +38,14 @@ from tests.assessment.helpers import (
 from tests.plans.helpers import action_data, date_fields, pdf_text
 from tests.spreadsheets import ods_sheets, same_cells, xlsx_sheets
 
-from .conftest import FORMULAS, TEXT, escaped, hostile_framework_file, script
+from .conftest import (
+    FORMULAS,
+    TEXT,
+    Hostile,
+    escaped,
+    hostile_framework_file,
+    script,
+)
 
 MARKUP = [field for field, value in TEXT.items() if "<" in value]
 
@@ -69,6 +76,13 @@ class _LiveMarkup(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_script and "alert(" in data:
             self.found.append(f"<script>{data[:40]}")
+
+
+@pytest.fixture
+def cast(hostile: Hostile) -> dict[str, Any]:
+    """The cast of the module's hostile world (and so ``client_as`` signs its
+    people in), not a second cast beside it."""
+    return hostile.cast
 
 
 def assert_no_live_markup(body: str) -> None:

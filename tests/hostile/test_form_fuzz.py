@@ -14,6 +14,9 @@ transaction rolled back afterwards, so each starts from the same world:
   a target;
 - the reference framework; go_a rates A and builds packs; admin imports
   frameworks; the anonymous client signs in and resets passwords.
+
+The world is built once for the module, and each test sees it as just built
+(world.py); ``cast`` and ``framework`` are the world's.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from __future__ import annotations
 import copy
 import datetime
 import string
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
+from functools import cache
+from pathlib import Path
 from typing import Any
 from unittest import mock
 from urllib.parse import quote
@@ -32,7 +37,7 @@ import yaml
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
@@ -47,7 +52,7 @@ from assessment.evidence import evidence_upload
 from assessment.models import EmailDelivery, Return
 from assessment.services import return_start, return_submit
 from indicators.models import Dimension, Framework, Indicator, Period
-from indicators.services import REFERENCE_FRAMEWORK
+from indicators.services import REFERENCE_FRAMEWORK, reference_framework_load
 from plans import services as plan_services
 from plans.models import DevelopmentPlan
 from tests.assessment.helpers import answers_of, form_data
@@ -60,6 +65,8 @@ from tests.plans.helpers import (
     target_data,
 )
 from tests.review.helpers import moderation_data, review_data
+
+from .world import PEOPLE, Rows, copy_attachments, in_module_transaction, module_cast
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a long new passphrase 2003"
@@ -86,21 +93,75 @@ class World:
     d1: Dimension
 
 
+@pytest.fixture(scope="module")
+def fuzz_world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[Rows, Path]]:
+    """The world, built once for the module (see world.py): its rows and its
+    evidence file."""
+
+    def build() -> tuple[Rows, Path]:
+        rows = module_cast()
+        cast = {name: rows[name] for name in PEOPLE}
+        framework = reference_framework_load()
+        period_2003 = Period.objects.get(code="2003-04")
+        return_a = return_start(
+            partnership=rows["partnership_a"],
+            period=period_2003,
+            user=rows["manager_a"],
+        )
+        built = _world(cast, framework, return_a, period_2003, **rows)
+        files = tmp_path_factory.mktemp("fuzz-attachments")
+        copy_attachments(None, files)
+        kept = {f.name: getattr(built, f.name) for f in fields(World)}
+        del kept["cast"]
+        return Rows.of(kept, cast), files
+
+    yield from in_module_transaction(django_db_blocker, build)
+
+
 @pytest.fixture
 def world(
-    cast,
-    framework,
-    return_a,
-    partnership_a,
-    partnership_b,
-    llsc_relationship_a,
-    lsp_relationship_a,
-    lsp_relationship_b,
-    llsc_other,
-    member_a,
-    member_b,
-    period_2003,
+    fuzz_world: tuple[Rows, Path], db: None, _empty_attachment_storage: None
 ) -> World:
+    """The module's world for one test as when it was just built: its rows read
+    afresh (a test may have changed the last test's), its evidence file on
+    disk."""
+    rows, files = fuzz_world
+    copy_attachments(files, None)
+    return World(**rows.read(), cast=rows.cast())
+
+
+@pytest.fixture
+def cast(world: World) -> dict[str, Any]:
+    """The world's cast (and so ``client_as`` signs its people in), not a
+    second cast beside it."""
+    return world.cast
+
+
+@pytest.fixture
+def framework(world: World) -> Framework:
+    """The world's reference framework, not a second one."""
+    return world.framework
+
+
+def _world(
+    cast: dict[str, Any],
+    framework: Framework,
+    return_a: Return,
+    period_2003: Period,
+    *,
+    partnership_a: Any,
+    partnership_b: Any,
+    llsc_relationship_a: Any,
+    lsp_relationship_a: Any,
+    lsp_relationship_b: Any,
+    llsc_other: Any,
+    member_a: Any,
+    member_b: Any,
+    **_: Any,
+) -> World:
+    """B's submitted return and its plan, A's evidence file, on the cast."""
     manager_b = cast["manager_b"]
     return_b = return_start(
         partnership=partnership_b, period=period_2003, user=manager_b
@@ -1564,9 +1625,13 @@ ENDPOINTS += [
 ]
 
 
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every model of the project's apps and of auth."""
-    rows = {}
+@cache
+def _snapshot_queries() -> tuple[tuple[str, str, tuple[Any, ...]], ...]:
+    """The query of every row of every model of the project's apps and of
+    auth (ordered by key), compiled once: building a query through the ORM
+    costs many times what running it does, and a fuzzed form takes hundreds
+    of snapshots."""
+    queries = []
     for label in SNAPSHOT_APPS:
         for model in apps.get_app_config(label).get_models():
             name = model._meta.label_lower
@@ -1575,9 +1640,20 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
                 for f in model._meta.concrete_fields
                 if f.attname not in IGNORED_COLUMNS.get(name, set())
             ]
-            rows[name] = list(
-                model._default_manager.order_by("pk").values_list(*columns)
-            )
+            rows = model._default_manager.order_by("pk").values_list(*columns)
+            sql, params = rows.query.sql_with_params()
+            queries.append((name, sql, tuple(params)))
+    return tuple(queries)
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every model of the project's apps and of auth, each value
+    as the database holds it (a change to any is a change to the row)."""
+    rows = {}
+    with connection.cursor() as cursor:
+        for name, sql, params in _snapshot_queries():
+            cursor.execute(sql, params)
+            rows[name] = cursor.fetchall()
     return rows
 
 
