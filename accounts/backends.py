@@ -126,4 +126,4 @@ class StaffSSOBackend(OIDCAuthenticationBackend, PasswordBackend):
     def get_user(self, user_id: int) -> User | None:
         # The password backend's (with the profile, in one query), which
         # turns away an account made inactive since; the library's would not.
-        return PasswordBackend.get_user(self, user_id)  # type: ignore[return-value]
+        return PasswordBackend.get_user(self, user_id)

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Model
 from django.http import HttpRequest
 
 from .rules import is_national_admin
-from .users import AnyUser
+from .users import AnyUser, User
 
 
-def signed_in_user(user_id: Any) -> AbstractBaseUser | None:
+def signed_in_user(user_id: Any) -> User | None:
     """The user of a session with their profile (role and area), read in one
     query: every page asks for the role, so reading the profile apart would
     cost a second query on every request."""
-    user_model = get_user_model()
     try:
-        return user_model._default_manager.select_related("profile").get(pk=user_id)
-    except user_model.DoesNotExist:
+        return User._default_manager.select_related("profile").get(pk=user_id)
+    except User.DoesNotExist:
         return None
 
 
@@ -31,7 +28,7 @@ class PasswordBackend(ModelBackend):
     tables (which would also cost two queries a request). ModelBackend's
     has_perm and has_module_perms ask get_all_permissions, so they say no."""
 
-    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+    def get_user(self, user_id: Any) -> User | None:
         user = signed_in_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
