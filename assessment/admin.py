@@ -28,10 +28,14 @@ class ReturnAdmin(SimpleHistoryAdmin):
     def save_related(
         self, request: HttpRequest, form: Any, formsets: Any, change: bool
     ) -> None:
-        """Scores and statuses changed here keep England's figures true."""
+        """Scores and statuses changed here keep England's figures true; a
+        return moved to another period leaves that period's figures true too."""
         super().save_related(request, form, formsets, change)
         record = form.instance
         figures_refresh(period=record.period_id)
+        before = form.initial.get("period")
+        if change and before is not None and before != record.period_id:
+            figures_refresh(period=before)
 
 
 @admin.register(EvidenceFile)

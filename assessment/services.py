@@ -486,4 +486,9 @@ def returns_answers_add(*, period_ids: Collection[int]) -> int:
                     ]
     # With history, as return_start makes them.
     bulk_create_with_history(added, Answer)
+    # A return returned for revision counts in the figures: its new
+    # framework's dimensions join them, unscored, as a full refresh counts them.
+    for record in {answer.return_record for answer in added}:
+        if record.status != ReturnStatus.DRAFT:
+            return_figures_refresh(return_record=record)
     return len(added)

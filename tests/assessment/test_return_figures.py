@@ -7,6 +7,8 @@ command and migration 0013 build both tables."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -30,6 +32,7 @@ from indicators.services import COLLABORATION_FRAMEWORK, reference_framework_loa
 from indicators.supplements import supplement_import_file, supplement_publish
 from partnerships.models import LearningPartnership, Region
 from tests.factories import LearningPartnershipFactory, LLSCRelationshipFactory
+from tests.partnerships.test_regeneration_bodies import _AdminForm
 
 pytestmark = pytest.mark.django_db
 
@@ -441,3 +444,58 @@ def test_migration_0013_builds_every_returns_figures(england, manager_a, manager
     finally:
         # Whatever happened, the database is left migrated for the next test.
         MigrationExecutor(connection).migrate(latest)
+
+
+def test_a_framework_added_later_counts_a_returned_returns_new_dimensions(
+    framework, partnership_a, manager_a, officer_a
+):
+    """A role's framework joining the period after its returns started gives
+    a return returned for revision that role's answers, unscored, and the
+    figures count its new dimensions as a full refresh does."""
+    period = Period.objects.get(code="2003-04")
+    a = return_start(partnership=partnership_a, period=period, user=manager_a)
+    fill(a, 1)
+    return_submit(return_record=a, user=manager_a)
+    review_decide(
+        return_record=Return.objects.get(pk=a.pk),
+        user=officer_a,
+        overall_comment="Look again",
+        decision="returned",
+        reasons="D1.1",
+    )
+    before = check()
+
+    reference_framework_load(path=COLLABORATION_FRAMEWORK).periods.add(period)
+
+    assert Answer.objects.filter(return_record=a, indicator__code="C1.1").exists()
+    after = check()
+    assert len(after[1]) > len(before[1])
+
+
+def test_a_return_moved_to_another_period_in_the_admin_leaves_both_true(
+    england, manager_a, manager_b, client_as
+):
+    """Django admin may change a return's period: the figures of the period
+    it left stop counting it, those of the period it joins count it."""
+    a, b, _, _ = england
+    return_submit(return_record=a, user=manager_a)
+    return_submit(return_record=b, user=manager_b)
+    check()
+    earlier = Period.objects.get(code="2002-03")
+    client = client_as("admin")
+    url = f"/admin/assessment/return/{a.pk}/change/"
+    form = _AdminForm()
+    form.feed(client.get(url).content.decode())
+    data: dict[str, list[str]] = {}
+    for name, value in form.data:
+        data.setdefault(name, []).append(value)
+    data["period"] = [str(earlier.pk)]
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, re.findall(
+        r"errorlist.{0,200}", response.content.decode(), re.S
+    )
+    assert Return.objects.get(pk=a.pk).period == earlier
+    moved = check()
+    assert {key[0] for key in moved[0]} == {earlier.pk, a.period_id}
