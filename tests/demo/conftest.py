@@ -10,26 +10,20 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+
+from tests.module_transaction import in_module_transaction
 
 
 @pytest.fixture(scope="module")
 def demo_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """The demo loaded for the module; what load_demo printed."""
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
-        try:
-            out = io.StringIO()
-            call_command("load_demo", stdout=out)
-        except BaseException:
-            transaction.set_rollback(True)
-            module_transaction.__exit__(None, None, None)
-            raise
-    yield out.getvalue()
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module_transaction.__exit__(None, None, None)
+
+    def load() -> str:
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        return out.getvalue()
+
+    yield from in_module_transaction(django_db_blocker, load)
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ from indicators.models import Dimension, Framework, Indicator, Period
 from plans.models import DevelopmentPlan, PlanAction, Priority, Target
 from tests.assessment.helpers import answer, answers_of, form_data, indicator_url
 from tests.assessment.test_attachments import PDF
+from tests.module_transaction import in_module_transaction
 from tests.plans.helpers import action_data, target_data
 from tests.review.helpers import (
     check_url,
@@ -53,7 +54,7 @@ from tests.review.helpers import (
     review_data,
 )
 
-from .world import PEOPLE, Rows, copy_attachments, in_module_transaction, module_cast
+from .world import PEOPLE, Rows, copy_attachments, module_cast
 
 
 def script(tag: str) -> str:

@@ -57,6 +57,7 @@ from plans import services as plan_services
 from plans.models import DevelopmentPlan
 from tests.assessment.helpers import answers_of, form_data
 from tests.assessment.test_attachments import png
+from tests.module_transaction import in_module_transaction
 from tests.plans.helpers import (
     SELF_SCORES,
     action_data,
@@ -66,7 +67,7 @@ from tests.plans.helpers import (
 )
 from tests.review.helpers import moderation_data, review_data
 
-from .world import PEOPLE, Rows, copy_attachments, in_module_transaction, module_cast
+from .world import PEOPLE, Rows, copy_attachments, module_cast
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a long new passphrase 2003"

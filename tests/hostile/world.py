@@ -14,14 +14,12 @@ only row ids (``Rows``) and each test reads the rows afresh.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 
 from assessment.models import EvidenceFile
 from partnerships.models import LearningPartnership, Region, Role
@@ -38,28 +36,6 @@ from tests.factories import (
 T = TypeVar("T")
 
 _FOLDERS = ("returns", "evidence")
-
-
-def in_module_transaction(
-    django_db_blocker: Any, build: Callable[[], T]
-) -> Iterator[T]:
-    """For a module-scoped fixture (``yield from``): what ``build`` returns,
-    its rows in a transaction rolled back when the module is done."""
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
-        try:
-            built = build()
-        except BaseException:
-            transaction.set_rollback(True)
-            module_transaction.__exit__(None, None, None)
-            raise
-    try:
-        yield built
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            module_transaction.__exit__(None, None, None)
 
 
 def _attachments() -> Path:

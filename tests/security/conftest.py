@@ -27,7 +27,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -57,6 +56,7 @@ from tests.factories import (
     ProfileFactory,
     UserFactory,
 )
+from tests.module_transaction import in_module_transaction
 from tests.plans.helpers import SELF_SCORES, fill_answers
 
 EVIDENCE = b"%PDF-1.4 evidence"
@@ -245,21 +245,7 @@ def _build() -> World:
 def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """The world, built once for the module in a transaction rolled back at its
     end (the tests' own savepoints nest inside it)."""
-    with django_db_blocker.unblock():
-        module_transaction = transaction.atomic()
-        module_transaction.__enter__()
-        try:
-            built = _build()
-        except BaseException:
-            transaction.set_rollback(True)
-            module_transaction.__exit__(None, None, None)
-            raise
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        module_transaction.__exit__(None, None, None)
-    attachment_storage().delete(built.pack.file.name)
-    attachment_storage().delete(built.summary.file.name)
+    yield from in_module_transaction(django_db_blocker, _build)
 
 
 @pytest.fixture
