@@ -40,10 +40,23 @@ def _start(tmp_path: Path, **extra: str) -> tuple[subprocess.Popen[bytes], Path]
         "STUB_LOG": str(log),
         **extra,
     }
-    process = subprocess.Popen(
-        [str(SCRIPT)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    with open(tmp_path / "out", "wb") as out:
+        process = subprocess.Popen(
+            [str(SCRIPT)], env=env, stdout=out, stderr=subprocess.DEVNULL
+        )
     return process, log
+
+
+def _serving(tmp_path: Path) -> None:
+    """Wait until the script says it is serving: its traps are set by then, so
+    a Ctrl-C is its to handle (before, on a busy machine, it may not be yet)."""
+    out = tmp_path / "out"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if "Serving on" in out.read_text():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the script did not say it was serving: {out.read_text()!r}")
 
 
 def _lines(log: Path, count: int) -> list[str]:
@@ -94,10 +107,12 @@ def test_ctrl_c_stops_the_server_and_the_worker(tmp_path: Path) -> None:
         ]
         pids = [int(line.split()[0]) for line in lines]
         assert all(_alive(pid) for pid in pids)
+        _serving(tmp_path)
 
         process.send_signal(signal.SIGINT)
 
-        assert process.wait(timeout=10) == 130
+        # Generous: a busy machine may be slow to run the trap; a hang still fails.
+        assert process.wait(timeout=30) == 130
         assert _gone(pids), log.read_text()
     finally:
         process.kill()
