@@ -42,9 +42,20 @@ def _start(tmp_path: Path, **extra: str) -> tuple[subprocess.Popen[bytes], Path]
     }
     with open(tmp_path / "out", "wb") as out:
         process = subprocess.Popen(
-            [str(SCRIPT)], env=env, stdout=out, stderr=subprocess.DEVNULL
+            [str(SCRIPT)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            # As from a terminal, where Ctrl-C reaches the script: a shell
+            # cannot trap a signal ignored when it starts, and the suite may
+            # itself run with SIGINT ignored (started in the background).
+            preexec_fn=_interruptible,
         )
     return process, log
+
+
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _serving(tmp_path: Path) -> None:
